@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Tranche",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tranche", targets: ["tranche"]),
+        .library(name: "TrancheCore", targets: ["TrancheCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure, I/O-free domain core: standard library only.
+        .target(name: "TrancheCore"),
+        // protoc-c output; regenerate with scripts/generate-proto.sh, never edit by hand.
+        .target(
+            name: "CTrancheProto",
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+        // libzmq from Debian's libzmq3-dev.
+        .systemLibrary(name: "CZMQ"),
+        // protobuf-c structs <-> core types; no C type leaks past this module.
+        .target(name: "TrancheWire", dependencies: ["TrancheCore", "CTrancheProto"]),
+        // ZeroMQ sockets on dedicated threads: bytes in, bytes out.
+        .target(name: "TrancheTransport", dependencies: ["CZMQ"]),
+        .executableTarget(
+            name: "tranche",
+            dependencies: [
+                "TrancheCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TrancheCoreTests",
+            dependencies: [
+                "TrancheCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore"]),
+        .testTarget(name: "TrancheTransportTests", dependencies: ["TrancheTransport"]),
+    ]
+)

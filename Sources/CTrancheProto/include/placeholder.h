@@ -1,0 +1,1 @@
+int ctrancheproto_placeholder(void);

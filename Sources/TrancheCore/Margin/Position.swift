@@ -1,0 +1,59 @@
+/// How a position is margined.
+public enum MarginMode: String, Sendable, Codable, Hashable {
+    /// Shares the account's collateral with every other cross position.
+    case cross
+    /// Carries its own margin; only that margin can be lost.
+    case isolated
+}
+
+/// An open position. One position per market per account (one-way mode).
+public struct Position: Sendable, Codable, Hashable {
+    public var market: MarketID
+    /// Signed size: positive long, negative short. Never zero in an account.
+    public var size: Size
+    /// Average entry price.
+    public var entryPrice: Price
+    public var mode: MarginMode
+    /// Margin held by an isolated position (zero for cross).
+    public var isolatedMargin: Quote
+
+    public init(market: MarketID, size: Size, entryPrice: Price, mode: MarginMode = .cross, isolatedMargin: Quote = .zero) {
+        self.market = market
+        self.size = size
+        self.entryPrice = entryPrice
+        self.mode = mode
+        self.isolatedMargin = isolatedMargin
+    }
+
+    public var side: Side { size.e8 >= 0 ? .long : .short }
+
+    /// Unrealised PnL at `mark`: size × (mark − entry), rounded down (a gain is a payout
+    /// and rounds down; a loss rounds to the larger loss).
+    public func unrealisedPnl(at mark: Price) throws(ArithmeticError) -> Quote {
+        let diff = Int128(mark.e8) - Int128(entryPrice.e8)
+        let q = try Checked.divide(Int128(size.e8) * diff, Precision.notionalDivisor, .down, "unrealised PnL")
+        return Quote(e6: try Checked.narrow(q, "unrealised PnL"))
+    }
+
+    /// PnL realised by closing `amount` (positive, ≤ |size|) at `price`, rounded down.
+    public func realisedPnl(closing amount: Size, at price: Price) throws(ArithmeticError) -> Quote {
+        let signed = side == .long ? amount.e8 : -amount.e8
+        let diff = Int128(price.e8) - Int128(entryPrice.e8)
+        let q = try Checked.divide(Int128(signed) * diff, Precision.notionalDivisor, .down, "realised PnL")
+        return Quote(e6: try Checked.narrow(q, "realised PnL"))
+    }
+}
+
+/// A margin scope: the unit that is liquidated as a whole. All cross positions of an
+/// account form one scope; each isolated position is a scope of its own.
+public enum MarginScope: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case cross
+    case isolated(MarketID)
+
+    public var description: String {
+        switch self {
+        case .cross: return "cross"
+        case .isolated(let m): return "isolated:\(m)"
+        }
+    }
+}
