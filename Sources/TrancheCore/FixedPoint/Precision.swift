@@ -96,3 +96,8 @@ public enum Checked {
         return try narrow(divide(p, Int128(c), rounding, op()), op())
     }
 }
+
+extension UInt64 {
+    /// A magnitude known to fit (it came from an Int64 other than Int64.min).
+    @inline(__always) var toInt64: Int64 { Int64(truncatingIfNeeded: self) }
+}

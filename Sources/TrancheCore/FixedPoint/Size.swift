@@ -25,6 +25,7 @@ public struct Size: Hashable, Comparable, Sendable {
     }
 
     public var isZero: Bool { e8 == 0 }
+    public var isPositive: Bool { e8 > 0 }
     public func magnitude() throws(ArithmeticError) -> Size { e8 < 0 ? try -self : self }
 
     /// Notional value `|self| × price` in quote, rounded as stated.

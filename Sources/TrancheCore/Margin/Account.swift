@@ -8,10 +8,15 @@ public struct Account: Sendable, Codable, Hashable {
     /// Open positions, at most one per market, kept sorted by market so every iteration
     /// is deterministic.
     public private(set) var positions: [Position]
+    /// Deficit of a closed scope not yet covered by the insurance fund (or ADL), positive.
+    /// Kept apart from `collateral` so that an isolated position's loss never reaches the
+    /// cross collateral.
+    public var unsettledDeficit: Quote
 
-    public init(id: AccountID, collateral: Quote = .zero, positions: [Position] = []) {
+    public init(id: AccountID, collateral: Quote = .zero, positions: [Position] = [], unsettledDeficit: Quote = .zero) {
         self.id = id
         self.collateral = collateral
+        self.unsettledDeficit = unsettledDeficit
         self.positions = positions.sorted { $0.market < $1.market }
     }
 
@@ -44,14 +49,15 @@ public struct Account: Sendable, Codable, Hashable {
         return result
     }
 
-    /// Quote the account holds in the ledger: cross collateral plus isolated margins.
+    /// Quote the account holds in the ledger: cross collateral plus isolated margins minus
+    /// the unsettled deficit. Always equals the ledger balance of `.trader(id)`.
     public func heldBalance() throws(ArithmeticError) -> Quote {
-        var total = collateral
+        var total = try collateral - unsettledDeficit
         for p in positions where p.mode == .isolated { total = try total + p.isolatedMargin }
         return total
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case id, collateral, positions }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, collateral, positions, unsettledDeficit }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -59,6 +65,7 @@ public struct Account: Sendable, Codable, Hashable {
         self.init(
             id: try c.decode(AccountID.self, forKey: .id),
             collateral: try c.decode(Quote.self, forKey: .collateral),
-            positions: try c.decode(.positions, default: []))
+            positions: try c.decode(.positions, default: []),
+            unsettledDeficit: try c.decode(.unsettledDeficit, default: .zero))
     }
 }

@@ -61,7 +61,7 @@ public enum MarginCalculator {
                 try liquidationPrice(size: p.size, entry: p.entryPrice, spec: spec, otherCapital: otherCapital, otherMaintenance: otherMaintenance)
             }
             let bk = try arith { () throws(ArithmeticError) in
-                try bankruptcyPrice(size: p.size, entry: p.entryPrice, tick: spec.tickSize, otherCapital: otherCapital)
+                try bankruptcyPrice(size: p.size, entry: p.entryPrice, otherCapital: otherCapital)
             }
             positions.append(PositionMetrics(position: p, mark: mark, notional: n, unrealisedPnl: u, maintenance: mm,
                                              initialRequirement: im, liquidationPrice: liq, bankruptcyPrice: bk))
@@ -81,8 +81,10 @@ public enum MarginCalculator {
     /// Within a bracket (rate r, amount a), in the core's integer units (see Precision):
     ///   p × (s·10^6 − |s|·r) = (M_o − a − C)·10^16 + s·e·10^6
     /// The bracket is found by trying each and keeping the root whose notional lies in it;
-    /// maintenance is continuous and monotone, so there is one. Rounded to the tick on the
-    /// early side: up for a long (liquidated when mark ≤ price), down for a short.
+    /// maintenance is continuous and monotone, so there is one. Rounded (at 10^-8, not to
+    /// the tick: marks need not sit on the tick grid) to the early side: up for a long
+    /// (liquidatable only if mark ≤ price), down for a short (only if mark ≥ price), so a
+    /// mark beyond it is a superset of liquidatable marks that an index can rely on.
     public static func liquidationPrice(size: Size, entry: Price, spec: MarketSpec, otherCapital: Quote, otherMaintenance: Quote) throws(ArithmeticError) -> Price? {
         if size.isZero { return nil }
         let s = Int128(size.e8)
@@ -100,22 +102,21 @@ public enum MarginCalculator {
             let lower = Int128(b.notionalFloor.e6)
             let upper = k + 1 < spec.brackets.count ? Int128(spec.brackets[k + 1].notionalFloor.e6) : Int128.max
             if notional >= lower && notional < upper {
-                let price = Price(e8: try Checked.narrow(p, "liquidation price"))
-                return try price.rounded(toTick: spec.tickSize, rounding)
+                return Price(e8: try Checked.narrow(p, "liquidation price"))
             }
         }
         return nil
     }
 
     /// The mark at which `capital + size × (p − entry) = 0`: p = entry − capital·10^10 / s.
-    /// Rounded to the tick on the early side (up for a long, down for a short).
-    public static func bankruptcyPrice(size: Size, entry: Price, tick: Price, otherCapital: Quote) throws(ArithmeticError) -> Price? {
+    /// Rounded at 10^-8 to the early side (up for a long, down for a short).
+    public static func bankruptcyPrice(size: Size, entry: Price, otherCapital: Quote) throws(ArithmeticError) -> Price? {
         if size.isZero { return nil }
         let rounding: Rounding = size.e8 > 0 ? .up : .down
         // entry − C/s, where C/s must round so the whole rounds in `rounding`'s direction.
         let shift = try Checked.divide(Int128(otherCapital.e6) * Precision.notionalDivisor, Int128(size.e8), rounding == .up ? .down : .up, "bankruptcy price")
         let p = Int128(entry.e8) - shift
         if p <= 0 { return nil }
-        return try Price(e8: Checked.narrow(p, "bankruptcy price")).rounded(toTick: tick, rounding)
+        return Price(e8: try Checked.narrow(p, "bankruptcy price"))
     }
 }

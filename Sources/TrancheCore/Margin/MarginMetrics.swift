@@ -8,10 +8,10 @@ public struct PositionMetrics: Sendable, Equatable {
     public var maintenance: Quote
     public var initialRequirement: Quote
     /// Mark at which the position's scope reaches maintenance (others held at their
-    /// marks for cross), rounded to the tick on the early (safe) side. `nil` when no
+    /// marks for cross), at 10^-8, rounded to the early (safe) side. `nil` when no
     /// positive price does it (e.g. a fully collateralised long).
     public var liquidationPrice: Price?
-    /// Mark at which the position's scope equity reaches zero, rounded to the tick on the
+    /// Mark at which the position's scope equity reaches zero, at 10^-8, rounded to the
     /// early side; `nil` when no positive price does it.
     public var bankruptcyPrice: Price?
 }

@@ -9,18 +9,21 @@ public struct MarketSpec: Sendable, Codable, Hashable {
     public var stepSize: Size
     /// Notional brackets, ascending floors, the first at 0.
     public var brackets: [MarginBracket]
+    /// Taker fee on a trader's own trades (open, increase, reduce, close), to `.fees`.
+    public var takerFeeRate: Rate
     /// Stepwise liquidation parameters.
     public var liquidation: LiquidationParameters
 
-    public init(id: MarketID, tickSize: Price, stepSize: Size, brackets: [MarginBracket], liquidation: LiquidationParameters = .init()) {
+    public init(id: MarketID, tickSize: Price, stepSize: Size, brackets: [MarginBracket], takerFeeRate: Rate = .zero, liquidation: LiquidationParameters = .init()) {
         self.id = id
         self.tickSize = tickSize
         self.stepSize = stepSize
         self.brackets = brackets
+        self.takerFeeRate = takerFeeRate
         self.liquidation = liquidation
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case id, tickSize, stepSize, brackets, liquidation }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, tickSize, stepSize, brackets, takerFeeRate, liquidation }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -30,6 +33,7 @@ public struct MarketSpec: Sendable, Codable, Hashable {
         stepSize = try c.decode(Size.self, forKey: .stepSize)
         let rows = try c.decode([MarginBracket.Row].self, forKey: .brackets)
         brackets = rows.map(\.bracket)
+        takerFeeRate = try c.decode(.takerFeeRate, default: .zero)
         liquidation = try c.decode(.liquidation, default: LiquidationParameters())
         // Amounts left out are derived so maintenance is continuous across floors.
         if rows.allSatisfy({ $0.amountGiven == false }) {
@@ -93,6 +97,7 @@ public struct MarketSpec: Sendable, Codable, Hashable {
                 }
             }
         }
+        if takerFeeRate.ppm < 0 || takerFeeRate.ppm >= Precision.rateScale { throw fail("takerFeeRate", "must be in [0, 1), got \(takerFeeRate)") }
         try liquidation.validate(field: "\(field).liquidation", lowestMaintenanceRate: brackets[0].maintenanceMarginRate)
     }
 

@@ -1,0 +1,37 @@
+/// What the liquidation state machine asks its shell to do. Shells switch over every case
+/// with no `default:`.
+public enum LiquidationDirective: Sendable, Equatable {
+    /// The scope fell below maintenance; the trader has until `deadline` to top up.
+    case marginCall(scope: MarginScope, deadline: Instant)
+    /// Evaluate the scope again at this time (grace deadline, next step).
+    case wake(at: Instant)
+    /// Send this tranche to the venue; answer with `onFill` when it returns.
+    case sendTranche(id: TrancheID, plan: TranchePlan)
+    /// Equity is back at or above target (or above maintenance during the grace window).
+    case restored(scope: MarginScope)
+    /// Liquidation is due but the market's breaker is HALTED: wait for it to change.
+    case halted(scope: MarginScope, market: MarketID)
+    /// The venue filled nothing inside the band `maxUnfilledAttempts` times in a row:
+    /// the backstop must take `market`'s position over at the model price.
+    case takeover(scope: MarginScope, market: MarketID)
+    /// Every position of the scope is closed. `deficit` is positive when the scope closed
+    /// below zero (bankrupt): the fund, then ADL, must cover it.
+    case finished(scope: MarginScope, phase: LiquidationPhase, deficit: Quote)
+}
+
+/// Breaker and recalibration inputs for one evaluation.
+public struct LiquidationControls: Sendable, Equatable {
+    public var breaker: BreakerLevel
+    /// Multiplies the step interval when THROTTLED (1.0 = unchanged).
+    public var intervalScale: Rate
+    /// Step-size and band adjustments passed to the policy.
+    public var adjustments: PlanAdjustments
+
+    public init(breaker: BreakerLevel = .normal, intervalScale: Rate = .one, adjustments: PlanAdjustments = .none) {
+        self.breaker = breaker
+        self.intervalScale = intervalScale
+        self.adjustments = adjustments
+    }
+
+    public static let normal = LiquidationControls()
+}

@@ -1,0 +1,131 @@
+/// The liquidation state of one margin scope of one account:
+/// healthy → marginCall (grace) → liquidating (tranche k of n) → healthy | closed | bankrupt
+/// (| takenOver). A plain value; every event is a method that returns directives.
+///
+/// - Entering: a scope whose equity falls below maintenance gets a margin call and waits
+///   `graceWindow`, unless the policy has no grace (all-or-nothing), the equity/maintenance
+///   ratio is below `hardFloorMarginRatio`, or the scope is bankrupt: then the first
+///   tranche goes at once.
+/// - During the grace window a top-up (or a price move) that lifts equity back to
+///   maintenance cancels the call.
+/// - Liquidating: one tranche in flight at a time; the next waits `stepInterval` (scaled
+///   by the breaker) and stops as soon as equity reaches the target (maintenance + buffer),
+///   which is also how a deposit between steps stops it.
+public struct ScopeLiquidation: Sendable, Equatable, Codable {
+    public private(set) var phase: LiquidationPhase = .healthy
+    public private(set) var graceDeadline: Instant?
+    public private(set) var nextTrancheAt: Instant?
+    /// Tranches sent in the current liquidation (k).
+    public private(set) var trancheIndex: Int = 0
+    /// Expected tranches in the current liquidation (n), re-estimated at every tranche.
+    public private(set) var trancheEstimate: Int = 0
+    /// The tranche awaiting its fill, if any.
+    public private(set) var inFlight: TrancheID?
+    /// Consecutive tranches that filled nothing.
+    public private(set) var unfilledAttempts: Int = 0
+
+    public init() {}
+
+    /// True while the scope is in margin call or liquidating.
+    public var isActive: Bool { phase == .marginCall || phase == .liquidating }
+
+    /// Re-evaluates the scope (on a mark, a deposit, a wake-up, a breaker change, a fill).
+    /// `nextSequence` is the account's tranche counter; it is advanced for every tranche.
+    public mutating func evaluate(account: Account, scope: MarginScope, context ctx: MarginContext, policy: any LiquidationPolicy,
+                                  controls: LiquidationControls, nextSequence: inout UInt64, now: Instant) throws(MarginError) -> [LiquidationDirective] {
+        if inFlight != nil { return [] }
+        let positions = account.positions(in: scope)
+        if positions.isEmpty {
+            if isActive { return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: false)] }
+            return []
+        }
+        let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
+        let params = try ctx.market(positions[0].market).liquidation
+        let belowFloor = metrics.isBankrupt || (metrics.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false)
+
+        switch phase {
+        case .healthy, .closed, .bankrupt, .takenOver:
+            guard metrics.isLiquidatable else { return [] }
+            trancheIndex = 0
+            trancheEstimate = 0
+            unfilledAttempts = 0
+            if policy.usesGraceWindow && !belowFloor && params.graceWindow > .zero {
+                phase = .marginCall
+                let deadline = now + params.graceWindow
+                graceDeadline = deadline
+                return [.marginCall(scope: scope, deadline: deadline), .wake(at: deadline)]
+            }
+            phase = .liquidating
+            nextTrancheAt = now
+        case .marginCall:
+            if !metrics.isLiquidatable {
+                phase = .healthy
+                graceDeadline = nil
+                return [.restored(scope: scope)]
+            }
+            if let d = graceDeadline, now < d, !belowFloor { return [.wake(at: d)] }
+            phase = .liquidating
+            graceDeadline = nil
+            nextTrancheAt = now
+        case .liquidating:
+            break
+        }
+
+        guard let plan = try policy.nextTranche(account: account, scope: scope, context: ctx, adjustments: controls.adjustments) else {
+            phase = .healthy
+            nextTrancheAt = nil
+            return [.restored(scope: scope)]
+        }
+        if controls.breaker == .halted { return [.halted(scope: scope, market: plan.market)] }
+        if policy.usesStepInterval, let at = nextTrancheAt, now < at { return [.wake(at: at)] }
+
+        trancheIndex += 1
+        trancheEstimate = trancheIndex - 1 + plan.estimatedRemainingTranches
+        let interval = policy.usesStepInterval ? params.stepInterval : .zero
+        let scaled = Duration(nanoseconds: (try? Checked.mulDiv(interval.nanoseconds, controls.intervalScale.ppm, Precision.rateScale, .up)) ?? interval.nanoseconds)
+        nextTrancheAt = now + scaled
+        let id = TrancheID(account: account.id, market: plan.market, sequence: nextSequence)
+        nextSequence += 1
+        inFlight = id
+        return [.sendTranche(id: id, plan: plan)]
+    }
+
+    /// The venue answered tranche `id` (already applied to `account` by the caller, with
+    /// `deficit` the settlement's new deficit). Returns `.takeover` after too many empty
+    /// fills and `.finished` when the scope has no position left; the caller then calls
+    /// `evaluate` again to continue.
+    public mutating func onFill(id: TrancheID, filled: Size, account: Account, scope: MarginScope,
+                                maxUnfilledAttempts: Int, now: Instant) -> [LiquidationDirective] {
+        guard inFlight == id else { return [] }
+        inFlight = nil
+        unfilledAttempts = filled.isZero ? unfilledAttempts + 1 : 0
+        if account.positions(in: scope).isEmpty {
+            return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: false)]
+        }
+        if unfilledAttempts >= maxUnfilledAttempts {
+            unfilledAttempts = 0
+            return [.takeover(scope: scope, market: id.market)]
+        }
+        return []
+    }
+
+    /// The caller completed a takeover of one market's position of this scope.
+    public mutating func onTakeover(account: Account, scope: MarginScope) -> [LiquidationDirective] {
+        if account.positions(in: scope).isEmpty {
+            return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: true)]
+        }
+        return []
+    }
+
+    /// The tranche in flight will never be answered (e.g. lost with a venue that
+    /// restarted): forget it so the next evaluation can send a new one.
+    public mutating func abandonInFlight() { inFlight = nil }
+
+    private mutating func finish(scope: MarginScope, deficit: Quote, takenOver: Bool) -> LiquidationDirective {
+        phase = takenOver ? .takenOver : (deficit.isPositive ? .bankrupt : .closed)
+        graceDeadline = nil
+        nextTrancheAt = nil
+        inFlight = nil
+        return .finished(scope: scope, phase: phase, deficit: deficit)
+    }
+}

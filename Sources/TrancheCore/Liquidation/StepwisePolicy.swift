@@ -1,0 +1,102 @@
+/// The product's policy: reduce a scope below maintenance in tranches, each the smallest
+/// that restores the target, capped by a step fraction, inside a price band.
+///
+/// Target after a tranche of q at mark m (all in the scope):
+///   E − fee(q·m) ≥ T_others + target(N − q·m),  target(N) = maintenance(N) + buffer × N
+/// E (equity) does not change when a position is reduced at the mark (its PnL is already
+/// in E); only the fee leaves. Solved in closed form per bracket, walking brackets down as
+/// the notional falls, then verified exactly in integers (see docs/tranche-planner.md).
+///
+/// Several positions in a cross scope: the position with the highest relief per unit of
+/// notional sold (MMR of its current bracket + buffer − fee rate) goes first, ties by
+/// larger notional then by symbol. Selling where each unit frees the most requirement
+/// minimises the total notional pushed into the books, which is what causes cascades.
+public struct StepwisePolicy: LiquidationPolicy {
+    public init() {}
+    public var name: String { "stepwise" }
+    public var usesGraceWindow: Bool { true }
+    public var usesStepInterval: Bool { true }
+
+    public func nextTranche(account: Account, scope: MarginScope, context ctx: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
+        let positions = account.positions(in: scope)
+        if positions.isEmpty { return nil }
+        let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
+        let ordered = try Self.liquidationOrder(positions, ctx)
+
+        // Targets of every position at its mark.
+        var targets: [MarketID: Quote] = [:]
+        var totalTarget = Quote.zero
+        for p in positions {
+            let spec = try ctx.market(p.market)
+            let mark = try ctx.mark(p.market)
+            let t = try arith { () throws(ArithmeticError) in try spec.liquidationTarget(notional: p.size.notional(at: mark, .up)) }
+            targets[p.market] = t
+            totalTarget = try arith { () throws(ArithmeticError) in try totalTarget + t }
+        }
+        if metrics.equity >= totalTarget { return nil }
+
+        let first = ordered[0]
+        let spec = try ctx.market(first.market)
+        let mark = try ctx.mark(first.market)
+        let params = spec.liquidation
+        let band = adjustments.priceBand ?? params.priceBand
+        let orderSide = first.side.opposite
+        let absSize = try arith { () throws(ArithmeticError) in try first.size.magnitude() }
+        let limit = try arith { () throws(ArithmeticError) in try Self.bandLimit(orderSide: orderSide, mark: mark, band: band, tick: spec.tickSize) }
+
+        func plan(_ size: Size, _ reason: TrancheReason, remaining: Int, restores: Bool) throws(MarginError) -> TranchePlan {
+            let fee = try arith { () throws(ArithmeticError) in try size.notional(at: mark, .up).times(params.liquidationFeeRate, .up) }
+            return TranchePlan(scope: scope, market: first.market, orderSide: orderSide, size: size, limitPrice: limit,
+                               markPrice: mark, reason: reason, estimatedFee: fee,
+                               estimatedRemainingTranches: max(remaining, 1), restoresTarget: restores)
+        }
+
+        if !metrics.equity.isPositive {
+            return try plan(absSize, .bankrupt, remaining: ordered.count, restores: false)
+        }
+
+        let othersTarget = try arith { () throws(ArithmeticError) in try totalTarget - targets[first.market]! }
+        let solver = TrancheSolver(spec: spec, mark: mark, absSize: absSize, equity: metrics.equity, othersTarget: othersTarget)
+        let needed = try arith { () throws(ArithmeticError) in try solver.smallestRestoringSize() }
+
+        // Step cap: a fraction of the current position, scaled by the breaker, at least one step.
+        let fraction = try arith { () throws(ArithmeticError) in
+            Rate(ppm: try Checked.mulDiv((adjustments.maxStepFraction ?? params.maxStepFraction).ppm, adjustments.stepScale.ppm, Precision.rateScale, .down))
+        }
+        let cap = try arith { () throws(ArithmeticError) in
+            max(try absSize.times(fraction, .down).rounded(toStep: spec.stepSize, .down), min(spec.stepSize, absSize))
+        }
+        let exhausted = needed == nil
+        let want = needed ?? absSize
+        var size = min(want, cap)
+        var reason: TrancheReason = exhausted ? .positionExhausted : .restoreMargin
+        let rest = try arith { () throws(ArithmeticError) in try absSize - size }
+        if rest.isZero == false {
+            let restNotional = try arith { () throws(ArithmeticError) in try rest.notional(at: mark, .down) }
+            if restNotional < params.minTrancheNotional { size = absSize; reason = .closeRemainder }
+        }
+        // Tranches for this position at the cap, plus one per later position if exhausted.
+        let perPosition = Int((want.e8 + cap.e8 - 1) / cap.e8)
+        let remaining = reason == .closeRemainder ? 1 : perPosition + (exhausted ? ordered.count - 1 : 0)
+        return try plan(size, reason, remaining: remaining, restores: !exhausted && size >= want)
+    }
+
+    /// The order in which a scope's positions are reduced (see the type's documentation).
+    public static func liquidationOrder(_ positions: [Position], _ ctx: MarginContext) throws(MarginError) -> [Position] {
+        var keyed: [(relief: Int64, notional: Quote, p: Position)] = []
+        for p in positions {
+            let spec = try ctx.market(p.market)
+            let mark = try ctx.mark(p.market)
+            let n = try arith { () throws(ArithmeticError) in try p.size.notional(at: mark, .up) }
+            let b = spec.bracket(forNotional: n)
+            let relief = b.maintenanceMarginRate.ppm + spec.liquidation.bufferRate.ppm - spec.liquidation.liquidationFeeRate.ppm
+            keyed.append((relief, n, p))
+        }
+        keyed.sort { a, b in
+            if a.relief != b.relief { return a.relief > b.relief }
+            if a.notional != b.notional { return a.notional > b.notional }
+            return a.p.market < b.p.market
+        }
+        return keyed.map(\.p)
+    }
+}

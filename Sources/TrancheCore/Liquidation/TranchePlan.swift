@@ -1,0 +1,54 @@
+/// Why a tranche has the size it has.
+public enum TrancheReason: String, Sendable, Codable, Hashable {
+    /// The smallest reduction that brings the scope back to its target (maintenance +
+    /// buffer, net of the fee), possibly capped by the step size.
+    case restoreMargin
+    /// Closing the rest because what would remain is below `minTrancheNotional`.
+    case closeRemainder
+    /// This position alone cannot restore the target: it is reduced as far as allowed and
+    /// the next position of the scope follows in the next tranche.
+    case positionExhausted
+    /// Scope equity is at or below zero: every position is closed whole.
+    case bankrupt
+    /// The all-or-nothing baseline closes everything at once.
+    case allOrNothing
+}
+
+/// One tranche the planner asks to execute: reduce `size` of the position in `market`
+/// with a limit price no worse than `limitPrice`.
+public struct TranchePlan: Sendable, Equatable {
+    public var scope: MarginScope
+    public var market: MarketID
+    /// Side of the ORDER: `.short` sells (reduces a long), `.long` buys (reduces a short).
+    public var orderSide: Side
+    /// Positive size, a multiple of the market's step, at most the position's size.
+    public var size: Size
+    public var limitPrice: Price
+    /// Mark price the plan was computed at.
+    public var markPrice: Price
+    public var reason: TrancheReason
+    /// Liquidation fee the tranche would pay if filled at the mark (rounded up).
+    public var estimatedFee: Quote
+    /// Tranches still expected for this scope including this one, if marks stay put.
+    public var estimatedRemainingTranches: Int
+    /// True when the tranche, filled at the mark, restores the target on its own.
+    public var restoresTarget: Bool
+}
+
+/// Per-call adjustments from the cascade breaker and from recalibration.
+public struct PlanAdjustments: Sendable, Equatable {
+    /// Multiplies the market's `maxStepFraction` (1.0 = unchanged; THROTTLED scales down).
+    public var stepScale: Rate
+    /// Replaces the market's `maxStepFraction` (recalibration), before `stepScale`.
+    public var maxStepFraction: Rate?
+    /// Replaces the market's `priceBand` (recalibration).
+    public var priceBand: Rate?
+
+    public init(stepScale: Rate = .one, maxStepFraction: Rate? = nil, priceBand: Rate? = nil) {
+        self.stepScale = stepScale
+        self.maxStepFraction = maxStepFraction
+        self.priceBand = priceBand
+    }
+
+    public static let none = PlanAdjustments()
+}
