@@ -42,5 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore"]),
         .testTarget(name: "TrancheTransportTests", dependencies: ["TrancheTransport"]),
+        // Runs the built `tranche` executable end to end.
+        .testTarget(name: "TrancheCLITests", dependencies: ["tranche"]),
     ]
 )

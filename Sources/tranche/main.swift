@@ -1,1 +1,12 @@
-print("tranche")
+import ArgumentParser
+
+/// `tranche`: the command-line client of the Tranche liquidation cluster.
+struct Tranche: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tranche",
+        abstract: "Stepwise liquidation: margin maths, execution schedules and the cluster client.",
+        subcommands: [MarginCommand.self, ScheduleCommand.self]
+    )
+}
+
+Tranche.main()

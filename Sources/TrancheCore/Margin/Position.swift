@@ -27,6 +27,19 @@ public struct Position: Sendable, Codable, Hashable {
 
     public var side: Side { size.e8 >= 0 ? .long : .short }
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case market, size, entryPrice, mode, isolatedMargin }
+
+    /// JSON: `mode` defaults to cross and `isolatedMargin` to zero.
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(market: try c.decode(MarketID.self, forKey: .market),
+                  size: try c.decode(Size.self, forKey: .size),
+                  entryPrice: try c.decode(Price.self, forKey: .entryPrice),
+                  mode: try c.decode(.mode, default: .cross),
+                  isolatedMargin: try c.decode(.isolatedMargin, default: .zero))
+    }
+
     /// Unrealised PnL at `mark`: size × (mark − entry), rounded down (a gain is a payout
     /// and rounds down; a loss rounds to the larger loss).
     public func unrealisedPnl(at mark: Price) throws(ArithmeticError) -> Quote {
