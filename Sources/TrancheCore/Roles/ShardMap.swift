@@ -1,0 +1,81 @@
+/// Which worker owns which virtual shard, with an epoch per shard that fences ownership:
+/// every reassignment of a shard increments its epoch, and every routed command and store
+/// write carries the epoch it was issued under, so a worker that lost a shard (declared
+/// dead, then back) can never act on it again: its epoch is stale.
+///
+/// Assignment is balanced (every live worker owns ⌊S/n⌋ or ⌈S/n⌉ shards) and moves as few
+/// shards as possible: a worker keeps what it owns up to its quota; orphaned and surplus
+/// shards go to the least-loaded workers, ties by worker id. Deterministic.
+public struct ShardMap: Sendable, Equatable, Codable {
+    public struct Owner: Sendable, Equatable, Codable {
+        public var worker: String
+        public var epoch: UInt64
+    }
+
+    public let shardCount: Int
+    /// Owner of each shard (index = shard), nil when no live worker holds it.
+    public private(set) var owners: [Owner?]
+    /// Last epoch issued per shard (survives the shard being unowned).
+    public private(set) var epochs: [UInt64]
+
+    public init(shardCount: Int) {
+        precondition(shardCount > 0)
+        self.shardCount = shardCount
+        owners = Array(repeating: nil, count: shardCount)
+        epochs = Array(repeating: 0, count: shardCount)
+    }
+
+    public func owner(of shard: Int) -> Owner? { owners[shard] }
+
+    public func shards(of worker: String) -> [Int] {
+        owners.indices.filter { owners[$0]?.worker == worker }
+    }
+
+    /// Rebalances over `liveWorkers`. Returns the workers whose assignment changed.
+    @discardableResult
+    public mutating func rebalance(liveWorkers: [String]) -> Set<String> {
+        let workers = Array(Set(liveWorkers)).sorted()
+        var changed = Set<String>()
+        // Shards of workers that are gone become orphans.
+        for s in owners.indices {
+            if let o = owners[s], !workers.contains(o.worker) {
+                changed.insert(o.worker)
+                owners[s] = nil
+            }
+        }
+        guard !workers.isEmpty else { return changed }
+        let base = shardCount / workers.count
+        let extra = shardCount % workers.count
+        // Workers already owning more keep the larger quotas (fewer moves).
+        var owned: [String: [Int]] = [:]
+        for w in workers { owned[w] = shards(of: w) }
+        let byLoad = workers.sorted { (owned[$0]!.count, $1) > (owned[$1]!.count, $0) }
+        var quota: [String: Int] = [:]
+        for (i, w) in byLoad.enumerated() { quota[w] = base + (i < extra ? 1 : 0) }
+        var free: [Int] = owners.indices.filter { owners[$0] == nil }
+        for w in workers where owned[w]!.count > quota[w]! {
+            let surplus = owned[w]!.suffix(owned[w]!.count - quota[w]!)
+            for s in surplus { owners[s] = nil; free.append(s) }
+            owned[w]!.removeLast(surplus.count)
+            changed.insert(w)
+        }
+        free.sort()
+        var next = 0
+        for w in workers {
+            while owned[w]!.count < quota[w]!, next < free.count {
+                let s = free[next]
+                next += 1
+                epochs[s] += 1
+                owners[s] = Owner(worker: w, epoch: epochs[s])
+                owned[w]!.append(s)
+                changed.insert(w)
+            }
+        }
+        return changed
+    }
+
+    /// True when `worker` owns `shard` under exactly `epoch`.
+    public func isCurrent(worker: String, shard: Int, epoch: UInt64) -> Bool {
+        owners[shard] == Owner(worker: worker, epoch: epoch)
+    }
+}
