@@ -70,7 +70,7 @@ enum Elementary {
             let e = expm1(a)
             r = (e + e / (e + 1)) / 2
         } else {
-            r = exp(a - ln2)  // e^a / 2 without overflowing early
+            r = halfExp(a)
         }
         return x < 0 ? -r : r
     }
@@ -79,7 +79,14 @@ enum Elementary {
     static func cosh(_ x: Double) -> Double {
         let a = x.magnitude
         if a < 22 { let e = exp(a); return (e + 1 / e) / 2 }
-        return exp(a - ln2)
+        return halfExp(a)
+    }
+
+    /// e^a / 2 for a ≥ 0, finite up to a ≈ 710.47 where e^a alone would overflow.
+    private static func halfExp(_ a: Double) -> Double {
+        if a < 709 { return exp(a) / 2 }
+        let h = exp(a / 2)
+        return h * 0.5 * h
     }
 
     /// Inverse hyperbolic sine.
