@@ -1,11 +1,15 @@
 /// Sum of liquidated notional over a rolling time window, O(1) amortised per event.
 ///
-/// Events closer than `window / 64` to the newest bucket are merged into it and the
-/// bucket takes the later time, so at most about 65 buckets are kept and a merged event
-/// is forgotten up to window/64 *late* (the sum is never understated).
+/// An event less than `window / 64` after the start of the newest bucket is merged into
+/// it, and a bucket expires `window` after its *last* event: at most about 65 buckets
+/// are kept, and a merged event is forgotten up to window/64 late, never early (the sum
+/// is never understated).
 struct RollingNotional: Sendable, Hashable {
     struct Bucket: Sendable, Hashable {
-        var time: Instant
+        /// Time of the bucket's first event: decides what merges into it.
+        var start: Instant
+        /// Time of its last event: decides when it expires.
+        var end: Instant
         var amountE6: Int64
     }
 
@@ -16,23 +20,26 @@ struct RollingNotional: Sendable, Hashable {
 
     init(window: Duration) { self.window = window }
 
+    /// Number of buckets kept (bounded by about 65 whatever the event rate).
+    var bucketCount: Int { buckets.count }
+
     mutating func add(_ amount: Quote, at now: Instant) {
         guard amount.e6 > 0 else { return }
         expire(now: now)
         let granularity = window.nanoseconds / 64
-        if var last = buckets.last, now.nanoseconds &- last.time.nanoseconds < granularity {
+        if var last = buckets.last, now.nanoseconds &- last.start.nanoseconds < granularity {
             last.amountE6 = last.amountE6.addingReportingOverflow(amount.e6).overflow ? .max : last.amountE6 + amount.e6
-            last.time = max(last.time, now)
+            last.end = max(last.end, now)
             buckets.replaceLast(last)
         } else {
-            buckets.append(Bucket(time: now, amountE6: amount.e6))
+            buckets.append(Bucket(start: now, end: now, amountE6: amount.e6))
         }
         totalE6 = totalE6.addingReportingOverflow(amount.e6).overflow ? .max : totalE6 + amount.e6
     }
 
-    /// Drops buckets that happened `window` or more before `now`.
+    /// Drops buckets whose last event happened `window` or more before `now`.
     mutating func expire(now: Instant) {
-        while let first = buckets.first, now.nanoseconds &- first.time.nanoseconds >= window.nanoseconds {
+        while let first = buckets.first, now.nanoseconds &- first.end.nanoseconds >= window.nanoseconds {
             buckets.popFirst()
             // A saturated total is recomputed rather than decremented into nonsense.
             if totalE6 == .max { recompute() } else { totalE6 -= first.amountE6 }
