@@ -3,7 +3,7 @@ import Testing
 @testable import TrancheCore
 
 /// A seeded generator so the synthetic series is the same on every run (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
+private struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

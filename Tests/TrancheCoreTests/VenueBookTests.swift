@@ -11,7 +11,7 @@ import Testing
 ///           level 2: 100 × (1 + 0.005) = 100.50, notional 5025    → 50 units
 ///
 /// Resilience half-life 10 s.
-enum HandBook {
+enum VenueHandBook {
     static func configuration() throws -> VenueBookConfiguration {
         VenueBookConfiguration(
             halfSpread: Rate(ppm: 1_000),
@@ -31,13 +31,13 @@ enum HandBook {
     }
 }
 
-func price(_ text: String) throws -> Price { Price(e8: try FixedDecimal.parse(text, decimals: 8)) }
-func size(_ text: String) throws -> Size { Size(e8: try FixedDecimal.parse(text, decimals: 8)) }
-func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(text, decimals: 6)) }
+private func price(_ text: String) throws -> Price { Price(e8: try FixedDecimal.parse(text, decimals: 8)) }
+private func size(_ text: String) throws -> Size { Size(e8: try FixedDecimal.parse(text, decimals: 8)) }
+private func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(text, decimals: 6)) }
 
 @Suite struct VenueBookTests {
     @Test func levelPricesAndBestQuotes() throws {
-        let book = try HandBook.book()
+        let book = try VenueHandBook.book()
         #expect(book.bestBid(now: .zero) == (try price("99.9")))
         #expect(book.bestAsk(now: .zero) == (try price("100.1")))
         #expect(book.mid(now: .zero) == (try Price(units: 100)))
@@ -51,7 +51,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// A second sell of 10 starts where the first stopped: the 5 units left at 99.80
     /// (1996 − 1497 = 499 → 5 units) = 499.00, then 5 @ 99.50 = 497.50; 996.50 / 10 = 99.65.
     @Test func sellWalksLevelsAndTheNextOrderStartsWhereTheLastStopped() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let first = try book.execute(side: .short, size: Size(units: 25), limit: Price(units: 99), now: .zero)
         #expect(first.filled == (try Size(units: 25)))
         #expect(first.unfilled == .zero)
@@ -75,7 +75,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// (99.50) does not. 10 + 20 = 30 fill for 999 + 1996 = 2995; VWAP 2995 / 30 =
     /// 99.8333… rounded down (a sell) to 99.83333333; 10 units are cancelled.
     @Test func sellNeverFillsBelowTheLimit() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let e = try book.execute(side: .short, size: Size(units: 40), limit: price("99.8"), now: .zero)
         #expect(e.filled == (try Size(units: 30)))
         #expect(e.unfilled == (try Size(units: 10)))
@@ -92,7 +92,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// Buy 12, limit 101: 10 @ 100.10 = 1001.00, 2 @ 100.20 = 200.40; cost 1201.40;
     /// VWAP 1201.4 / 12 = 100.11666… rounded up (a buy) to 100.11666667.
     @Test func buyLiftsAsksAndRoundsItsVWAPUp() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let e = try book.execute(side: .long, size: Size(units: 12), limit: Price(units: 101), now: .zero)
         #expect(e.filled == (try Size(units: 12)))
         #expect(e.notional == (try quote("1201.4")))
@@ -103,7 +103,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
 
     /// A buy never fills above its limit: limit 100.15 admits only level 0 (100.10).
     @Test func buyNeverFillsAboveTheLimit() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let e = try book.execute(side: .long, size: Size(units: 15), limit: price("100.15"), now: .zero)
         #expect(e.filled == (try Size(units: 10)))
         #expect(e.unfilled == (try Size(units: 5)))
@@ -113,7 +113,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// One size unit (10^-8) at 99.90 is worth 0.000000999 quote: a sell's proceeds round
     /// down to 0 quantums; at 100.10 a buy's cost (0.000001001) rounds up to 0.000002.
     @Test func proceedsRoundDownAndCostsRoundUp() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let sell = try book.execute(side: .short, size: Size(e8: 1), limit: Price(units: 99), now: .zero)
         #expect(sell.notional == .zero)
         #expect(sell.vwap == (try price("99.9")))
@@ -125,7 +125,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// Sell everything: 80 units exist (10 + 20 + 50); an order for 100 fills 80 and
     /// cancels 20, and the side is then empty.
     @Test func conservationWhenTheSideRunsOut() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let e = try book.execute(side: .short, size: Size(units: 100), limit: Price(e8: 1), now: .zero)
         #expect(e.filled == (try Size(units: 80)))
         #expect(e.unfilled == (try Size(units: 20)))
@@ -137,7 +137,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     }
 
     @Test func vwapLiesBetweenTheBestAndWorstLevelTouched() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         let e = try book.execute(side: .short, size: size("33.33333333"), limit: Price(units: 99), now: .zero)
         let prices = e.fills.map(\.price)
         let vwap = try #require(e.vwap)
@@ -149,7 +149,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// level 0 has 375 back and the best bid is 99.90 again. After 64 half-lives nothing
     /// is left consumed.
     @Test func resilienceHalvesConsumptionEveryHalfLife() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         _ = try book.execute(side: .short, size: Size(units: 25), limit: Price(units: 99), now: .zero)
         #expect(book.consumed(.bids, now: .seconds(10)) == (try Quote(units: 1_248)))
         #expect(book.bestBid(now: .seconds(10)) == (try price("99.8")))
@@ -169,7 +169,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// consumed (through level 1, which has 1996 − (1248 − 999) = 1747 left = 17.5 units);
     /// selling 1 unit takes it at 99.80 and leaves 1248 + 99.80 = 1347.80 consumed.
     @Test func fillsAfterRecoveryStartFromTheDecayedConsumption() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         _ = try book.execute(side: .short, size: Size(units: 25), limit: Price(units: 99), now: .zero)
         let e = try book.execute(side: .short, size: Size(units: 1), limit: Price(units: 99), now: .seconds(10))
         #expect(e.vwap == (try price("99.8")))
@@ -178,7 +178,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
 
     /// Moving the fair price moves the whole book, the hole included.
     @Test func fairPriceMovesTheProfile() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         _ = try book.execute(side: .short, size: Size(units: 10), limit: Price(units: 99), now: .zero)
         try book.setFairPrice(Price(units: 200), now: .zero)
         #expect(book.bestBid(now: .zero) == (try price("199.6")))  // level 1 at 200 × 0.998
@@ -189,7 +189,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// Band 0.25 %: bid edge 100 × 0.9975 = 99.75 → levels 0 and 1 (999 + 1996 = 2995);
     /// ask edge 100.25 → levels 0 and 1 (1001 + 2004 = 3005). Band 0.5 % takes every level.
     @Test func depthWithinBand() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         #expect(book.depthWithin(band: Rate(ppm: 2_500), side: .bids, now: .zero) == (try Quote(units: 2_995)))
         #expect(book.depthWithin(band: Rate(ppm: 2_500), side: .asks, now: .zero) == (try Quote(units: 3_005)))
         #expect(book.depthWithin(band: Rate(ppm: 5_000), side: .bids, now: .zero) == (try Quote(units: 7_970)))
@@ -208,7 +208,7 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     /// Bids round down to the tick and asks up: fair 100.037, tick 0.05, offset 0.1 %:
     /// bid 99.936963 → 99.90; ask 100.137037 → 100.15.
     @Test func levelPricesRoundAwayFromTheFairPrice() throws {
-        var c = try HandBook.configuration()
+        var c = try VenueHandBook.configuration()
         c.tickSize = try price("0.05")
         let book = try VenueBook(market: "T", configuration: c, fairPrice: price("100.037"), now: .zero)
         #expect(book.bestBid(now: .zero) == (try price("99.9")))
@@ -216,14 +216,14 @@ func quote(_ text: String) throws -> Quote { Quote(e6: try FixedDecimal.parse(te
     }
 
     @Test func invalidOrdersAreRejected() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         #expect(throws: VenueError.invalidSize(.zero)) { try book.execute(side: .short, size: .zero, limit: Price(units: 1), now: .zero) }
         #expect(throws: VenueError.invalidLimit(.zero)) { try book.execute(side: .long, size: Size(units: 1), limit: .zero, now: .zero) }
     }
 
     /// The clock never runs backwards: an earlier `now` acts as the latest.
     @Test func earlierTimesActAsTheLatest() throws {
-        var book = try HandBook.book()
+        var book = try VenueHandBook.book()
         _ = try book.execute(side: .short, size: Size(units: 25), limit: Price(units: 99), now: .seconds(10))
         book.advance(to: .seconds(5))
         #expect(book.clock == .seconds(10))

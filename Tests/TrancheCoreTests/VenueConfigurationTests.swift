@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func configurationRoundTrips() throws {
-        for c in [VenueBookConfiguration(), try HandBook.configuration()] {
+        for c in [VenueBookConfiguration(), try VenueHandBook.configuration()] {
             let data = try JSONEncoder().encode(c)
             #expect(try JSONDecoder().decode(VenueBookConfiguration.self, from: data) == c)
         }
