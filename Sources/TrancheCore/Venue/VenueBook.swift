@@ -1,0 +1,269 @@
+/// A per-market simulated order book: a depth profile placed around an exogenous fair
+/// price, and the depth our own fills have consumed, which recovers exponentially.
+///
+/// The model (Obizhaeva–Wang with a discrete book): each side is a list of levels at
+/// fair × (1 ∓ offset) holding a quote notional. Our fills consume a side from the
+/// touch outward; the consumed notional `C` is one number per side, measured along the
+/// side's cumulative notional, so the next order starts where the last one stopped.
+/// `C` decays as C(t) = C(t₀) · 2^(−(t − t₀)/halfLife): the best price relaxes back
+/// toward the fair price. Because levels are placed relative to the fair price, moving
+/// the fair price (`setFairPrice`) moves the whole book, hole included.
+///
+/// Pure value type: time is always a parameter; a `now` earlier than the latest one
+/// seen is taken as the latest (the book's clock never runs backwards).
+public struct VenueBook: Sendable, Hashable {
+    /// Fair prices above this are refused, so every derived level price fits 64 bits.
+    public static let maxFairPrice = Price(e8: Int64.max / 4)
+    /// After this many half-lives the consumption is taken as fully recovered (the
+    /// factor 2^−64 leaves less than one quantum of any 64-bit amount).
+    static let fullRecoveryHalfLives: Int64 = 64
+
+    public let market: MarketID
+    public let configuration: VenueBookConfiguration
+    /// The exogenous price the book is built around (index / external reference).
+    public private(set) var fairPrice: Price
+    /// Latest time the book has seen.
+    public private(set) var clock: Instant
+
+    private let bidLevels: [DepthLevel]
+    private let askLevels: [DepthLevel]
+    private var bidConsumption = Consumption()
+    private var askConsumption = Consumption()
+
+    /// Unrecovered consumption of one side, as of an anchor time. Decay is computed from
+    /// the anchor on demand, so it does not depend on how often the book is advanced.
+    struct Consumption: Sendable, Hashable {
+        /// Quote quantums consumed, as of `anchor`.
+        var amountE6: Int64 = 0
+        var anchor: Instant = .zero
+    }
+
+    public init(market: MarketID, configuration: VenueBookConfiguration = .init(), fairPrice: Price, now: Instant) throws(VenueError) {
+        let levels: (bids: [DepthLevel], asks: [DepthLevel])
+        do { levels = try configuration.resolvedLevels(field: "venue[\(market)]") } catch { throw .configuration(error) }
+        guard fairPrice.e8 > 0, fairPrice <= Self.maxFairPrice else { throw .invalidFairPrice(fairPrice) }
+        self.market = market
+        self.configuration = configuration
+        self.fairPrice = fairPrice
+        self.clock = now
+        self.bidLevels = levels.bids
+        self.askLevels = levels.asks
+    }
+
+    // MARK: Events
+
+    /// Sets the exogenous fair price; the whole profile (and its consumed part) moves with it.
+    public mutating func setFairPrice(_ price: Price, now: Instant) throws(VenueError) {
+        guard price.e8 > 0, price <= Self.maxFairPrice else { throw .invalidFairPrice(price) }
+        advance(to: now)
+        fairPrice = price
+    }
+
+    /// Moves the book's clock forward; consumed depth recovers with the half-life.
+    public mutating func advance(to now: Instant) {
+        if now > clock { clock = now }
+    }
+
+    /// Executes an immediate-or-cancel order: `.short` sells into the bids, `.long` buys
+    /// from the asks, level by level from the touch outward, never beyond `limit` (a sell
+    /// never below it, a buy never above it). What cannot fill is returned as unfilled.
+    ///
+    /// Rounding: the size a level can take is its remaining notional / price rounded
+    /// down; the notional a level gives up is size × price rounded up (so consumption
+    /// never undercounts); the order's notional is rounded once, down for a sell
+    /// (proceeds) and up for a buy (cost); the VWAP likewise.
+    public mutating func execute(side: Side, size: Size, limit: Price, now: Instant) throws(VenueError) -> VenueExecution {
+        guard size.e8 > 0 else { throw .invalidSize(size) }
+        guard limit.e8 > 0 else { throw .invalidLimit(limit) }
+        advance(to: now)
+        let bookSide = BookSide(hitBy: side)
+        let levels = self.levels(bookSide)
+        var consumedE6 = consumption(bookSide).decayed(at: clock, halfLife: configuration.resilienceHalfLife)
+        var remainingE8 = size.e8
+        var exactNotional: Int128 = 0  // Σ size_e8 × price_e8: quote × 10^16, exact
+        var fills: [VenueLevelFill] = []
+        var cumulativeBefore: Int64 = 0
+
+        for k in levels.indices where remainingE8 > 0 {
+            // Cannot overflow: the side's total was checked when the configuration was validated.
+            let cumulativeAfter = cumulativeBefore + levels[k].notional.e6
+            defer { cumulativeBefore = cumulativeAfter }
+            if consumedE6 >= cumulativeAfter { continue }
+            guard let price = levelPrice(bookSide, k) else { break }
+            if bookSide == .bids ? price < limit : price > limit { break }
+            let availableE6 = cumulativeAfter - max(consumedE6, cumulativeBefore)
+            let capacityE8 = Self.size(forNotionalE6: availableE6, at: price)
+            let takeE8 = min(remainingE8, capacityE8)
+            if takeE8 == 0 { continue }  // less than one size unit rests here
+            let product = Int128(takeE8) * Int128(price.e8)
+            // Consumption rounds up: never more than available, since take ≤ capacity.
+            let usedE6 = Int64(product.divided(by: Precision.notionalDivisor, .up))
+            consumedE6 = max(consumedE6, cumulativeBefore) + usedE6
+            remainingE8 -= takeE8
+            exactNotional += product
+            let levelNotional = try Self.quote(product, rounding: side == .short ? .down : .up)
+            fills.append(VenueLevelFill(level: k, price: price, size: Size(e8: takeE8), notional: levelNotional))
+        }
+
+        let filledE8 = size.e8 - remainingE8
+        if filledE8 > 0 {
+            setConsumption(bookSide, Consumption(amountE6: consumedE6, anchor: clock))
+        }
+        let rounding: Rounding = side == .short ? .down : .up
+        let vwap: Price? = filledE8 > 0
+            ? Price(e8: try Self.narrow(exactNotional.divided(by: Int128(filledE8), rounding)))
+            : nil
+        return VenueExecution(side: side, requested: size, filled: Size(e8: filledE8), unfilled: Size(e8: remainingE8),
+                              vwap: vwap, notional: try Self.quote(exactNotional, rounding: rounding),
+                              fills: fills, limit: limit, at: clock)
+    }
+
+    // MARK: Queries
+
+    /// The levels of a side that could trade at `now`, innermost first; fully consumed
+    /// levels and levels holding less than one size unit are left out.
+    public func levels(_ side: BookSide, now: Instant) -> [VenueBookLevel] {
+        var result: [VenueBookLevel] = []
+        forEachAvailableLevel(side, now: now) { k, price, notionalE6, sizeE8 in
+            result.append(VenueBookLevel(level: k, price: price, notional: Quote(e6: notionalE6), size: Size(e8: sizeE8)))
+            return true
+        }
+        return result
+    }
+
+    /// Highest bid an order could sell at now; `nil` when the bids are exhausted.
+    public func bestBid(now: Instant) -> Price? { best(.bids, now: now) }
+
+    /// Lowest ask an order could buy at now; `nil` when the asks are exhausted.
+    public func bestAsk(now: Instant) -> Price? { best(.asks, now: now) }
+
+    /// (best bid + best ask) / 2, rounded down; `nil` when a side is exhausted.
+    public func mid(now: Instant) -> Price? {
+        guard let b = bestBid(now: now), let a = bestAsk(now: now) else { return nil }
+        return Price(e8: Int64((Int128(b.e8) + Int128(a.e8)) / 2))
+    }
+
+    /// Quote notional resting now inside fair × (1 ∓ band): bid levels priced at or above
+    /// fair × (1 − band), ask levels at or below fair × (1 + band). The band edge is
+    /// rounded inward (up for bids, down for asks), so depth is never overstated.
+    public func depthWithin(band: Rate, side: BookSide, now: Instant) -> Quote {
+        let b = Int128(max(band.ppm, 0))
+        let scale = Int128(Precision.rateScale)
+        let edge: Int128 = side == .bids
+            ? (Int128(fairPrice.e8) * (scale - b)).divided(by: scale, .up)
+            : (Int128(fairPrice.e8) * (scale + b)).divided(by: scale, .down)
+        var total: Int64 = 0
+        forEachAvailableLevel(side, now: now) { _, price, notionalE6, _ in
+            let inside = side == .bids ? Int128(price.e8) >= edge : Int128(price.e8) <= edge
+            if inside { total += notionalE6 }  // ≤ the side's total, which fits
+            return inside
+        }
+        return Quote(e6: total)
+    }
+
+    /// Unrecovered consumption of a side at `now`, rounded up.
+    public func consumed(_ side: BookSide, now: Instant) -> Quote {
+        Quote(e6: consumption(side).decayed(at: max(now, clock), halfLife: configuration.resilienceHalfLife))
+    }
+
+    /// Total notional of a side's profile, fully recovered.
+    public func profileNotional(_ side: BookSide) -> Quote {
+        Quote(e6: levels(side).reduce(0) { $0 + $1.notional.e6 })
+    }
+
+    /// The book around its fair price, for publishing.
+    public func summary(band: Rate, now: Instant) -> VenueDepthSummary {
+        let t = max(now, clock)
+        return VenueDepthSummary(
+            market: market, fairPrice: fairPrice, bestBid: bestBid(now: t), bestAsk: bestAsk(now: t),
+            bidDepthInBand: depthWithin(band: band, side: .bids, now: t),
+            askDepthInBand: depthWithin(band: band, side: .asks, now: t), band: band,
+            bidConsumed: consumed(.bids, now: t), askConsumed: consumed(.asks, now: t), at: t)
+    }
+
+    // MARK: Internals
+
+    private func levels(_ side: BookSide) -> [DepthLevel] { side == .bids ? bidLevels : askLevels }
+    private func consumption(_ side: BookSide) -> Consumption { side == .bids ? bidConsumption : askConsumption }
+    private mutating func setConsumption(_ side: BookSide, _ c: Consumption) {
+        if side == .bids { bidConsumption = c } else { askConsumption = c }
+    }
+
+    private func best(_ side: BookSide, now: Instant) -> Price? {
+        var found: Price?
+        forEachAvailableLevel(side, now: now) { _, price, _, _ in found = price; return false }
+        return found
+    }
+
+    /// Calls `body(level, price, notionalE6, sizeE8)` for each level with at least one
+    /// size unit resting, innermost first, until it returns false.
+    private func forEachAvailableLevel(_ side: BookSide, now: Instant, _ body: (Int, Price, Int64, Int64) -> Bool) {
+        let consumedE6 = consumption(side).decayed(at: max(now, clock), halfLife: configuration.resilienceHalfLife)
+        var cumulativeBefore: Int64 = 0
+        for (k, level) in levels(side).enumerated() {
+            let cumulativeAfter = cumulativeBefore + level.notional.e6
+            defer { cumulativeBefore = cumulativeAfter }
+            if consumedE6 >= cumulativeAfter { continue }
+            guard let price = levelPrice(side, k) else { return }
+            let availableE6 = cumulativeAfter - max(consumedE6, cumulativeBefore)
+            let sizeE8 = Self.size(forNotionalE6: availableE6, at: price)
+            if sizeE8 == 0 { continue }
+            if !body(k, price, availableE6, sizeE8) { return }
+        }
+    }
+
+    /// Price of level `k` at the current fair price, on the tick grid: bids at
+    /// fair × (1 − offset) rounded down, asks at fair × (1 + offset) rounded up (the book
+    /// never quotes better than its profile). `nil` when the level would be priced at or
+    /// below zero (and then so is every level further out).
+    func levelPrice(_ side: BookSide, _ k: Int) -> Price? {
+        let offset = Int128(levels(side)[k].offset.ppm)
+        let scale = Int128(Precision.rateScale)
+        let tick = Int128(configuration.tickSize.e8)
+        let fair = Int128(fairPrice.e8)
+        let p: Int128
+        switch side {
+        case .bids:
+            let raw = (fair * (scale - offset)).divided(by: scale, .down)
+            p = raw.divided(by: tick, .down) * tick
+        case .asks:
+            let raw = (fair * (scale + offset)).divided(by: scale, .up)
+            p = raw.divided(by: tick, .up) * tick
+        }
+        // fair ≤ Int64.max/4 and offset < 1 keep asks below 2^62 + one tick.
+        guard p > 0, let e8 = Int64(exactly: p) else { return nil }
+        return Price(e8: e8)
+    }
+
+    /// Size bought by a notional at a price: notional × 10^10 / price, rounded down
+    /// (sizes at a level never exceed what rests there).
+    static func size(forNotionalE6 notionalE6: Int64, at price: Price) -> Int64 {
+        Int64((Int128(notionalE6) * Precision.notionalDivisor).divided(by: Int128(price.e8), .down))
+    }
+
+    static func narrow(_ v: Int128) throws(VenueError) -> Int64 {
+        guard let r = Int64(exactly: v) else { throw .arithmetic(.overflow(operation: "venue execution")) }
+        return r
+    }
+
+    /// Quote from an exact size × price product (quote × 10^16), rounded as stated.
+    static func quote(_ product: Int128, rounding: Rounding) throws(VenueError) -> Quote {
+        Quote(e6: try narrow(product.divided(by: Precision.notionalDivisor, rounding)))
+    }
+}
+
+extension VenueBook.Consumption {
+    /// amount × 2^(−elapsed/halfLife), rounded up (unrecovered depth is never
+    /// understated), and zero after `fullRecoveryHalfLives`.
+    func decayed(at now: Instant, halfLife: Duration) -> Int64 {
+        if amountE6 == 0 { return 0 }
+        let elapsed = now.nanoseconds &- anchor.nanoseconds
+        if elapsed <= 0 { return amountE6 }
+        if elapsed / halfLife.nanoseconds >= VenueBook.fullRecoveryHalfLives { return 0 }
+        let halves = Double(elapsed) / Double(halfLife.nanoseconds)
+        // The factor as a 62-bit fixed-point fraction, rounded up; exact for whole half-lives.
+        let factor = Elementary.exp2(-halves) * 4_611_686_018_427_387_904.0
+        let factor62 = Int128(factor.rounded(.up))
+        return Int64((Int128(amountE6) * factor62).divided(by: Int128(1) << 62, .up))
+    }
+}
