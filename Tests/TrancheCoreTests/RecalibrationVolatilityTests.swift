@@ -2,18 +2,6 @@ import Foundation
 import Testing
 @testable import TrancheCore
 
-/// A seeded generator so the synthetic series is the same on every run (SplitMix64).
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct RecalibrationVolatilityTests {
     static func next(_ p: Price, _ r: Double) -> Price { Price(e8: Int64((Double(p.e8) * Foundation.exp(r)).rounded())) }
 
@@ -22,7 +10,7 @@ private struct SeededGenerator: RandomNumberGenerator {
     @Test func exactOnADeterministicConstantVarianceSeries() throws {
         let sigma = 0.000_2
         var e = try EWMAVolatility(halfLife: .seconds(60))
-        var rng = SeededGenerator(state: 1)
+        var rng = SeededGenerator(seed: 1)
         var p = try Price(units: 60_000)
         var t = Instant.zero
         e.update(price: p, now: t)
@@ -45,7 +33,7 @@ private struct SeededGenerator: RandomNumberGenerator {
     @Test func convergesOnARandomConstantVarianceSeries() throws {
         let sigma = 0.000_3
         var e = try EWMAVolatility(halfLife: .seconds(600), initialVolatility: 0.01)
-        var rng = SeededGenerator(state: 42)
+        var rng = SeededGenerator(seed: 42)
         var p = try Price(units: 3_000)
         var t = Instant.zero
         e.update(price: p, now: t)

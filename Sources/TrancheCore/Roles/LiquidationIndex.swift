@@ -31,14 +31,14 @@ public struct LiquidationIndex: Sendable {
 
     public init(bucketWidth: Double = 0.0005) {
         self.bucketWidth = bucketWidth
-        logStep = (1 + bucketWidth).logValue
+        logStep = Elementary.log(1 + bucketWidth)
     }
 
     public var count: Int { longs.values.reduce(0) { $0 + $1.bucketOf.count } + shorts.values.reduce(0) { $0 + $1.bucketOf.count } }
 
     @inline(__always)
     private func bucket(_ p: Price) -> Int {
-        Int((Double(p.e8).logValue / logStep).rounded(.down))
+        Int((Elementary.log(Double(p.e8)) / logStep).rounded(.down))
     }
 
     /// Sets (or with nil, removes) the threshold of a position. `side` is the position's.
@@ -102,29 +102,5 @@ public struct LiquidationIndex: Sendable {
         if let b = longs[key.market]?.bucketOf[key] { return longs[key.market]?.buckets[b]?[key] }
         if let b = shorts[key.market]?.bucketOf[key] { return shorts[key.market]?.buckets[b]?[key] }
         return nil
-    }
-}
-
-extension Double {
-    /// Natural logarithm without Foundation (the core imports the standard library only):
-    /// argument reduction to [1, 2) by powers of two, then the atanh series.
-    var logValue: Double {
-        precondition(self > 0, "logarithm of a non-positive number")
-        var x = self
-        var k = 0.0
-        while x >= 2 { x /= 2; k += 1 }
-        while x < 1 { x *= 2; k -= 1 }
-        let y = (x - 1) / (x + 1)
-        let y2 = y * y
-        var term = y, sum = 0.0
-        var n = 1.0
-        while true {
-            let add = term / n
-            if abs(add) < 1e-17 { break }
-            sum += add
-            term *= y2
-            n += 2
-        }
-        return 2 * sum + k * 0.6931471805599453
     }
 }
