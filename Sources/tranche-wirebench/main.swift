@@ -1,0 +1,1 @@
+print("tranche-wirebench: not yet")
