@@ -1,11 +1,11 @@
-import CTrancheProto
+internal import CTrancheProto
 
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-import Musl
+internal import Musl
 #elseif canImport(Darwin)
-import Darwin
+internal import Darwin
 #endif
 
 /// Owns every C allocation made while building a protobuf-c message tree for

@@ -1,4 +1,4 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 extension TrancheID: WireMessage {

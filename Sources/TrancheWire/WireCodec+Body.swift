@@ -1,4 +1,4 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 // The envelope's oneof body ↔ `MessageBody`. The encoding switch is exhaustive, so a

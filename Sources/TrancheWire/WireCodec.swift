@@ -1,4 +1,4 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 /// Bytes ↔ `Envelope`: the only way a Tranche message is put on or taken off the

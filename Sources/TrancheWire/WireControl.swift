@@ -1,4 +1,4 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 // Control plane ↔ protobuf-c (control.proto).

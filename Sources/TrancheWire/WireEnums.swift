@@ -1,4 +1,4 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 // Core enums ↔ protobuf-c enums. Every mapping names the generated constants, so a

@@ -1,12 +1,12 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-import Musl
+internal import Musl
 #elseif canImport(Darwin)
-import Darwin
+internal import Darwin
 #endif
 
 /// A core message value that has a protobuf-c counterpart. Internal: no C type

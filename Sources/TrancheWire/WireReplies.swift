@@ -1,4 +1,4 @@
-import CTrancheProto
+internal import CTrancheProto
 import TrancheCore
 
 // Replies and views ↔ protobuf-c (client.proto, control.proto's BreakerList).
