@@ -11,21 +11,39 @@ internal import Darwin
 /// Owns every C allocation made while building a protobuf-c message tree for
 /// packing: strings (which must stay valid until packing is done), nested messages
 /// and arrays. All of it is freed when the arena is released, after packing.
+///
+/// Allocation bumps a pointer through one slab (a typical envelope fits in the
+/// first), so building a tree costs one malloc instead of one per node.
 final class PackArena {
-    private var blocks: [UnsafeMutableRawPointer] = []
+    private static let slabSize = 1_024
+    private var slab: UnsafeMutableRawPointer
+    private var used = 0
+    private var capacity: Int
+    /// Earlier slabs, and blocks too large for a slab.
+    private var retired: [UnsafeMutableRawPointer] = []
 
-    init() { blocks.reserveCapacity(8) }
+    init() {
+        slab = malloc(Self.slabSize)!
+        capacity = Self.slabSize
+    }
 
     deinit {
-        for block in blocks { free(block) }
+        free(slab)
+        for block in retired { free(block) }
     }
 
     /// A NUL-terminated copy of `s`. A string with an embedded NUL is cut there: C
     /// strings cannot carry it.
     func string(_ s: String) -> UnsafeMutablePointer<CChar> {
-        let copy = strdup(s)!
-        blocks.append(UnsafeMutableRawPointer(copy))
-        return copy
+        var s = s
+        return s.withUTF8 { utf8 in
+            let p = allocate(byteCount: utf8.count + 1, alignment: 1).bindMemory(to: CChar.self, capacity: utf8.count + 1)
+            if let base = utf8.baseAddress {
+                UnsafeMutableRawPointer(p).copyMemory(from: base, byteCount: utf8.count)
+            }
+            p[utf8.count] = 0
+            return p
+        }
     }
 
     /// A message initialised with its generated `__init` function, then filled in.
@@ -48,8 +66,26 @@ final class PackArena {
     }
 
     private func allocate<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
-        let raw = malloc(MemoryLayout<T>.stride * count)!
-        blocks.append(raw)
-        return raw.bindMemory(to: T.self, capacity: count)
+        allocate(byteCount: MemoryLayout<T>.stride * count, alignment: MemoryLayout<T>.alignment)
+            .bindMemory(to: T.self, capacity: count)
+    }
+
+    private func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer {
+        let start = (used + alignment - 1) & ~(alignment - 1)
+        if start + byteCount <= capacity {
+            used = start + byteCount
+            return slab + start
+        }
+        if byteCount > Self.slabSize / 2 {
+            // malloc's alignment suits every C type.
+            let block = malloc(byteCount)!
+            retired.append(block)
+            return block
+        }
+        retired.append(slab)
+        slab = malloc(Self.slabSize)!
+        capacity = Self.slabSize
+        used = byteCount
+        return slab
     }
 }

@@ -24,9 +24,7 @@ enum WireRead {
     /// A string field; NULL (never set) reads as "". Rejects invalid UTF-8.
     static func string(_ p: UnsafeMutablePointer<CChar>?, _ field: @autoclosure () -> String) throws(WireDecodeError) -> String {
         guard let p else { return "" }
-        let bytes = UnsafeBufferPointer(
-            start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
-        guard let s = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: field()) }
+        guard let s = String(validatingCString: p) else { throw .invalidUTF8(field: field()) }
         return s
     }
 
