@@ -1,14 +1,6 @@
 internal import CTrancheProto
 import TrancheCore
 
-#if canImport(Glibc)
-internal import Glibc
-#elseif canImport(Musl)
-internal import Musl
-#elseif canImport(Darwin)
-internal import Darwin
-#endif
-
 /// A core message value that has a protobuf-c counterpart. Internal: no C type
 /// leaves this module.
 protocol WireMessage {
