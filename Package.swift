@@ -33,6 +33,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro-benchmark of the codec and the transport, run by hand in release:
+        // `swift run -c release tranche-wirebench`.
+        .executableTarget(
+            name: "tranche-wirebench",
+            dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport"]
+        ),
         .testTarget(
             name: "TrancheCoreTests",
             dependencies: [
@@ -40,7 +46,8 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore"]),
+        // CTrancheProto only to check the Swift enums' stable numbers against the generated ones.
+        .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore", "CTrancheProto"]),
         .testTarget(name: "TrancheTransportTests", dependencies: ["TrancheTransport"]),
         // Runs the built `tranche` executable end to end.
         .testTarget(name: "TrancheCLITests", dependencies: ["tranche"]),

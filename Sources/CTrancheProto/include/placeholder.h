@@ -1,1 +1,0 @@
-int ctrancheproto_placeholder(void);

@@ -1,2 +1,0 @@
-#include "include/placeholder.h"
-int ctrancheproto_placeholder(void) { return 0; }

@@ -1,0 +1,208 @@
+internal import CTrancheProto
+import TrancheCore
+
+// Control plane ↔ protobuf-c (control.proto).
+
+extension Message.BreakerState: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BreakerState> {
+        arena.message(tranche__v1__breaker_state__init) {
+            $0.market = arena.string(market.symbol)
+            $0.level = level.c
+            $0.reason = reason.c
+            $0.sequence = sequence
+            $0.step_scale_ppm = stepScale.ppm
+            $0.interval_scale_ppm = intervalScale.ppm
+            $0.since_ns = since.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__BreakerState) throws(WireDecodeError) {
+        self.init(
+            market: try WireRead.market(m.market, "BreakerState.market"),
+            level: try BreakerLevel(c: m.level, "BreakerState.level"),
+            reason: try coreEnum(m.reason, "BreakerState.reason"),
+            sequence: m.sequence,
+            stepScale: Rate(ppm: m.step_scale_ppm),
+            intervalScale: Rate(ppm: m.interval_scale_ppm),
+            since: Instant(nanoseconds: m.since_ns))
+    }
+}
+
+extension Message.InsuranceFundEvent: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__InsuranceFundEvent> {
+        arena.message(tranche__v1__insurance_fund_event__init) {
+            $0.kind = kind.c
+            $0.account_id = account?.rawValue ?? 0
+            $0.market = arena.string(market?.symbol ?? "")
+            $0.amount_e6 = amount.e6
+            $0.balance_after_e6 = balanceAfter.e6
+            $0.tranche = tranche?.makeC(in: arena)
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__InsuranceFundEvent) throws(WireDecodeError) {
+        self.init(
+            kind: try coreEnum(m.kind, "InsuranceFundEvent.kind"),
+            account: WireRead.optionalAccount(m.account_id),
+            market: try WireRead.optionalMarket(m.market, "InsuranceFundEvent.market"),
+            amount: Quote(e6: m.amount_e6),
+            balanceAfter: Quote(e6: m.balance_after_e6),
+            tranche: try WireRead.optional(m.tranche),
+            at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.LiquidationEvent: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__LiquidationEvent> {
+        arena.message(tranche__v1__liquidation_event__init) {
+            $0.account_id = account.rawValue
+            switch scope {
+            case .cross: $0.scope = arena.string("")
+            case .isolated(let market): $0.scope = arena.string(market.symbol)
+            }
+            $0.phase = phase.c
+            $0.tranche_index = trancheIndex
+            $0.tranche_count = trancheCount
+            $0.detail = arena.string(detail)
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__LiquidationEvent) throws(WireDecodeError) {
+        let market = try WireRead.optionalMarket(m.scope, "LiquidationEvent.scope")
+        self.init(
+            account: AccountID(m.account_id),
+            scope: market.map { .isolated($0) } ?? .cross,
+            phase: try LiquidationPhase(c: m.phase, "LiquidationEvent.phase"),
+            trancheIndex: m.tranche_index,
+            trancheCount: m.tranche_count,
+            detail: try WireRead.string(m.detail, "LiquidationEvent.detail"),
+            at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.Heartbeat: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__Heartbeat> {
+        arena.message(tranche__v1__heartbeat__init) {
+            $0.worker_id = arena.string(workerID)
+            $0.epoch = epoch
+            $0.accounts = accounts
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__Heartbeat) throws(WireDecodeError) {
+        self.init(
+            workerID: try WireRead.string(m.worker_id, "Heartbeat.worker_id"),
+            epoch: m.epoch,
+            accounts: m.accounts,
+            at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.WorkerRegister: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__WorkerRegister> {
+        arena.message(tranche__v1__worker_register__init) { $0.worker_id = arena.string(workerID) }
+    }
+
+    init(c m: Tranche__V1__WorkerRegister) throws(WireDecodeError) {
+        self.init(workerID: try WireRead.string(m.worker_id, "WorkerRegister.worker_id"))
+    }
+}
+
+extension Message.ShardAssignment: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__ShardAssignment> {
+        arena.message(tranche__v1__shard_assignment__init) {
+            $0.worker_id = arena.string(workerID)
+            $0.epoch = epoch
+            $0.n_shards = shards.count
+            $0.shards = arena.array(shards)
+        }
+    }
+
+    init(c m: Tranche__V1__ShardAssignment) throws(WireDecodeError) {
+        self.init(
+            workerID: try WireRead.string(m.worker_id, "ShardAssignment.worker_id"),
+            epoch: m.epoch,
+            shards: WireRead.scalars(m.n_shards, m.shards))
+    }
+}
+
+extension Message.AdlCandidatesRequest: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AdlCandidatesRequest> {
+        arena.message(tranche__v1__adl_candidates_request__init) {
+            $0.request_id = requestID
+            $0.market = arena.string(market.symbol)
+            $0.side_needed = sideNeeded.c
+            $0.size_needed_e8 = sizeNeeded.e8
+        }
+    }
+
+    init(c m: Tranche__V1__AdlCandidatesRequest) throws(WireDecodeError) {
+        self.init(
+            requestID: m.request_id,
+            market: try WireRead.market(m.market, "AdlCandidatesRequest.market"),
+            sideNeeded: try Side(c: m.side_needed, "AdlCandidatesRequest.side_needed"),
+            sizeNeeded: Size(e8: m.size_needed_e8))
+    }
+}
+
+extension Message.AdlCandidates: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AdlCandidates> {
+        arena.message(tranche__v1__adl_candidates__init) {
+            $0.request_id = requestID
+            ($0.n_candidates, $0.candidates) = WireWrite.list(candidates, in: arena)
+        }
+    }
+
+    init(c m: Tranche__V1__AdlCandidates) throws(WireDecodeError) {
+        self.init(
+            requestID: m.request_id,
+            candidates: try WireRead.list(m.n_candidates, m.candidates, "AdlCandidates.candidates"))
+    }
+}
+
+extension Message.AdlCandidate: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AdlCandidate> {
+        arena.message(tranche__v1__adl_candidate__init) {
+            $0.account_id = account.rawValue
+            $0.market = arena.string(market.symbol)
+            $0.size_e8 = size.e8
+            $0.entry_price_e8 = entryPrice.e8
+            $0.score_ppm = score.ppm
+        }
+    }
+
+    init(c m: Tranche__V1__AdlCandidate) throws(WireDecodeError) {
+        self.init(
+            account: AccountID(m.account_id),
+            market: try WireRead.market(m.market, "AdlCandidate.market"),
+            size: Size(e8: m.size_e8),
+            entryPrice: Price(e8: m.entry_price_e8),
+            score: Rate(ppm: m.score_ppm))
+    }
+}
+
+extension Message.AdlInstruction: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AdlInstruction> {
+        arena.message(tranche__v1__adl_instruction__init) {
+            $0.request_id = requestID
+            $0.account_id = account.rawValue
+            $0.market = arena.string(market.symbol)
+            $0.size_e8 = size.e8
+            $0.price_e8 = price.e8
+            $0.bankrupt_account_id = bankruptAccount.rawValue
+        }
+    }
+
+    init(c m: Tranche__V1__AdlInstruction) throws(WireDecodeError) {
+        self.init(
+            requestID: m.request_id,
+            account: AccountID(m.account_id),
+            market: try WireRead.market(m.market, "AdlInstruction.market"),
+            size: Size(e8: m.size_e8),
+            price: Price(e8: m.price_e8),
+            bankruptAccount: AccountID(m.bankrupt_account_id))
+    }
+}

@@ -1,0 +1,114 @@
+import TrancheCore
+
+/// Non-trivial bodies of every kind: signed and extreme fixed-point values, unicode
+/// strings, empty and non-empty lists, optionals both set and unset.
+enum Samples {
+    static let btc: MarketID = "BTC-PERP"
+    static let unicodeMarket: MarketID = "ΩМЕГА-永続-🚀"
+    static let max = Int64.max
+    static let min = Int64.min
+    static let tranche = TrancheID(account: AccountID(42), market: btc, sequence: 7)
+    static let unicodeTranche = TrancheID(account: AccountID(.max), market: unicodeMarket, sequence: .max)
+
+    static let position = Message.PositionView(
+        market: btc, size: Size(e8: -250_000_000), entryPrice: Price(e8: 6_000_000_000_000),
+        markPrice: Price(e8: 6_100_000_000_000), notional: Quote(e6: 152_500_000_000),
+        unrealisedPnl: Quote(e6: -2_500_000_000), maintenance: Quote(e6: 762_500_000),
+        liquidationPrice: Price(e8: 6_350_000_000_000), bankruptcyPrice: nil,
+        marginMode: .isolated, isolatedMargin: Quote(e6: 10_000_000_000))
+
+    static let account = Message.AccountView(
+        account: AccountID(42), collateral: Quote(e6: min), equity: Quote(e6: max),
+        maintenance: Quote(e6: 1), initial: Quote(e6: 2), marginRatio: Rate(ppm: -1_500_000),
+        freeCollateral: Quote(e6: -3), withdrawable: .zero, phase: .liquidating,
+        trancheIndex: 3, trancheCount: .max, positions: [position, position])
+
+    static let breakerState = Message.BreakerState(
+        market: unicodeMarket, level: .throttled, reason: .priceVelocity, sequence: .max,
+        stepScale: Rate(ppm: 250_000), intervalScale: Rate(ppm: 4_000_000), since: Instant(nanoseconds: min))
+
+    /// One body per kind (some kinds more than once, with other optionals).
+    static let bodies: [MessageBody] = [
+        .openAccount(.init(account: AccountID(1), initialCollateral: Quote(e6: max))),
+        .deposit(.init(account: AccountID(.max), amount: Quote(e6: 1))),
+        .withdraw(.init(account: AccountID(3), amount: Quote(e6: min))),
+        .submitPosition(.init(
+            account: AccountID(4), market: unicodeMarket, side: .short, size: Size(e8: -1),
+            entryPrice: Price(e8: max), marginMode: .isolated, isolatedMargin: Quote(e6: 5_000_000))),
+        .submitPosition(.init(account: AccountID(4), market: btc, side: .long, size: Size(e8: 1), entryPrice: Price(e8: 1))),
+        .reducePosition(.init(account: AccountID(5), market: btc, size: Size(e8: min), price: Price(e8: -9))),
+        .closePosition(.init(account: AccountID(6), market: btc, price: nil)),
+        .closePosition(.init(account: AccountID(6), market: btc, price: Price(e8: max))),
+        .showAccount(.init(account: AccountID(7))),
+        .statusRequest(.init()),
+        .fundRequest(.init(maxEntries: .max)),
+        .breakerRequest(.init()),
+        .setPrice(.init(market: unicodeMarket, price: Price(e8: 12_345_678_901_234))),
+        .subscribeEvents(.init(account: nil)),
+        .subscribeEvents(.init(account: AccountID(.max))),
+        .commandReply(.init(
+            errorCode: .insufficientMargin, errorMessage: "need 1.5 more — “margin” ≠ 证金 🙈",
+            required: Quote(e6: max), available: Quote(e6: min), account: account)),
+        .commandReply(.ok()),
+        .commandReply(.init(errorCode: .timeout)),
+        .statusView(.init(
+            shardCount: 64,
+            workers: [
+                .init(workerID: "worker-1", alive: true, shards: [0, 2, 4, .max], accounts: .max),
+                .init(workerID: "工人-2", alive: false, shards: [], accounts: 0),
+            ],
+            breakers: [.init(market: btc, level: .halted, reason: .liquidationVolume, sequence: 9, since: Instant(nanoseconds: max))],
+            fundBalance: Quote(e6: -1))),
+        .statusView(.init(shardCount: 0, workers: [], breakers: [], fundBalance: .zero)),
+        .fundView(.init(
+            balance: Quote(e6: 1_000_000_000_000),
+            entries: [
+                .init(sequence: 1, from: "account:42", to: "fund", amount: Quote(e6: 7), reason: "fee", account: AccountID(42), at: Instant(nanoseconds: 1)),
+                .init(sequence: .max, from: "fund", to: "🏦", amount: Quote(e6: min), reason: "", account: nil, at: Instant(nanoseconds: -1)),
+            ])),
+        .breakerList(.init(breakers: [breakerState, breakerState])),
+        .breakerList(.init(breakers: [])),
+        .markPrice(.init(market: btc, price: Price(e8: 6_000_012_345_678), sequence: .max, at: Instant(nanoseconds: max))),
+        .depthSummary(.init(
+            market: unicodeMarket, fairPrice: Price(e8: max), bestBid: Price(e8: 1), bestAsk: nil,
+            bidDepthInBand: Quote(e6: min), askDepthInBand: Quote(e6: 0), band: Rate(ppm: 5_000), at: Instant(nanoseconds: 3))),
+        .trancheOrder(.init(
+            tranche: unicodeTranche, side: .short, size: Size(e8: max), limitPrice: Price(e8: 1),
+            markPrice: Price(e8: min), epoch: .max, shard: .max)),
+        .trancheOrder(.init(tranche: tranche, side: .long, size: Size(e8: 1), limitPrice: Price(e8: 2), markPrice: Price(e8: 3), epoch: 0, shard: 0)),
+        .trancheFill(.init(
+            tranche: tranche, filledSize: Size(e8: 12_345), vwap: Price(e8: 6_000_000_000_000),
+            unfilledSize: Size(e8: -1), duplicate: true, at: Instant(nanoseconds: min))),
+        .fillReport(.init(
+            tranche: unicodeTranche, filledSize: Size(e8: max), vwap: Price(e8: 5), fee: Quote(e6: 1),
+            realisedPnl: Quote(e6: min), deficit: Quote(e6: -42), markAtOrder: Price(e8: 6), at: Instant(nanoseconds: 7))),
+        .breakerState(breakerState),
+        .insuranceFundEvent(.init(
+            kind: .deficitUncovered, account: AccountID(42), market: btc, amount: Quote(e6: min),
+            balanceAfter: Quote(e6: max), tranche: unicodeTranche, at: Instant(nanoseconds: 11))),
+        .insuranceFundEvent(.init(
+            kind: .deposit, account: nil, market: nil, amount: Quote(e6: 1), balanceAfter: Quote(e6: 2), tranche: nil, at: .zero)),
+        .liquidationEvent(.init(
+            account: AccountID(42), scope: .cross, phase: .marginCall, trancheIndex: 0, trancheCount: 0,
+            detail: "grace 30 s ⏳", at: Instant(nanoseconds: 12))),
+        .liquidationEvent(.init(
+            account: AccountID(43), scope: .isolated(unicodeMarket), phase: .takenOver, trancheIndex: .max,
+            trancheCount: .max, detail: "", at: Instant(nanoseconds: min))),
+        .heartbeat(.init(workerID: "worker-ü", epoch: .max, accounts: 123_456, at: Instant(nanoseconds: max))),
+        .workerRegister(.init(workerID: "worker-3")),
+        .shardAssignment(.init(workerID: "worker-3", epoch: 17, shards: [1, 3, 5, 7, .max, 0])),
+        .shardAssignment(.init(workerID: "", epoch: 0, shards: [])),
+        .adlCandidatesRequest(.init(requestID: .max, market: btc, sideNeeded: .long, sizeNeeded: Size(e8: max))),
+        .adlCandidates(.init(requestID: 5, candidates: [
+            .init(account: AccountID(1), market: btc, size: Size(e8: -7), entryPrice: Price(e8: 8), score: Rate(ppm: max)),
+            .init(account: AccountID(2), market: unicodeMarket, size: Size(e8: min), entryPrice: Price(e8: 1), score: Rate(ppm: min)),
+        ])),
+        .adlCandidates(.init(requestID: 0, candidates: [])),
+        .adlInstruction(.init(
+            requestID: 5, account: AccountID(1), market: btc, size: Size(e8: 7), price: Price(e8: max), bankruptAccount: AccountID(42))),
+    ]
+
+    static func envelope(_ body: MessageBody, correlation: UInt64 = 0xDEAD_BEEF_0000_0001) -> Envelope {
+        Envelope(correlationID: correlation, sender: "worker-🦊-1", sentAt: Instant(nanoseconds: 1_700_000_000_123_456_789), body: body)
+    }
+}

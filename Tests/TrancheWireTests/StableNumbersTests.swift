@@ -1,0 +1,98 @@
+import CTrancheProto
+import Testing
+import TrancheCore
+
+/// The Swift enums whose raw values are wire numbers must agree with the generated
+/// C constants: these numbers are a contract with every peer.
+@Suite struct StableNumbersTests {
+    private func n<E: RawRepresentable>(_ e: E) -> Int where E.RawValue: BinaryInteger { Int(e.rawValue) }
+
+    @Test func errorCodes() {
+        let expected: [ErrorCode: Int] = [
+            .ok: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_OK),
+            .invalidArgument: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT),
+            .unknownAccount: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_ACCOUNT),
+            .accountExists: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_ACCOUNT_EXISTS),
+            .unknownMarket: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_MARKET),
+            .insufficientMargin: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_INSUFFICIENT_MARGIN),
+            .insufficientCollateral: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_INSUFFICIENT_COLLATERAL),
+            .positionNotFound: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_POSITION_NOT_FOUND),
+            .liquidationInProgress: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_LIQUIDATION_IN_PROGRESS),
+            .notOwner: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_NOT_OWNER),
+            .unavailable: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE),
+            .breakerHalted: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_BREAKER_HALTED),
+            .internal: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_INTERNAL),
+            .versionMismatch: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_VERSION_MISMATCH),
+            .decodeError: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_DECODE_ERROR),
+            .timeout: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT),
+        ]
+        #expect(expected.count == ErrorCode.allCases.count)
+        for code in ErrorCode.allCases { #expect(code.rawValue == expected[code], "\(code)") }
+        // The published table (docs/wire-protocol.md): OK = 0 … TIMEOUT = 15, in order.
+        #expect(ErrorCode.allCases.map(\.rawValue) == Array(0...15))
+    }
+
+    @Test func messageKindsEqualBodyFieldNumbers() {
+        let expected: [MessageKind: (kind: Int, body: Int)] = [
+            .openAccount: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT), n(TRANCHE__V1__ENVELOPE__BODY_OPEN_ACCOUNT)),
+            .deposit: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DEPOSIT), n(TRANCHE__V1__ENVELOPE__BODY_DEPOSIT)),
+            .withdraw: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_WITHDRAW), n(TRANCHE__V1__ENVELOPE__BODY_WITHDRAW)),
+            .submitPosition: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBMIT_POSITION), n(TRANCHE__V1__ENVELOPE__BODY_SUBMIT_POSITION)),
+            .reducePosition: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_REDUCE_POSITION), n(TRANCHE__V1__ENVELOPE__BODY_REDUCE_POSITION)),
+            .closePosition: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLOSE_POSITION), n(TRANCHE__V1__ENVELOPE__BODY_CLOSE_POSITION)),
+            .showAccount: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SHOW_ACCOUNT), n(TRANCHE__V1__ENVELOPE__BODY_SHOW_ACCOUNT)),
+            .statusRequest: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_STATUS_REQUEST), n(TRANCHE__V1__ENVELOPE__BODY_STATUS_REQUEST)),
+            .fundRequest: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_REQUEST), n(TRANCHE__V1__ENVELOPE__BODY_FUND_REQUEST)),
+            .breakerRequest: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_REQUEST), n(TRANCHE__V1__ENVELOPE__BODY_BREAKER_REQUEST)),
+            .setPrice: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SET_PRICE), n(TRANCHE__V1__ENVELOPE__BODY_SET_PRICE)),
+            .subscribeEvents: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBSCRIBE_EVENTS), n(TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS)),
+            .commandReply: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_COMMAND_REPLY), n(TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY)),
+            .statusView: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_STATUS_VIEW), n(TRANCHE__V1__ENVELOPE__BODY_STATUS_VIEW)),
+            .fundView: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_VIEW), n(TRANCHE__V1__ENVELOPE__BODY_FUND_VIEW)),
+            .breakerList: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_LIST), n(TRANCHE__V1__ENVELOPE__BODY_BREAKER_LIST)),
+            .markPrice: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_MARK_PRICE), n(TRANCHE__V1__ENVELOPE__BODY_MARK_PRICE)),
+            .depthSummary: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DEPTH_SUMMARY), n(TRANCHE__V1__ENVELOPE__BODY_DEPTH_SUMMARY)),
+            .trancheOrder: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TRANCHE_ORDER), n(TRANCHE__V1__ENVELOPE__BODY_TRANCHE_ORDER)),
+            .trancheFill: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TRANCHE_FILL), n(TRANCHE__V1__ENVELOPE__BODY_TRANCHE_FILL)),
+            .fillReport: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FILL_REPORT), n(TRANCHE__V1__ENVELOPE__BODY_FILL_REPORT)),
+            .breakerState: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_STATE), n(TRANCHE__V1__ENVELOPE__BODY_BREAKER_STATE)),
+            .insuranceFundEvent: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_INSURANCE_FUND_EVENT), n(TRANCHE__V1__ENVELOPE__BODY_INSURANCE_FUND_EVENT)),
+            .liquidationEvent: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_EVENT), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_EVENT)),
+            .heartbeat: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_HEARTBEAT), n(TRANCHE__V1__ENVELOPE__BODY_HEARTBEAT)),
+            .workerRegister: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_WORKER_REGISTER), n(TRANCHE__V1__ENVELOPE__BODY_WORKER_REGISTER)),
+            .shardAssignment: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SHARD_ASSIGNMENT), n(TRANCHE__V1__ENVELOPE__BODY_SHARD_ASSIGNMENT)),
+            .adlCandidatesRequest: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_CANDIDATES_REQUEST), n(TRANCHE__V1__ENVELOPE__BODY_ADL_CANDIDATES_REQUEST)),
+            .adlCandidates: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_CANDIDATES), n(TRANCHE__V1__ENVELOPE__BODY_ADL_CANDIDATES)),
+            .adlInstruction: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_INSTRUCTION), n(TRANCHE__V1__ENVELOPE__BODY_ADL_INSTRUCTION)),
+        ]
+        #expect(expected.count == MessageKind.allCases.count)
+        for kind in MessageKind.allCases {
+            #expect(expected[kind]?.kind == kind.rawValue, "\(kind)")
+            #expect(expected[kind]?.body == kind.rawValue, "\(kind)")
+        }
+    }
+
+    @Test func breakerReasonsAndFundEventKinds() {
+        let reasons: [BreakerReason: Int] = [
+            .liquidationVolume: n(TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_LIQUIDATION_VOLUME),
+            .priceVelocity: n(TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_PRICE_VELOCITY),
+            .recovered: n(TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_RECOVERED),
+            .controlSilent: n(TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_CONTROL_SILENT),
+            .manual: n(TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_MANUAL),
+            .initial: n(TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_INITIAL),
+        ]
+        #expect(reasons.count == BreakerReason.allCases.count)
+        for r in BreakerReason.allCases { #expect(reasons[r] == r.rawValue, "\(r)") }
+
+        let kinds: [Message.InsuranceFundEvent.Kind: Int] = [
+            .feeIn: n(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_FEE_IN),
+            .deficitCovered: n(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_DEFICIT_COVERED),
+            .deficitUncovered: n(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_DEFICIT_UNCOVERED),
+            .takeover: n(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_TAKEOVER),
+            .adl: n(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_ADL),
+            .deposit: n(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_DEPOSIT),
+        ]
+        #expect(kinds.count == Message.InsuranceFundEvent.Kind.allCases.count)
+        for k in Message.InsuranceFundEvent.Kind.allCases { #expect(kinds[k] == k.rawValue, "\(k)") }
+    }
+}
