@@ -46,7 +46,7 @@ struct RandomPortfolio: Sendable, CustomStringConvertible {
         await propertyCheck(count: 200, input: transfer.array(of: 1...60)) { ops in
             var ledger = Ledger(retainedEntries: 0)
             for (f, t, amount) in ops where f != t {
-                try? ledger.post(LedgerTransfer(from: accounts[f], to: accounts[t], amount: Quote(e6: Int64(amount)), reason: .deposit), at: .zero)
+                _ = try? ledger.post(LedgerTransfer(from: accounts[f], to: accounts[t], amount: Quote(e6: Int64(amount)), reason: .deposit), at: .zero)
             }
             #expect(ledger.isConserved)
             let sum = accounts.reduce(Int64(0)) { $0 + ledger.balance($1).e6 }
@@ -124,7 +124,7 @@ struct RandomPortfolio: Sendable, CustomStringConvertible {
             func run(_ order: [Int]) -> ([Account], [LedgerAccount: Quote]) {
                 var accounts = portfolios.enumerated().map { i, p in var a = p.account; a.id = AccountID(UInt64(i)); return a }
                 var ledger = Ledger(retainedEntries: 0)
-                for a in accounts { try? ledger.post(LedgerTransfer(from: .external, to: .trader(a.id), amount: max(try! a.heldBalance(), Quote(e6: 1)), reason: .deposit), at: .zero) }
+                for a in accounts { _ = try? ledger.post(LedgerTransfer(from: .external, to: .trader(a.id), amount: max(try! a.heldBalance(), Quote(e6: 1)), reason: .deposit), at: .zero) }
                 for i in order {
                     let p = portfolios[i]
                     guard let plan = try? StepwisePolicy().nextTranche(account: accounts[i], scope: p.scope, context: p.context, adjustments: .none),
