@@ -1,0 +1,64 @@
+/// The result of one simulation run. Field names are part of `tranche simulate --json`'s
+/// contract.
+public struct SimulationSummary: Sendable, Equatable, Codable {
+    public var scenario: String
+    public var policy: String
+    public var seed: UInt64
+    public var workers: Int
+    /// Accounts opened.
+    public var accounts: Int
+    /// Accounts that had at least one tranche, ADL close as the bankrupt side, or takeover.
+    public var liquidatedAccounts: Int
+    /// Tranche orders sent for traders (backstop unwinds excluded).
+    public var tranches: Int
+    /// Notional filled by traders' tranches, at fill prices.
+    public var liquidatedNotional: Quote
+    /// Fill VWAP against the mark at order time, notional-weighted, in basis points
+    /// (positive = worse than mark).
+    public var avgSlippageBps: Double
+    /// Deficits of scopes that closed below zero (what the accounts could not cover).
+    public var badDebt: Quote
+    /// Part of `badDebt` the fund could not pay either (after ADL).
+    public var uncoveredDeficit: Quote
+    public var insuranceFundStart: Quote
+    public var insuranceFundEnd: Quote
+    /// ADL closes of counterparties.
+    public var adlEvents: Int
+    /// Positions taken over by the backstop.
+    public var takeovers: Int
+    /// Breaker escalations (to a higher level).
+    public var breakerTrips: Int
+    /// Liquidated accounts that the exogenous price path alone would not have made
+    /// liquidatable (their liquidation was caused by the cluster's own impact on marks).
+    public var cascadeLiquidations: Int
+    /// Σ of all internal ledger balances = deposits − withdrawals to the quantum, and every
+    /// account's held balance equals its ledger balance.
+    public var moneyConserved: Bool
+    /// Simulated seconds.
+    public var simulatedSeconds: Double
+    /// Events emitted.
+    public var events: Int
+
+    public init(scenario: String, policy: String, seed: UInt64, workers: Int) {
+        self.scenario = scenario
+        self.policy = policy
+        self.seed = seed
+        self.workers = workers
+        accounts = 0
+        liquidatedAccounts = 0
+        tranches = 0
+        liquidatedNotional = .zero
+        avgSlippageBps = 0
+        badDebt = .zero
+        uncoveredDeficit = .zero
+        insuranceFundStart = .zero
+        insuranceFundEnd = .zero
+        adlEvents = 0
+        takeovers = 0
+        breakerTrips = 0
+        cascadeLiquidations = 0
+        moneyConserved = false
+        simulatedSeconds = 0
+        events = 0
+    }
+}
