@@ -4,8 +4,8 @@ import ArgumentParser
 struct Tranche: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tranche",
-        abstract: "Stepwise liquidation: margin maths, execution schedules and the cluster client.",
-        subcommands: [MarginCommand.self, ScheduleCommand.self]
+        abstract: "Stepwise liquidation: margin maths, execution schedules, simulation and the cluster client.",
+        subcommands: [MarginCommand.self, ScheduleCommand.self, SimulateCommand.self]
     )
 }
 
