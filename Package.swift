@@ -49,7 +49,8 @@ let package = Package(
         // CTrancheProto only to check the Swift enums' stable numbers against the generated ones.
         .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore", "CTrancheProto"]),
         .testTarget(name: "TrancheTransportTests", dependencies: ["TrancheTransport"]),
-        // Runs the built `tranche` executable end to end.
-        .testTarget(name: "TrancheCLITests", dependencies: ["tranche"]),
+        // Runs the built `tranche` executable end to end; Fixtures/ holds its input files,
+        // read from the repository at run time.
+        .testTarget(name: "TrancheCLITests", dependencies: ["tranche"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TrancheCore
 
 /// Streams values to a file as JSON Lines (one object per line, keys sorted) through an
 /// in-memory buffer, so a run with millions of events makes one write per buffer, not
@@ -28,6 +29,16 @@ final class JSONLinesWriter {
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         buffer.reserveCapacity(capacity + 1024)
+    }
+
+    /// An event, through its hand-written encoder (the same bytes, many times faster).
+    func write(_ event: ClusterEvent) {
+        guard failure == nil else { return }
+        event.appendJSONLine(to: &buffer)
+        lines += 1
+        if buffer.count >= capacity {
+            do { try flush() } catch { failure = error }
+        }
     }
 
     func write<T: Encodable>(_ value: T) {
