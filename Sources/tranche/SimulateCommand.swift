@@ -108,7 +108,7 @@ struct SimulateCommand: ParsableCommand {
     static func simulate(_ scenario: Scenario, policy: PolicyKind, workers: Int?, eventsPath: String?) throws -> SimulationSummary {
         let options = SimulationOptions(policy: policy, workers: workers, recordEvents: eventsPath != nil)
         guard let eventsPath else { return try Simulator.run(scenario, options: options) }
-        let writer = try JSONLinesWriter(path: eventsPath)
+        let writer = try EventLogWriter(path: eventsPath)
         let summary: SimulationSummary
         do {
             summary = try Simulator.run(scenario, options: options) { writer.write($0) }
