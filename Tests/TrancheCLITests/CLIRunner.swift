@@ -6,6 +6,8 @@ struct CLIRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// The run outlived its time limit and was terminated.
+        var timedOut = false
         var json: [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
         }
@@ -23,7 +25,9 @@ struct CLIRunner {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    /// Runs `executable`; past `timeout` seconds it is terminated (a hung child must not
+    /// hang the test run) and the result says so.
+    static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
@@ -32,11 +36,29 @@ struct CLIRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let expired = Expired()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [process] in
+                if process.isRunning {
+                    expired.set()
+                    process.terminate()
+                }
+            }
+        }
         // Read before waiting so a large output cannot fill the pipe and block the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self), timedOut: expired.value)
+    }
+
+    /// Set once, from the timer's queue, read after the child has exited.
+    private final class Expired: @unchecked Sendable {
+        private let lock = NSLock()
+        private var flag = false
+        func set() { lock.lock(); flag = true; lock.unlock() }
+        var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
     }
 
     static func tranche(_ arguments: String...) throws -> Result { try run("tranche", arguments) }

@@ -8,7 +8,7 @@ enum SimulatorAvailability {
     static let stubMessage = "simulator: not implemented yet"
 
     static let isImplemented: Bool = {
-        guard let r = try? CLIRunner.tranche("simulate", SimulateCommandTests.tiny, "--json") else { return true }
+        guard let r = try? CLIRunner.run("tranche", ["simulate", SimulateCommandTests.tiny, "--json"], timeout: 300) else { return true }
         return !(r.status != 0 && r.stderr.contains(stubMessage))
     }()
 }
@@ -21,6 +21,14 @@ enum SimulatorAvailability {
         "policy", "seed", "accounts", "liquidatedAccounts", "tranches", "liquidatedNotional", "avgSlippageBps", "badDebt",
         "insuranceFundStart", "insuranceFundEnd", "adlEvents", "takeovers", "breakerTrips", "cascadeLiquidations", "moneyConserved",
     ]
+
+    /// `tranche simulate …`, stopped after five minutes (the tiny scenario takes well under
+    /// a second): a simulator that loops must fail the test, not hang the run.
+    static func simulate(_ arguments: String...) throws -> CLIRunner.Result {
+        let r = try CLIRunner.run("tranche", ["simulate"] + arguments, timeout: 300)
+        #expect(!r.timedOut, "tranche simulate \(arguments.joined(separator: " ")) did not finish in 300 s")
+        return r
+    }
 
     /// A scratch folder, removed by the caller.
     static func scratch() throws -> URL {
@@ -131,7 +139,7 @@ enum SimulatorAvailability {
     @Test(.enabled(if: SimulatorAvailability.isImplemented))
     func jsonSummaryHasEveryFieldAndConservesMoney() throws {
         for policy in ["stepwise", "all-or-nothing"] {
-            let r = try CLIRunner.tranche("simulate", Self.tiny, "--policy", policy, "--json")
+            let r = try Self.simulate(Self.tiny, "--policy", policy, "--json")
             #expect(r.status == 0, "\(r.stderr)")
             let j = r.json
             for field in Self.requiredFields { #expect(j[field] != nil, "\(policy): missing \(field)") }
@@ -154,7 +162,7 @@ enum SimulatorAvailability {
         var files: [Data] = []
         for workers in ["1", "2", "4"] {
             let path = dir.appendingPathComponent("events-\(workers).jsonl").path
-            let r = try CLIRunner.tranche("simulate", Self.tiny, "--workers", workers, "--events", path, "--json")
+            let r = try Self.simulate(Self.tiny, "--workers", workers, "--events", path, "--json")
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.json["workers"] as? Int == Int(workers))
             files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -168,7 +176,7 @@ enum SimulatorAvailability {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["kind"] is String && object?["at"] != nil, "\(line)")
         }
-        let summary = try CLIRunner.tranche("simulate", Self.tiny, "--json")
+        let summary = try Self.simulate(Self.tiny, "--json")
         #expect(summary.json["events"] as? Int == lines.count)
     }
 
@@ -177,7 +185,7 @@ enum SimulatorAvailability {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let events = dir.appendingPathComponent("run.jsonl").path
-        let r = try CLIRunner.tranche("simulate", Self.tiny, "--compare", "--json", "--events", events)
+        let r = try Self.simulate(Self.tiny, "--compare", "--json", "--events", events)
         #expect(r.status == 0, "\(r.stderr)")
         let stepwise = r.json["stepwise"] as? [String: Any]
         let allOrNothing = r.json["allOrNothing"] as? [String: Any]
@@ -196,11 +204,11 @@ enum SimulatorAvailability {
 
     @Test(.enabled(if: SimulatorAvailability.isImplemented))
     func textSummaryIsReadable() throws {
-        let r = try CLIRunner.tranche("simulate", Self.tiny)
+        let r = try Self.simulate(Self.tiny)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("liquidated accounts"))
         #expect(r.stdout.contains("Wall time"))
-        let c = try CLIRunner.tranche("simulate", Self.tiny, "--compare")
+        let c = try Self.simulate(Self.tiny, "--compare")
         #expect(c.status == 0, "\(c.stderr)")
         #expect(c.stdout.contains("all-or-nothing") && c.stdout.contains("(aon − sw) / aon"))
     }
