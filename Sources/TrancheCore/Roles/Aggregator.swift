@@ -162,7 +162,7 @@ public struct Aggregator: Sendable {
         }
         var next = nextControl
         for r in rounds.values { next = min(next, r.deadline) }
-        for (m, at) in backstopNextAt where backstopInFlight[m] == nil && backstop.position(in: m) != nil { next = min(next, max(at, now)) }
+        for (m, at) in backstopNextAt where backstopInFlight[m] == nil && backstop.position(in: m) != nil { next = min(next, at) }
         out.append(.wake(at: next))
         return out
     }
@@ -330,6 +330,8 @@ public struct Aggregator: Sendable {
     mutating func unwindBackstop(now: Instant) -> [RoleDirective] {
         var out: [RoleDirective] = []
         for p in backstop.positions where backstopInFlight[p.market] == nil && (backstopNextAt[p.market] ?? now) <= now {
+            let interval = markets[p.market]?.spec.liquidation.stepInterval ?? .seconds(1)
+            backstopNextAt[p.market] = now + interval  // retried then if nothing can be sent now
             guard context.marks[p.market] != nil, breakers[p.market]?.level != .halted else { continue }
             let adjustments = PlanAdjustments(stepScale: breakers[p.market]?.stepScale ?? .one, maxStepFraction: calibrated[p.market]?.maxStepFraction,
                                               priceBand: calibrated[p.market]?.priceBand)

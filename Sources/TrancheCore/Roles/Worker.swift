@@ -107,7 +107,7 @@ public struct Worker: Sendable {
         if !failSafe && now - silentSince > configuration.controlSilenceTimeout {
             out += enterFailSafe(now: now)
         }
-        out.append(.wake(at: min(nextHeartbeat, timers.next ?? nextHeartbeat)))
+        out.append(.wake(at: max(min(nextHeartbeat, timers.next ?? nextHeartbeat), now + Duration(nanoseconds: 1))))
         return out
     }
 
