@@ -502,7 +502,367 @@ void   tranche__v1__adl_instruction__free_unpacked
   assert(message->base.descriptor == &tranche__v1__adl_instruction__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__breaker_state__field_descriptors[7] =
+void   tranche__v1__ledger_account__init
+                     (Tranche__V1__LedgerAccount         *message)
+{
+  static const Tranche__V1__LedgerAccount init_value = TRANCHE__V1__LEDGER_ACCOUNT__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__ledger_account__get_packed_size
+                     (const Tranche__V1__LedgerAccount *message)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_account__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__ledger_account__pack
+                     (const Tranche__V1__LedgerAccount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_account__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__ledger_account__pack_to_buffer
+                     (const Tranche__V1__LedgerAccount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_account__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__LedgerAccount *
+       tranche__v1__ledger_account__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__LedgerAccount *)
+     protobuf_c_message_unpack (&tranche__v1__ledger_account__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__ledger_account__free_unpacked
+                     (Tranche__V1__LedgerAccount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__ledger_account__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__ledger_transfer__init
+                     (Tranche__V1__LedgerTransfer         *message)
+{
+  static const Tranche__V1__LedgerTransfer init_value = TRANCHE__V1__LEDGER_TRANSFER__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__ledger_transfer__get_packed_size
+                     (const Tranche__V1__LedgerTransfer *message)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_transfer__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__ledger_transfer__pack
+                     (const Tranche__V1__LedgerTransfer *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_transfer__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__ledger_transfer__pack_to_buffer
+                     (const Tranche__V1__LedgerTransfer *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_transfer__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__LedgerTransfer *
+       tranche__v1__ledger_transfer__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__LedgerTransfer *)
+     protobuf_c_message_unpack (&tranche__v1__ledger_transfer__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__ledger_transfer__free_unpacked
+                     (Tranche__V1__LedgerTransfer *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__ledger_transfer__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__ledger_posting__init
+                     (Tranche__V1__LedgerPosting         *message)
+{
+  static const Tranche__V1__LedgerPosting init_value = TRANCHE__V1__LEDGER_POSTING__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__ledger_posting__get_packed_size
+                     (const Tranche__V1__LedgerPosting *message)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_posting__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__ledger_posting__pack
+                     (const Tranche__V1__LedgerPosting *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_posting__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__ledger_posting__pack_to_buffer
+                     (const Tranche__V1__LedgerPosting *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__ledger_posting__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__LedgerPosting *
+       tranche__v1__ledger_posting__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__LedgerPosting *)
+     protobuf_c_message_unpack (&tranche__v1__ledger_posting__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__ledger_posting__free_unpacked
+                     (Tranche__V1__LedgerPosting *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__ledger_posting__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__bankruptcy_notice__init
+                     (Tranche__V1__BankruptcyNotice         *message)
+{
+  static const Tranche__V1__BankruptcyNotice init_value = TRANCHE__V1__BANKRUPTCY_NOTICE__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__bankruptcy_notice__get_packed_size
+                     (const Tranche__V1__BankruptcyNotice *message)
+{
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_notice__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__bankruptcy_notice__pack
+                     (const Tranche__V1__BankruptcyNotice *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_notice__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__bankruptcy_notice__pack_to_buffer
+                     (const Tranche__V1__BankruptcyNotice *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_notice__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__BankruptcyNotice *
+       tranche__v1__bankruptcy_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__BankruptcyNotice *)
+     protobuf_c_message_unpack (&tranche__v1__bankruptcy_notice__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__bankruptcy_notice__free_unpacked
+                     (Tranche__V1__BankruptcyNotice *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_notice__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__bankruptcy_decision__init
+                     (Tranche__V1__BankruptcyDecision         *message)
+{
+  static const Tranche__V1__BankruptcyDecision init_value = TRANCHE__V1__BANKRUPTCY_DECISION__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__bankruptcy_decision__get_packed_size
+                     (const Tranche__V1__BankruptcyDecision *message)
+{
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_decision__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__bankruptcy_decision__pack
+                     (const Tranche__V1__BankruptcyDecision *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_decision__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__bankruptcy_decision__pack_to_buffer
+                     (const Tranche__V1__BankruptcyDecision *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_decision__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__BankruptcyDecision *
+       tranche__v1__bankruptcy_decision__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__BankruptcyDecision *)
+     protobuf_c_message_unpack (&tranche__v1__bankruptcy_decision__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__bankruptcy_decision__free_unpacked
+                     (Tranche__V1__BankruptcyDecision *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__bankruptcy_decision__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__takeover_notice__init
+                     (Tranche__V1__TakeoverNotice         *message)
+{
+  static const Tranche__V1__TakeoverNotice init_value = TRANCHE__V1__TAKEOVER_NOTICE__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__takeover_notice__get_packed_size
+                     (const Tranche__V1__TakeoverNotice *message)
+{
+  assert(message->base.descriptor == &tranche__v1__takeover_notice__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__takeover_notice__pack
+                     (const Tranche__V1__TakeoverNotice *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__takeover_notice__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__takeover_notice__pack_to_buffer
+                     (const Tranche__V1__TakeoverNotice *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__takeover_notice__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__TakeoverNotice *
+       tranche__v1__takeover_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__TakeoverNotice *)
+     protobuf_c_message_unpack (&tranche__v1__takeover_notice__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__takeover_notice__free_unpacked
+                     (Tranche__V1__TakeoverNotice *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__takeover_notice__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__fund_state__init
+                     (Tranche__V1__FundState         *message)
+{
+  static const Tranche__V1__FundState init_value = TRANCHE__V1__FUND_STATE__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__fund_state__get_packed_size
+                     (const Tranche__V1__FundState *message)
+{
+  assert(message->base.descriptor == &tranche__v1__fund_state__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__fund_state__pack
+                     (const Tranche__V1__FundState *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__fund_state__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__fund_state__pack_to_buffer
+                     (const Tranche__V1__FundState *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__fund_state__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__FundState *
+       tranche__v1__fund_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__FundState *)
+     protobuf_c_message_unpack (&tranche__v1__fund_state__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__fund_state__free_unpacked
+                     (Tranche__V1__FundState *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__fund_state__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__cluster_event__init
+                     (Tranche__V1__ClusterEvent         *message)
+{
+  static const Tranche__V1__ClusterEvent init_value = TRANCHE__V1__CLUSTER_EVENT__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__cluster_event__get_packed_size
+                     (const Tranche__V1__ClusterEvent *message)
+{
+  assert(message->base.descriptor == &tranche__v1__cluster_event__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__cluster_event__pack
+                     (const Tranche__V1__ClusterEvent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__cluster_event__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__cluster_event__pack_to_buffer
+                     (const Tranche__V1__ClusterEvent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__cluster_event__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__ClusterEvent *
+       tranche__v1__cluster_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__ClusterEvent *)
+     protobuf_c_message_unpack (&tranche__v1__cluster_event__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__cluster_event__free_unpacked
+                     (Tranche__V1__ClusterEvent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__cluster_event__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor tranche__v1__breaker_state__field_descriptors[9] =
 {
   {
     "market",
@@ -588,11 +948,37 @@ static const ProtobufCFieldDescriptor tranche__v1__breaker_state__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "price_band_ppm",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BreakerState, price_band_ppm),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_step_fraction_ppm",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BreakerState, max_step_fraction_ppm),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__breaker_state__field_indices_by_name[] = {
   5,   /* field[5] = interval_scale_ppm */
   1,   /* field[1] = level */
   0,   /* field[0] = market */
+  8,   /* field[8] = max_step_fraction_ppm */
+  7,   /* field[7] = price_band_ppm */
   2,   /* field[2] = reason */
   3,   /* field[3] = sequence */
   6,   /* field[6] = since_ns */
@@ -601,7 +987,7 @@ static const unsigned tranche__v1__breaker_state__field_indices_by_name[] = {
 static const ProtobufCIntRange tranche__v1__breaker_state__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tranche__v1__breaker_state__descriptor =
 {
@@ -611,7 +997,7 @@ const ProtobufCMessageDescriptor tranche__v1__breaker_state__descriptor =
   "Tranche__V1__BreakerState",
   "tranche.v1",
   sizeof(Tranche__V1__BreakerState),
-  7,
+  9,
   tranche__v1__breaker_state__field_descriptors,
   tranche__v1__breaker_state__field_indices_by_name,
   1,  tranche__v1__breaker_state__number_ranges,
@@ -1388,6 +1774,791 @@ const ProtobufCMessageDescriptor tranche__v1__adl_instruction__descriptor =
   (ProtobufCMessageInit) tranche__v1__adl_instruction__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tranche__v1__ledger_account__field_descriptors[3] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerAccount, kind),
+    &tranche__v1__ledger_account_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerAccount, account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "market",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerAccount, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__ledger_account__field_indices_by_name[] = {
+  1,   /* field[1] = account_id */
+  0,   /* field[0] = kind */
+  2,   /* field[2] = market */
+};
+static const ProtobufCIntRange tranche__v1__ledger_account__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tranche__v1__ledger_account__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.LedgerAccount",
+  "LedgerAccount",
+  "Tranche__V1__LedgerAccount",
+  "tranche.v1",
+  sizeof(Tranche__V1__LedgerAccount),
+  3,
+  tranche__v1__ledger_account__field_descriptors,
+  tranche__v1__ledger_account__field_indices_by_name,
+  1,  tranche__v1__ledger_account__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__ledger_account__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__ledger_transfer__field_descriptors[5] =
+{
+  {
+    "from",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerTransfer, from),
+    &tranche__v1__ledger_account__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerTransfer, to),
+    &tranche__v1__ledger_account__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount_e6",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerTransfer, amount_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerTransfer, reason),
+    &tranche__v1__ledger_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerTransfer, account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__ledger_transfer__field_indices_by_name[] = {
+  4,   /* field[4] = account_id */
+  2,   /* field[2] = amount_e6 */
+  0,   /* field[0] = from */
+  3,   /* field[3] = reason */
+  1,   /* field[1] = to */
+};
+static const ProtobufCIntRange tranche__v1__ledger_transfer__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tranche__v1__ledger_transfer__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.LedgerTransfer",
+  "LedgerTransfer",
+  "Tranche__V1__LedgerTransfer",
+  "tranche.v1",
+  sizeof(Tranche__V1__LedgerTransfer),
+  5,
+  tranche__v1__ledger_transfer__field_descriptors,
+  tranche__v1__ledger_transfer__field_indices_by_name,
+  1,  tranche__v1__ledger_transfer__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__ledger_transfer__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__ledger_posting__field_descriptors[2] =
+{
+  {
+    "transfers",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__LedgerPosting, n_transfers),
+    offsetof(Tranche__V1__LedgerPosting, transfers),
+    &tranche__v1__ledger_transfer__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LedgerPosting, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__ledger_posting__field_indices_by_name[] = {
+  1,   /* field[1] = at_ns */
+  0,   /* field[0] = transfers */
+};
+static const ProtobufCIntRange tranche__v1__ledger_posting__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__ledger_posting__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.LedgerPosting",
+  "LedgerPosting",
+  "Tranche__V1__LedgerPosting",
+  "tranche.v1",
+  sizeof(Tranche__V1__LedgerPosting),
+  2,
+  tranche__v1__ledger_posting__field_descriptors,
+  tranche__v1__ledger_posting__field_indices_by_name,
+  1,  tranche__v1__ledger_posting__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__ledger_posting__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__bankruptcy_notice__field_descriptors[8] =
+{
+  {
+    "tranche",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, tranche),
+    &tranche__v1__tranche_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scope",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, scope),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "position_side",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, position_side),
+    &tranche__v1__side__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size_e8",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, size_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bankruptcy_price_e8",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, bankruptcy_price_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mark_price_e8",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, mark_price_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expected_deficit_e6",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, expected_deficit_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyNotice, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__bankruptcy_notice__field_indices_by_name[] = {
+  7,   /* field[7] = at_ns */
+  4,   /* field[4] = bankruptcy_price_e8 */
+  6,   /* field[6] = expected_deficit_e6 */
+  5,   /* field[5] = mark_price_e8 */
+  2,   /* field[2] = position_side */
+  1,   /* field[1] = scope */
+  3,   /* field[3] = size_e8 */
+  0,   /* field[0] = tranche */
+};
+static const ProtobufCIntRange tranche__v1__bankruptcy_notice__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor tranche__v1__bankruptcy_notice__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.BankruptcyNotice",
+  "BankruptcyNotice",
+  "Tranche__V1__BankruptcyNotice",
+  "tranche.v1",
+  sizeof(Tranche__V1__BankruptcyNotice),
+  8,
+  tranche__v1__bankruptcy_notice__field_descriptors,
+  tranche__v1__bankruptcy_notice__field_indices_by_name,
+  1,  tranche__v1__bankruptcy_notice__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__bankruptcy_notice__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__bankruptcy_decision__field_descriptors[4] =
+{
+  {
+    "tranche",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyDecision, tranche),
+    &tranche__v1__tranche_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "adl_size_e8",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyDecision, adl_size_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "book_size_e8",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyDecision, book_size_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BankruptcyDecision, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__bankruptcy_decision__field_indices_by_name[] = {
+  1,   /* field[1] = adl_size_e8 */
+  3,   /* field[3] = at_ns */
+  2,   /* field[2] = book_size_e8 */
+  0,   /* field[0] = tranche */
+};
+static const ProtobufCIntRange tranche__v1__bankruptcy_decision__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tranche__v1__bankruptcy_decision__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.BankruptcyDecision",
+  "BankruptcyDecision",
+  "Tranche__V1__BankruptcyDecision",
+  "tranche.v1",
+  sizeof(Tranche__V1__BankruptcyDecision),
+  4,
+  tranche__v1__bankruptcy_decision__field_descriptors,
+  tranche__v1__bankruptcy_decision__field_indices_by_name,
+  1,  tranche__v1__bankruptcy_decision__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__bankruptcy_decision__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__takeover_notice__field_descriptors[6] =
+{
+  {
+    "tranche",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, tranche),
+    &tranche__v1__tranche_ref__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "market",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size_e8",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, size_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "model_price_e8",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, model_price_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__takeover_notice__field_indices_by_name[] = {
+  1,   /* field[1] = account_id */
+  5,   /* field[5] = at_ns */
+  2,   /* field[2] = market */
+  4,   /* field[4] = model_price_e8 */
+  3,   /* field[3] = size_e8 */
+  0,   /* field[0] = tranche */
+};
+static const ProtobufCIntRange tranche__v1__takeover_notice__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tranche__v1__takeover_notice__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.TakeoverNotice",
+  "TakeoverNotice",
+  "Tranche__V1__TakeoverNotice",
+  "tranche.v1",
+  sizeof(Tranche__V1__TakeoverNotice),
+  6,
+  tranche__v1__takeover_notice__field_descriptors,
+  tranche__v1__takeover_notice__field_indices_by_name,
+  1,  tranche__v1__takeover_notice__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__takeover_notice__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__fund_state__field_descriptors[5] =
+{
+  {
+    "balance_e6",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FundState, balance_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "available_e6",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FundState, available_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "uncovered_deficit_e6",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FundState, uncovered_deficit_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sequence",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FundState, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FundState, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__fund_state__field_indices_by_name[] = {
+  4,   /* field[4] = at_ns */
+  1,   /* field[1] = available_e6 */
+  0,   /* field[0] = balance_e6 */
+  3,   /* field[3] = sequence */
+  2,   /* field[2] = uncovered_deficit_e6 */
+};
+static const ProtobufCIntRange tranche__v1__fund_state__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tranche__v1__fund_state__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.FundState",
+  "FundState",
+  "Tranche__V1__FundState",
+  "tranche.v1",
+  sizeof(Tranche__V1__FundState),
+  5,
+  tranche__v1__fund_state__field_descriptors,
+  tranche__v1__fund_state__field_indices_by_name,
+  1,  tranche__v1__fund_state__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__fund_state__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__cluster_event__field_descriptors[12] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, kind),
+    &tranche__v1__cluster_event_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "market",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scope",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, scope),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size_e8",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, size_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_size",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, has_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "price_e8",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, price_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "amount_e6",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, amount_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_amount",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, has_amount),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tranche_sequence",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, tranche_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "detail",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, detail),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__cluster_event__field_indices_by_name[] = {
+  2,   /* field[2] = account_id */
+  8,   /* field[8] = amount_e6 */
+  1,   /* field[1] = at_ns */
+  11,   /* field[11] = detail */
+  9,   /* field[9] = has_amount */
+  6,   /* field[6] = has_size */
+  0,   /* field[0] = kind */
+  3,   /* field[3] = market */
+  7,   /* field[7] = price_e8 */
+  4,   /* field[4] = scope */
+  5,   /* field[5] = size_e8 */
+  10,   /* field[10] = tranche_sequence */
+};
+static const ProtobufCIntRange tranche__v1__cluster_event__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.ClusterEvent",
+  "ClusterEvent",
+  "Tranche__V1__ClusterEvent",
+  "tranche.v1",
+  sizeof(Tranche__V1__ClusterEvent),
+  12,
+  tranche__v1__cluster_event__field_descriptors,
+  tranche__v1__cluster_event__field_indices_by_name,
+  1,  tranche__v1__cluster_event__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__cluster_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue tranche__v1__insurance_fund_event_kind__enum_values_by_number[7] =
 {
   { "INSURANCE_FUND_EVENT_KIND_UNSPECIFIED", "TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_UNSPECIFIED", 0 },
@@ -1424,5 +2595,145 @@ const ProtobufCEnumDescriptor tranche__v1__insurance_fund_event_kind__descriptor
   tranche__v1__insurance_fund_event_kind__enum_values_by_name,
   1,
   tranche__v1__insurance_fund_event_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tranche__v1__ledger_account_kind__enum_values_by_number[6] =
+{
+  { "LEDGER_ACCOUNT_KIND_UNSPECIFIED", "TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_UNSPECIFIED", 0 },
+  { "LEDGER_ACCOUNT_KIND_EXTERNAL", "TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_EXTERNAL", 1 },
+  { "LEDGER_ACCOUNT_KIND_TRADER", "TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_TRADER", 2 },
+  { "LEDGER_ACCOUNT_KIND_INSURANCE_FUND", "TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_INSURANCE_FUND", 3 },
+  { "LEDGER_ACCOUNT_KIND_VENUE", "TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_VENUE", 4 },
+  { "LEDGER_ACCOUNT_KIND_FEES", "TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_FEES", 5 },
+};
+static const ProtobufCIntRange tranche__v1__ledger_account_kind__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex tranche__v1__ledger_account_kind__enum_values_by_name[6] =
+{
+  { "LEDGER_ACCOUNT_KIND_EXTERNAL", 1 },
+  { "LEDGER_ACCOUNT_KIND_FEES", 5 },
+  { "LEDGER_ACCOUNT_KIND_INSURANCE_FUND", 3 },
+  { "LEDGER_ACCOUNT_KIND_TRADER", 2 },
+  { "LEDGER_ACCOUNT_KIND_UNSPECIFIED", 0 },
+  { "LEDGER_ACCOUNT_KIND_VENUE", 4 },
+};
+const ProtobufCEnumDescriptor tranche__v1__ledger_account_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tranche.v1.LedgerAccountKind",
+  "LedgerAccountKind",
+  "Tranche__V1__LedgerAccountKind",
+  "tranche.v1",
+  6,
+  tranche__v1__ledger_account_kind__enum_values_by_number,
+  6,
+  tranche__v1__ledger_account_kind__enum_values_by_name,
+  1,
+  tranche__v1__ledger_account_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tranche__v1__ledger_reason__enum_values_by_number[11] =
+{
+  { "LEDGER_REASON_UNSPECIFIED", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_UNSPECIFIED", 0 },
+  { "LEDGER_REASON_DEPOSIT", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_DEPOSIT", 1 },
+  { "LEDGER_REASON_WITHDRAWAL", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_WITHDRAWAL", 2 },
+  { "LEDGER_REASON_REALISED_PNL", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_REALISED_PNL", 3 },
+  { "LEDGER_REASON_LIQUIDATION_FEE", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_LIQUIDATION_FEE", 4 },
+  { "LEDGER_REASON_DEFICIT_COVERED", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_DEFICIT_COVERED", 5 },
+  { "LEDGER_REASON_AUTO_DELEVERAGE", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_AUTO_DELEVERAGE", 6 },
+  { "LEDGER_REASON_TAKEOVER", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_TAKEOVER", 7 },
+  { "LEDGER_REASON_BACKSTOP_UNWIND", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_BACKSTOP_UNWIND", 8 },
+  { "LEDGER_REASON_FUND_SEED", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_FUND_SEED", 9 },
+  { "LEDGER_REASON_TRADING_FEE", "TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_TRADING_FEE", 10 },
+};
+static const ProtobufCIntRange tranche__v1__ledger_reason__value_ranges[] = {
+{0, 0},{0, 11}
+};
+static const ProtobufCEnumValueIndex tranche__v1__ledger_reason__enum_values_by_name[11] =
+{
+  { "LEDGER_REASON_AUTO_DELEVERAGE", 6 },
+  { "LEDGER_REASON_BACKSTOP_UNWIND", 8 },
+  { "LEDGER_REASON_DEFICIT_COVERED", 5 },
+  { "LEDGER_REASON_DEPOSIT", 1 },
+  { "LEDGER_REASON_FUND_SEED", 9 },
+  { "LEDGER_REASON_LIQUIDATION_FEE", 4 },
+  { "LEDGER_REASON_REALISED_PNL", 3 },
+  { "LEDGER_REASON_TAKEOVER", 7 },
+  { "LEDGER_REASON_TRADING_FEE", 10 },
+  { "LEDGER_REASON_UNSPECIFIED", 0 },
+  { "LEDGER_REASON_WITHDRAWAL", 2 },
+};
+const ProtobufCEnumDescriptor tranche__v1__ledger_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tranche.v1.LedgerReason",
+  "LedgerReason",
+  "Tranche__V1__LedgerReason",
+  "tranche.v1",
+  11,
+  tranche__v1__ledger_reason__enum_values_by_number,
+  11,
+  tranche__v1__ledger_reason__enum_values_by_name,
+  1,
+  tranche__v1__ledger_reason__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_number[17] =
+{
+  { "CLUSTER_EVENT_KIND_UNSPECIFIED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED", 0 },
+  { "CLUSTER_EVENT_KIND_COMMAND", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_COMMAND", 1 },
+  { "CLUSTER_EVENT_KIND_MARK", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_MARK", 2 },
+  { "CLUSTER_EVENT_KIND_MARGIN_CALL", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_MARGIN_CALL", 3 },
+  { "CLUSTER_EVENT_KIND_TRANCHE_ORDER", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_TRANCHE_ORDER", 4 },
+  { "CLUSTER_EVENT_KIND_FILL", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_FILL", 5 },
+  { "CLUSTER_EVENT_KIND_FEE", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_FEE", 6 },
+  { "CLUSTER_EVENT_KIND_DEFICIT", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT", 7 },
+  { "CLUSTER_EVENT_KIND_DEFICIT_COVERED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT_COVERED", 8 },
+  { "CLUSTER_EVENT_KIND_DEFICIT_UNCOVERED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT_UNCOVERED", 9 },
+  { "CLUSTER_EVENT_KIND_ADL", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_ADL", 10 },
+  { "CLUSTER_EVENT_KIND_TAKEOVER", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_TAKEOVER", 11 },
+  { "CLUSTER_EVENT_KIND_BREAKER", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BREAKER", 12 },
+  { "CLUSTER_EVENT_KIND_RESTORED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_RESTORED", 13 },
+  { "CLUSTER_EVENT_KIND_CLOSED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_CLOSED", 14 },
+  { "CLUSTER_EVENT_KIND_BANKRUPT", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT", 15 },
+  { "CLUSTER_EVENT_KIND_REJECTED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED", 16 },
+};
+static const ProtobufCIntRange tranche__v1__cluster_event_kind__value_ranges[] = {
+{0, 0},{0, 17}
+};
+static const ProtobufCEnumValueIndex tranche__v1__cluster_event_kind__enum_values_by_name[17] =
+{
+  { "CLUSTER_EVENT_KIND_ADL", 10 },
+  { "CLUSTER_EVENT_KIND_BANKRUPT", 15 },
+  { "CLUSTER_EVENT_KIND_BREAKER", 12 },
+  { "CLUSTER_EVENT_KIND_CLOSED", 14 },
+  { "CLUSTER_EVENT_KIND_COMMAND", 1 },
+  { "CLUSTER_EVENT_KIND_DEFICIT", 7 },
+  { "CLUSTER_EVENT_KIND_DEFICIT_COVERED", 8 },
+  { "CLUSTER_EVENT_KIND_DEFICIT_UNCOVERED", 9 },
+  { "CLUSTER_EVENT_KIND_FEE", 6 },
+  { "CLUSTER_EVENT_KIND_FILL", 5 },
+  { "CLUSTER_EVENT_KIND_MARGIN_CALL", 3 },
+  { "CLUSTER_EVENT_KIND_MARK", 2 },
+  { "CLUSTER_EVENT_KIND_REJECTED", 16 },
+  { "CLUSTER_EVENT_KIND_RESTORED", 13 },
+  { "CLUSTER_EVENT_KIND_TAKEOVER", 11 },
+  { "CLUSTER_EVENT_KIND_TRANCHE_ORDER", 4 },
+  { "CLUSTER_EVENT_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor tranche__v1__cluster_event_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "tranche.v1.ClusterEventKind",
+  "ClusterEventKind",
+  "Tranche__V1__ClusterEventKind",
+  "tranche.v1",
+  17,
+  tranche__v1__cluster_event_kind__enum_values_by_number,
+  17,
+  tranche__v1__cluster_event_kind__enum_values_by_name,
+  1,
+  tranche__v1__cluster_event_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -52,7 +52,7 @@ void   tranche__v1__envelope__free_unpacked
   assert(message->base.descriptor == &tranche__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[35] =
+static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[41] =
 {
   {
     "protocol_version",
@@ -474,25 +474,102 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[3
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "ledger_posting",
+    69,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, ledger_posting),
+    &tranche__v1__ledger_posting__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bankruptcy_notice",
+    70,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, bankruptcy_notice),
+    &tranche__v1__bankruptcy_notice__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bankruptcy_decision",
+    71,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, bankruptcy_decision),
+    &tranche__v1__bankruptcy_decision__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "takeover_notice",
+    72,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, takeover_notice),
+    &tranche__v1__takeover_notice__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fund_state",
+    73,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, fund_state),
+    &tranche__v1__fund_state__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cluster_event",
+    74,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, cluster_event),
+    &tranche__v1__cluster_event__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
   33,   /* field[33] = adl_candidates */
   32,   /* field[32] = adl_candidates_request */
   34,   /* field[34] = adl_instruction */
+  37,   /* field[37] = bankruptcy_decision */
+  36,   /* field[36] = bankruptcy_notice */
   20,   /* field[20] = breaker_list */
   14,   /* field[14] = breaker_request */
   26,   /* field[26] = breaker_state */
   10,   /* field[10] = close_position */
+  40,   /* field[40] = cluster_event */
   17,   /* field[17] = command_reply */
   2,   /* field[2] = correlation_id */
   6,   /* field[6] = deposit */
   22,   /* field[22] = depth_summary */
   25,   /* field[25] = fill_report */
   13,   /* field[13] = fund_request */
+  39,   /* field[39] = fund_state */
   19,   /* field[19] = fund_view */
   29,   /* field[29] = heartbeat */
   27,   /* field[27] = insurance_fund_event */
   1,   /* field[1] = kind */
+  35,   /* field[35] = ledger_posting */
   28,   /* field[28] = liquidation_event */
   21,   /* field[21] = mark_price */
   5,   /* field[5] = open_account */
@@ -507,6 +584,7 @@ static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
   18,   /* field[18] = status_view */
   8,   /* field[8] = submit_position */
   16,   /* field[16] = subscribe_events */
+  38,   /* field[38] = takeover_notice */
   24,   /* field[24] = tranche_fill */
   23,   /* field[23] = tranche_order */
   7,   /* field[7] = withdraw */
@@ -520,7 +598,7 @@ static const ProtobufCIntRange tranche__v1__envelope__number_ranges[6 + 1] =
   { 40, 21 },
   { 50, 23 },
   { 60, 26 },
-  { 0, 35 }
+  { 0, 41 }
 };
 const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
 {
@@ -530,14 +608,14 @@ const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
   "Tranche__V1__Envelope",
   "tranche.v1",
   sizeof(Tranche__V1__Envelope),
-  35,
+  41,
   tranche__v1__envelope__field_descriptors,
   tranche__v1__envelope__field_indices_by_name,
   6,  tranche__v1__envelope__number_ranges,
   (ProtobufCMessageInit) tranche__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[31] =
+static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[37] =
 {
   { "MESSAGE_KIND_UNSPECIFIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT", 10 },
@@ -570,27 +648,38 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 66 },
   { "MESSAGE_KIND_ADL_CANDIDATES", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_CANDIDATES", 67 },
   { "MESSAGE_KIND_ADL_INSTRUCTION", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_INSTRUCTION", 68 },
+  { "MESSAGE_KIND_LEDGER_POSTING", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LEDGER_POSTING", 69 },
+  { "MESSAGE_KIND_BANKRUPTCY_NOTICE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BANKRUPTCY_NOTICE", 70 },
+  { "MESSAGE_KIND_BANKRUPTCY_DECISION", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BANKRUPTCY_DECISION", 71 },
+  { "MESSAGE_KIND_TAKEOVER_NOTICE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TAKEOVER_NOTICE", 72 },
+  { "MESSAGE_KIND_FUND_STATE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_STATE", 73 },
+  { "MESSAGE_KIND_CLUSTER_EVENT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT", 74 },
 };
 static const ProtobufCIntRange tranche__v1__message_kind__value_ranges[] = {
-{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 31}
+{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 37}
 };
-static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[31] =
+static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[37] =
 {
   { "MESSAGE_KIND_ADL_CANDIDATES", 29 },
   { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 28 },
   { "MESSAGE_KIND_ADL_INSTRUCTION", 30 },
+  { "MESSAGE_KIND_BANKRUPTCY_DECISION", 33 },
+  { "MESSAGE_KIND_BANKRUPTCY_NOTICE", 32 },
   { "MESSAGE_KIND_BREAKER_LIST", 16 },
   { "MESSAGE_KIND_BREAKER_REQUEST", 10 },
   { "MESSAGE_KIND_BREAKER_STATE", 22 },
   { "MESSAGE_KIND_CLOSE_POSITION", 6 },
+  { "MESSAGE_KIND_CLUSTER_EVENT", 36 },
   { "MESSAGE_KIND_COMMAND_REPLY", 13 },
   { "MESSAGE_KIND_DEPOSIT", 2 },
   { "MESSAGE_KIND_DEPTH_SUMMARY", 18 },
   { "MESSAGE_KIND_FILL_REPORT", 21 },
   { "MESSAGE_KIND_FUND_REQUEST", 9 },
+  { "MESSAGE_KIND_FUND_STATE", 35 },
   { "MESSAGE_KIND_FUND_VIEW", 15 },
   { "MESSAGE_KIND_HEARTBEAT", 25 },
   { "MESSAGE_KIND_INSURANCE_FUND_EVENT", 23 },
+  { "MESSAGE_KIND_LEDGER_POSTING", 31 },
   { "MESSAGE_KIND_LIQUIDATION_EVENT", 24 },
   { "MESSAGE_KIND_MARK_PRICE", 17 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", 1 },
@@ -602,6 +691,7 @@ static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_n
   { "MESSAGE_KIND_STATUS_VIEW", 14 },
   { "MESSAGE_KIND_SUBMIT_POSITION", 4 },
   { "MESSAGE_KIND_SUBSCRIBE_EVENTS", 12 },
+  { "MESSAGE_KIND_TAKEOVER_NOTICE", 34 },
   { "MESSAGE_KIND_TRANCHE_FILL", 20 },
   { "MESSAGE_KIND_TRANCHE_ORDER", 19 },
   { "MESSAGE_KIND_UNSPECIFIED", 0 },
@@ -615,9 +705,9 @@ const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
   "MessageKind",
   "Tranche__V1__MessageKind",
   "tranche.v1",
-  31,
+  37,
   tranche__v1__message_kind__enum_values_by_number,
-  31,
+  37,
   tranche__v1__message_kind__enum_values_by_name,
   6,
   tranche__v1__message_kind__value_ranges,

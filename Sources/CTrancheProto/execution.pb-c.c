@@ -361,7 +361,7 @@ const ProtobufCMessageDescriptor tranche__v1__tranche_fill__descriptor =
   (ProtobufCMessageInit) tranche__v1__tranche_fill__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__fill_report__field_descriptors[8] =
+static const ProtobufCFieldDescriptor tranche__v1__fill_report__field_descriptors[10] =
 {
   {
     "tranche",
@@ -459,6 +459,30 @@ static const ProtobufCFieldDescriptor tranche__v1__fill_report__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "order_side",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FillReport, order_side),
+    &tranche__v1__order_side__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scope",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__FillReport, scope),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__fill_report__field_indices_by_name[] = {
   7,   /* field[7] = at_ns */
@@ -466,14 +490,16 @@ static const unsigned tranche__v1__fill_report__field_indices_by_name[] = {
   3,   /* field[3] = fee_e6 */
   1,   /* field[1] = filled_size_e8 */
   6,   /* field[6] = mark_price_e8 */
+  8,   /* field[8] = order_side */
   4,   /* field[4] = realised_pnl_e6 */
+  9,   /* field[9] = scope */
   0,   /* field[0] = tranche */
   2,   /* field[2] = vwap_e8 */
 };
 static const ProtobufCIntRange tranche__v1__fill_report__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor tranche__v1__fill_report__descriptor =
 {
@@ -483,7 +509,7 @@ const ProtobufCMessageDescriptor tranche__v1__fill_report__descriptor =
   "Tranche__V1__FillReport",
   "tranche.v1",
   sizeof(Tranche__V1__FillReport),
-  8,
+  10,
   tranche__v1__fill_report__field_descriptors,
   tranche__v1__fill_report__field_indices_by_name,
   1,  tranche__v1__fill_report__number_ranges,

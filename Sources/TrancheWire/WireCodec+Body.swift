@@ -98,6 +98,24 @@ extension WireCodec {
         case .adlInstruction(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_ADL_INSTRUCTION
             env.adl_instruction = m.makeC(in: arena)
+        case .ledgerPosting(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_LEDGER_POSTING
+            env.ledger_posting = m.makeC(in: arena)
+        case .bankruptcyNotice(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_BANKRUPTCY_NOTICE
+            env.bankruptcy_notice = m.makeC(in: arena)
+        case .bankruptcyDecision(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_BANKRUPTCY_DECISION
+            env.bankruptcy_decision = m.makeC(in: arena)
+        case .takeoverNotice(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_TAKEOVER_NOTICE
+            env.takeover_notice = m.makeC(in: arena)
+        case .fundState(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_FUND_STATE
+            env.fund_state = m.makeC(in: arena)
+        case .clusterEvent(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT
+            env.cluster_event = m.makeC(in: arena)
         }
     }
 
@@ -134,6 +152,12 @@ extension WireCodec {
         case TRANCHE__V1__ENVELOPE__BODY_ADL_CANDIDATES_REQUEST: return .adlCandidatesRequest(try WireRead.required(env.adl_candidates_request, "Envelope.adl_candidates_request"))
         case TRANCHE__V1__ENVELOPE__BODY_ADL_CANDIDATES: return .adlCandidates(try WireRead.required(env.adl_candidates, "Envelope.adl_candidates"))
         case TRANCHE__V1__ENVELOPE__BODY_ADL_INSTRUCTION: return .adlInstruction(try WireRead.required(env.adl_instruction, "Envelope.adl_instruction"))
+        case TRANCHE__V1__ENVELOPE__BODY_LEDGER_POSTING: return .ledgerPosting(try WireRead.required(env.ledger_posting, "Envelope.ledger_posting"))
+        case TRANCHE__V1__ENVELOPE__BODY_BANKRUPTCY_NOTICE: return .bankruptcyNotice(try WireRead.required(env.bankruptcy_notice, "Envelope.bankruptcy_notice"))
+        case TRANCHE__V1__ENVELOPE__BODY_BANKRUPTCY_DECISION: return .bankruptcyDecision(try WireRead.required(env.bankruptcy_decision, "Envelope.bankruptcy_decision"))
+        case TRANCHE__V1__ENVELOPE__BODY_TAKEOVER_NOTICE: return .takeoverNotice(try WireRead.required(env.takeover_notice, "Envelope.takeover_notice"))
+        case TRANCHE__V1__ENVELOPE__BODY_FUND_STATE: return .fundState(try WireRead.required(env.fund_state, "Envelope.fund_state"))
+        case TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT: return .clusterEvent(try WireRead.required(env.cluster_event, "Envelope.cluster_event"))
         default: return nil
         }
     }

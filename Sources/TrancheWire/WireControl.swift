@@ -1,7 +1,8 @@
 internal import CTrancheProto
 import TrancheCore
 
-// Control plane ↔ protobuf-c (control.proto).
+// Control plane ↔ protobuf-c (control.proto). The ledger posting is in
+// WireLedger.swift, the cluster event in WireClusterEvent.swift.
 
 extension Message.BreakerState: WireMessage {
     func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BreakerState> {
@@ -13,6 +14,8 @@ extension Message.BreakerState: WireMessage {
             $0.step_scale_ppm = stepScale.ppm
             $0.interval_scale_ppm = intervalScale.ppm
             $0.since_ns = since.nanoseconds
+            $0.price_band_ppm = priceBand?.ppm ?? 0
+            $0.max_step_fraction_ppm = maxStepFraction?.ppm ?? 0
         }
     }
 
@@ -24,7 +27,9 @@ extension Message.BreakerState: WireMessage {
             sequence: m.sequence,
             stepScale: Rate(ppm: m.step_scale_ppm),
             intervalScale: Rate(ppm: m.interval_scale_ppm),
-            since: Instant(nanoseconds: m.since_ns))
+            since: Instant(nanoseconds: m.since_ns),
+            priceBand: WireRead.optionalRate(m.price_band_ppm),
+            maxStepFraction: WireRead.optionalRate(m.max_step_fraction_ppm))
     }
 }
 
@@ -57,10 +62,7 @@ extension Message.LiquidationEvent: WireMessage {
     func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__LiquidationEvent> {
         arena.message(tranche__v1__liquidation_event__init) {
             $0.account_id = account.rawValue
-            switch scope {
-            case .cross: $0.scope = arena.string("")
-            case .isolated(let market): $0.scope = arena.string(market.symbol)
-            }
+            $0.scope = WireWrite.scope(scope, in: arena)
             $0.phase = phase.c
             $0.tranche_index = trancheIndex
             $0.tranche_count = trancheCount
@@ -70,10 +72,9 @@ extension Message.LiquidationEvent: WireMessage {
     }
 
     init(c m: Tranche__V1__LiquidationEvent) throws(WireDecodeError) {
-        let market = try WireRead.optionalMarket(m.scope, "LiquidationEvent.scope")
         self.init(
             account: AccountID(m.account_id),
-            scope: market.map { .isolated($0) } ?? .cross,
+            scope: try WireRead.scope(m.scope, "LiquidationEvent.scope"),
             phase: try LiquidationPhase(c: m.phase, "LiquidationEvent.phase"),
             trancheIndex: m.tranche_index,
             trancheCount: m.tranche_count,
@@ -204,5 +205,95 @@ extension Message.AdlInstruction: WireMessage {
             size: Size(e8: m.size_e8),
             price: Price(e8: m.price_e8),
             bankruptAccount: AccountID(m.bankrupt_account_id))
+    }
+}
+
+extension Message.BankruptcyNotice: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BankruptcyNotice> {
+        arena.message(tranche__v1__bankruptcy_notice__init) {
+            $0.tranche = tranche.makeC(in: arena)
+            $0.scope = WireWrite.scope(scope, in: arena)
+            $0.position_side = positionSide.c
+            $0.size_e8 = size.e8
+            $0.bankruptcy_price_e8 = bankruptcyPrice.e8
+            $0.mark_price_e8 = markPrice.e8
+            $0.expected_deficit_e6 = expectedDeficit.e6
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__BankruptcyNotice) throws(WireDecodeError) {
+        self.init(
+            tranche: try WireRead.required(m.tranche, "BankruptcyNotice.tranche"),
+            scope: try WireRead.scope(m.scope, "BankruptcyNotice.scope"),
+            positionSide: try Side(c: m.position_side, "BankruptcyNotice.position_side"),
+            size: Size(e8: m.size_e8),
+            bankruptcyPrice: Price(e8: m.bankruptcy_price_e8),
+            markPrice: Price(e8: m.mark_price_e8),
+            expectedDeficit: Quote(e6: m.expected_deficit_e6),
+            at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.BankruptcyDecision: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BankruptcyDecision> {
+        arena.message(tranche__v1__bankruptcy_decision__init) {
+            $0.tranche = tranche.makeC(in: arena)
+            $0.adl_size_e8 = adlSize.e8
+            $0.book_size_e8 = bookSize.e8
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__BankruptcyDecision) throws(WireDecodeError) {
+        self.init(
+            tranche: try WireRead.required(m.tranche, "BankruptcyDecision.tranche"),
+            adlSize: Size(e8: m.adl_size_e8),
+            bookSize: Size(e8: m.book_size_e8),
+            at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.TakeoverNotice: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__TakeoverNotice> {
+        arena.message(tranche__v1__takeover_notice__init) {
+            $0.tranche = tranche?.makeC(in: arena)
+            $0.account_id = account.rawValue
+            $0.market = arena.string(market.symbol)
+            $0.size_e8 = size.e8
+            $0.model_price_e8 = modelPrice.e8
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__TakeoverNotice) throws(WireDecodeError) {
+        self.init(
+            tranche: try WireRead.optional(m.tranche),
+            account: AccountID(m.account_id),
+            market: try WireRead.market(m.market, "TakeoverNotice.market"),
+            size: Size(e8: m.size_e8),
+            modelPrice: Price(e8: m.model_price_e8),
+            at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.FundState: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__FundState> {
+        arena.message(tranche__v1__fund_state__init) {
+            $0.balance_e6 = balance.e6
+            $0.available_e6 = available.e6
+            $0.uncovered_deficit_e6 = uncoveredDeficit.e6
+            $0.sequence = sequence
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__FundState) {
+        self.init(
+            balance: Quote(e6: m.balance_e6),
+            available: Quote(e6: m.available_e6),
+            uncoveredDeficit: Quote(e6: m.uncovered_deficit_e6),
+            sequence: m.sequence,
+            at: Instant(nanoseconds: m.at_ns))
     }
 }

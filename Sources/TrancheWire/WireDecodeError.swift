@@ -23,13 +23,17 @@ public enum WireDecodeError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidEnumValue(field: String, value: Int)
     /// A string field is not valid UTF-8.
     case invalidUTF8(field: String)
+    /// A field disagrees with the kind beside it (a TRADER ledger account without an
+    /// account id, a VENUE one without a market, or a value a kind does not have).
+    case inconsistentField(field: String, detail: String)
 
     /// The stable code to answer with: `.versionMismatch` for another protocol
     /// version, `.decodeError` for everything else.
     public var errorCode: ErrorCode {
         switch self {
         case .unsupportedVersion: return .versionMismatch
-        case .empty, .malformed, .unknownKind, .missingBody, .kindMismatch, .missingField, .invalidEnumValue, .invalidUTF8:
+        case .empty, .malformed, .unknownKind, .missingBody, .kindMismatch, .missingField, .invalidEnumValue, .invalidUTF8,
+             .inconsistentField:
             return .decodeError
         }
     }
@@ -54,6 +58,8 @@ public enum WireDecodeError: Error, Sendable, Equatable, CustomStringConvertible
             return "field \(f) has invalid enum value \(v)"
         case .invalidUTF8(let f):
             return "field \(f) is not valid UTF-8"
+        case .inconsistentField(let f, let detail):
+            return "field \(f) is inconsistent: \(detail)"
         }
     }
 }

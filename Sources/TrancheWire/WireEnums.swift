@@ -121,8 +121,8 @@ extension LiquidationPhase {
     }
 }
 
-// BreakerReason, ErrorCode, MessageKind and InsuranceFundEvent.Kind carry their wire
-// numbers as raw values (a test checks them against the generated constants).
+// BreakerReason, ErrorCode, MessageKind, InsuranceFundEvent.Kind and LedgerReason carry
+// their wire numbers as raw values (a test checks them against the generated constants).
 
 extension BreakerReason {
     var c: Tranche__V1__BreakerReason { cEnum(rawValue) }
@@ -138,4 +138,50 @@ extension MessageKind {
 
 extension Message.InsuranceFundEvent.Kind {
     var c: Tranche__V1__InsuranceFundEventKind { cEnum(rawValue) }
+}
+
+extension LedgerReason {
+    var c: Tranche__V1__LedgerReason { cEnum(rawValue) }
+}
+
+extension ClusterEvent.Kind {
+    /// The stable wire number of this kind (`tranche.v1.ClusterEventKind`): the
+    /// declaration order of the cases, starting at 1. Kept here rather than as raw
+    /// values because the core's raw values are the JSON names. Never renumber or
+    /// reuse one; new kinds are appended.
+    public var wireNumber: Int {
+        switch self {
+        case .command: return 1
+        case .mark: return 2
+        case .marginCall: return 3
+        case .trancheOrder: return 4
+        case .fill: return 5
+        case .fee: return 6
+        case .deficit: return 7
+        case .deficitCovered: return 8
+        case .deficitUncovered: return 9
+        case .adl: return 10
+        case .takeover: return 11
+        case .breaker: return 12
+        case .restored: return 13
+        case .closed: return 14
+        case .bankrupt: return 15
+        case .rejected: return 16
+        }
+    }
+
+    private static let byWireNumber = Dictionary(uniqueKeysWithValues: allCases.map { ($0.wireNumber, $0) })
+
+    /// The kind with this wire number; nil for 0 (UNSPECIFIED) and unknown numbers.
+    public init?(wireNumber: Int) {
+        guard let kind = Self.byWireNumber[wireNumber] else { return nil }
+        self = kind
+    }
+
+    var c: Tranche__V1__ClusterEventKind { cEnum(wireNumber) }
+
+    init(c: Tranche__V1__ClusterEventKind, _ field: @autoclosure () -> String) throws(WireDecodeError) {
+        guard let kind = Self(wireNumber: number(c)) else { throw invalid(c, field()) }
+        self = kind
+    }
 }

@@ -62,6 +62,8 @@ extension Message.FillReport: WireMessage {
             $0.deficit_e6 = deficit.e6
             $0.mark_price_e8 = markAtOrder.e8
             $0.at_ns = at.nanoseconds
+            $0.order_side = orderSide.cOrderSide
+            $0.scope = WireWrite.scope(scope, in: arena)
         }
     }
 
@@ -74,6 +76,8 @@ extension Message.FillReport: WireMessage {
             realisedPnl: Quote(e6: m.realised_pnl_e6),
             deficit: Quote(e6: m.deficit_e6),
             markAtOrder: Price(e8: m.mark_price_e8),
-            at: Instant(nanoseconds: m.at_ns))
+            at: Instant(nanoseconds: m.at_ns),
+            orderSide: try Side(cOrderSide: m.order_side, "FillReport.order_side"),
+            scope: try WireRead.scope(m.scope, "FillReport.scope"))
     }
 }

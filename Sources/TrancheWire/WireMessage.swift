@@ -59,14 +59,27 @@ enum WireRead {
         MarketID(try string(p, field()))
     }
 
-    /// A field where "" means none.
-    static func optionalMarket(_ p: UnsafeMutablePointer<CChar>?, _ field: @autoclosure () -> String) throws(WireDecodeError) -> MarketID? {
+    /// A string where "" means none.
+    static func optionalString(_ p: UnsafeMutablePointer<CChar>?, _ field: @autoclosure () -> String) throws(WireDecodeError) -> String? {
         let s = try string(p, field())
-        return s.isEmpty ? nil : MarketID(s)
+        return s.isEmpty ? nil : s
+    }
+
+    /// A market where "" means none.
+    static func optionalMarket(_ p: UnsafeMutablePointer<CChar>?, _ field: @autoclosure () -> String) throws(WireDecodeError) -> MarketID? {
+        try optionalString(p, field()).map { MarketID($0) }
+    }
+
+    /// A margin scope: a market symbol is that isolated scope, "" the cross scope.
+    static func scope(_ p: UnsafeMutablePointer<CChar>?, _ field: @autoclosure () -> String) throws(WireDecodeError) -> MarginScope {
+        try optionalMarket(p, field()).map { .isolated($0) } ?? .cross
     }
 
     /// A price where 0 means none.
     static func optionalPrice(_ e8: Int64) -> Price? { e8 == 0 ? nil : Price(e8: e8) }
+
+    /// A rate where 0 means none.
+    static func optionalRate(_ ppm: Int64) -> Rate? { ppm == 0 ? nil : Rate(ppm: ppm) }
 
     /// An account where 0 means none.
     static func optionalAccount(_ raw: UInt64) -> AccountID? { raw == 0 ? nil : AccountID(raw) }
@@ -84,4 +97,12 @@ enum WireWrite {
     }
 
     static func bool(_ b: Bool) -> protobuf_c_boolean { b ? 1 : 0 }
+
+    /// A margin scope: the market symbol of an isolated scope, "" for the cross scope.
+    static func scope(_ scope: MarginScope, in arena: PackArena) -> UnsafeMutablePointer<CChar> {
+        switch scope {
+        case .cross: return arena.string("")
+        case .isolated(let market): return arena.string(market.symbol)
+        }
+    }
 }

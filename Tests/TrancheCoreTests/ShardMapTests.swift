@@ -11,14 +11,16 @@ import Testing
         #expect(map.rebalance(liveWorkers: ["w1", "w2"]) == ["w1", "w2"])
         #expect(map.shards(of: "w1") == [0, 1, 2, 3, 4])
         #expect(map.shards(of: "w2") == [5, 6, 7, 8, 9])
-        #expect(map.owner(of: 5)?.epoch == 2)  // moved once: epoch 1 → 2
-        #expect(map.owner(of: 0)?.epoch == 1)
+        #expect(map.version == 2)
+        #expect(map.owner(of: 5)?.epoch == 2)  // moved at version 2
+        #expect(map.owner(of: 0)?.epoch == 1)  // kept since version 1
         // w1 dies: everything goes to w2, only w1's shards move.
         let before = map.owners
         map.rebalance(liveWorkers: ["w2"])
         #expect(map.shards(of: "w2").count == 10)
         for s in 5...9 { #expect(map.owners[s] == before[s]) }
-        #expect(map.owner(of: 0)?.epoch == 2)
+        #expect(map.owner(of: 0)?.epoch == 3)
+        #expect(map.owner(of: 5)?.epoch == 2)
         // w1 comes back: it gets shards again, under new epochs; its old epoch is stale.
         map.rebalance(liveWorkers: ["w1", "w2"])
         #expect(map.shards(of: "w1").count == 5)
@@ -49,6 +51,7 @@ import Testing
                     #expect(loads.max()! - loads.min()! <= 1)
                 }
                 #expect(zip(lastEpochs, map.epochs).allSatisfy { $0 <= $1 })
+                #expect(map.epochs.allSatisfy { $0 <= map.version })
                 lastEpochs = map.epochs
             }
         }

@@ -59,7 +59,29 @@ import TrancheWire
                 kind: kind, account: nil, market: nil, amount: .zero, balanceAfter: .zero, tranche: nil, at: .zero)))
             #expect(try WireCodec.decode(WireCodec.encode(envelope)) == envelope)
         }
+        let ledgerAccounts: [LedgerAccount] = [.external, .trader(AccountID(1)), .insuranceFund, .venue("X"), .fees]
+        for reason in LedgerReason.allCases {
+            for (from, to) in zip(ledgerAccounts, ledgerAccounts.reversed()) {
+                let envelope = Samples.envelope(.ledgerPosting(.init(
+                    transfers: [.init(from: from, to: to, amount: Quote(e6: 1), reason: reason)], at: .zero)))
+                #expect(try WireCodec.decode(WireCodec.encode(envelope)) == envelope)
+            }
+        }
+        for kind in ClusterEvent.Kind.allCases {
+            let envelope = Samples.envelope(.clusterEvent(.init(ClusterEvent(at: .zero, kind: kind))))
+            #expect(try WireCodec.decode(WireCodec.encode(envelope)) == envelope)
+        }
         for side in Side.allCases {
+            for scope in [MarginScope.cross, .isolated("X")] {
+                let report = Samples.envelope(.fillReport(.init(
+                    tranche: Samples.tranche, filledSize: Size(e8: 1), vwap: Price(e8: 1), fee: .zero, realisedPnl: .zero,
+                    deficit: .zero, markAtOrder: Price(e8: 1), at: .zero, orderSide: side, scope: scope)))
+                #expect(try WireCodec.decode(WireCodec.encode(report)) == report)
+                let notice = Samples.envelope(.bankruptcyNotice(.init(
+                    tranche: Samples.tranche, scope: scope, positionSide: side, size: Size(e8: 1), bankruptcyPrice: Price(e8: 1),
+                    markPrice: Price(e8: 1), expectedDeficit: .zero, at: .zero)))
+                #expect(try WireCodec.decode(WireCodec.encode(notice)) == notice)
+            }
             for mode in [MarginMode.cross, .isolated] {
                 let envelope = Samples.envelope(.submitPosition(.init(
                     account: AccountID(1), market: "X", side: side, size: Size(e8: 1), entryPrice: Price(e8: 1), marginMode: mode)))
@@ -73,6 +95,38 @@ import TrancheWire
         let envelope = Samples.envelope(.closePosition(.init(account: AccountID(1), market: "X", price: Price(e8: 0))))
         let decoded = try WireCodec.decode(WireCodec.encode(envelope))
         #expect(decoded.body == .closePosition(.init(account: AccountID(1), market: "X", price: nil)))
+    }
+
+    /// The same limit in the newer bodies: a zero or "" stored where the wire means
+    /// none reads back as `nil`.
+    @Test func zeroInOtherOptionalsReadsBackAsNone() throws {
+        var state = Samples.breakerState
+        state.priceBand = .zero
+        state.maxStepFraction = .zero
+        var decoded = try WireCodec.decode(WireCodec.encode(Samples.envelope(.breakerState(state))))
+        state.priceBand = nil
+        state.maxStepFraction = nil
+        #expect(decoded.body == .breakerState(state))
+
+        let zeros = ClusterEvent(
+            at: .zero, kind: .mark, account: AccountID(0), market: "", scope: "", size: .zero, price: Price(e8: 0),
+            amount: .zero, tranche: 0, detail: "")
+        decoded = try WireCodec.decode(WireCodec.encode(Samples.envelope(.clusterEvent(.init(zeros)))))
+        // Size and amount carry a presence flag: their zeros survive.
+        #expect(decoded.body == .clusterEvent(.init(ClusterEvent(at: .zero, kind: .mark, size: .zero, amount: .zero))))
+
+        let transfer = LedgerTransfer(from: .fees, to: .external, amount: Quote(e6: 1), reason: .withdrawal, account: AccountID(0))
+        decoded = try WireCodec.decode(WireCodec.encode(Samples.envelope(.ledgerPosting(.init(transfers: [transfer], at: .zero)))))
+        var none = transfer
+        none.account = nil
+        #expect(decoded.body == .ledgerPosting(.init(transfers: [none], at: .zero)))
+    }
+
+    @Test func breakerStateInitialiserStaysSourceCompatible() {
+        let state = Message.BreakerState(
+            market: "X", level: .normal, reason: .initial, sequence: 1, stepScale: .one, intervalScale: .one, since: .zero)
+        #expect(state.priceBand == nil)
+        #expect(state.maxStepFraction == nil)
     }
 
     @Test func manyMessagesDoNotInterfere() throws {

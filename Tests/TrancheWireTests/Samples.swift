@@ -81,8 +81,15 @@ enum Samples {
             unfilledSize: Size(e8: -1), duplicate: true, at: Instant(nanoseconds: min))),
         .fillReport(.init(
             tranche: unicodeTranche, filledSize: Size(e8: max), vwap: Price(e8: 5), fee: Quote(e6: 1),
-            realisedPnl: Quote(e6: min), deficit: Quote(e6: -42), markAtOrder: Price(e8: 6), at: Instant(nanoseconds: 7))),
+            realisedPnl: Quote(e6: min), deficit: Quote(e6: -42), markAtOrder: Price(e8: 6), at: Instant(nanoseconds: 7),
+            orderSide: .short, scope: .isolated(unicodeMarket))),
+        .fillReport(.init(
+            tranche: tranche, filledSize: Size(e8: 1), vwap: Price(e8: 2), fee: .zero, realisedPnl: .zero, deficit: .zero,
+            markAtOrder: Price(e8: 3), at: .zero, orderSide: .long, scope: .cross)),
         .breakerState(breakerState),
+        .breakerState(.init(
+            market: btc, level: .normal, reason: .recovered, sequence: 0, stepScale: .one, intervalScale: .one,
+            since: Instant(nanoseconds: max), priceBand: Rate(ppm: 20_000), maxStepFraction: Rate(ppm: min))),
         .insuranceFundEvent(.init(
             kind: .deficitUncovered, account: AccountID(42), market: btc, amount: Quote(e6: min),
             balanceAfter: Quote(e6: max), tranche: unicodeTranche, at: Instant(nanoseconds: 11))),
@@ -106,6 +113,41 @@ enum Samples {
         .adlCandidates(.init(requestID: 0, candidates: [])),
         .adlInstruction(.init(
             requestID: 5, account: AccountID(1), market: btc, size: Size(e8: 7), price: Price(e8: max), bankruptAccount: AccountID(42))),
+        .ledgerPosting(.init(
+            transfers: [
+                .init(from: .external, to: .trader(AccountID(.max)), amount: Quote(e6: max), reason: .deposit, account: AccountID(.max)),
+                .init(from: .trader(AccountID(42)), to: .insuranceFund, amount: Quote(e6: 1), reason: .liquidationFee, account: AccountID(42)),
+                .init(from: .venue(unicodeMarket), to: .fees, amount: Quote(e6: min), reason: .tradingFee),
+                .init(from: .insuranceFund, to: .venue(btc), amount: .zero, reason: .backstopUnwind),
+            ],
+            at: Instant(nanoseconds: min))),
+        .ledgerPosting(.init(transfers: [], at: .zero)),
+        .bankruptcyNotice(.init(
+            tranche: unicodeTranche, scope: .isolated(unicodeMarket), positionSide: .short, size: Size(e8: max),
+            bankruptcyPrice: Price(e8: 6_400_000_000_000), markPrice: Price(e8: min), expectedDeficit: Quote(e6: -1),
+            at: Instant(nanoseconds: max))),
+        .bankruptcyNotice(.init(
+            tranche: tranche, scope: .cross, positionSide: .long, size: Size(e8: 1), bankruptcyPrice: Price(e8: 0),
+            markPrice: Price(e8: 1), expectedDeficit: Quote(e6: 250_000_000), at: .zero)),
+        .bankruptcyDecision(.init(
+            tranche: unicodeTranche, adlSize: Size(e8: max), bookSize: Size(e8: min), at: Instant(nanoseconds: -5))),
+        .bankruptcyDecision(.init(tranche: tranche, adlSize: .zero, bookSize: Size(e8: 12_345), at: .zero)),
+        .takeoverNotice(.init(
+            tranche: unicodeTranche, account: AccountID(.max), market: unicodeMarket, size: Size(e8: min),
+            modelPrice: Price(e8: max), at: Instant(nanoseconds: 13))),
+        .takeoverNotice(.init(
+            tranche: nil, account: AccountID(0), market: btc, size: Size(e8: 250_000_000), modelPrice: Price(e8: 0), at: .zero)),
+        .fundState(.init(
+            balance: Quote(e6: max), available: Quote(e6: min), uncoveredDeficit: Quote(e6: 7), sequence: .max,
+            at: Instant(nanoseconds: max))),
+        .fundState(.init(balance: .zero, available: .zero, uncoveredDeficit: .zero, sequence: 0, at: .zero)),
+        .clusterEvent(.init(ClusterEvent(
+            at: Instant(nanoseconds: min), kind: .fill, account: AccountID(.max), market: unicodeMarket,
+            scope: "isolated:\(unicodeMarket)", size: .zero, price: Price(e8: max), amount: Quote(e6: min),
+            tranche: .max, detail: "vwap “slipped” 0.2 % ⚠️"))),
+        .clusterEvent(.init(ClusterEvent(at: .zero, kind: .rejected))),
+        .clusterEvent(.init(ClusterEvent(
+            at: Instant(nanoseconds: 1), kind: .command, size: Size(e8: -1), amount: .zero, tranche: 1, detail: "deposit"))),
     ]
 
     static func envelope(_ body: MessageBody, correlation: UInt64 = 0xDEAD_BEEF_0000_0001) -> Envelope {

@@ -1,6 +1,7 @@
 import CTrancheProto
 import Testing
 import TrancheCore
+import TrancheWire
 
 /// The Swift enums whose raw values are wire numbers must agree with the generated
 /// C constants: these numbers are a contract with every peer.
@@ -64,12 +65,77 @@ import TrancheCore
             .adlCandidatesRequest: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_CANDIDATES_REQUEST), n(TRANCHE__V1__ENVELOPE__BODY_ADL_CANDIDATES_REQUEST)),
             .adlCandidates: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_CANDIDATES), n(TRANCHE__V1__ENVELOPE__BODY_ADL_CANDIDATES)),
             .adlInstruction: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_INSTRUCTION), n(TRANCHE__V1__ENVELOPE__BODY_ADL_INSTRUCTION)),
+            .ledgerPosting: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LEDGER_POSTING), n(TRANCHE__V1__ENVELOPE__BODY_LEDGER_POSTING)),
+            .bankruptcyNotice: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BANKRUPTCY_NOTICE), n(TRANCHE__V1__ENVELOPE__BODY_BANKRUPTCY_NOTICE)),
+            .bankruptcyDecision: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BANKRUPTCY_DECISION), n(TRANCHE__V1__ENVELOPE__BODY_BANKRUPTCY_DECISION)),
+            .takeoverNotice: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TAKEOVER_NOTICE), n(TRANCHE__V1__ENVELOPE__BODY_TAKEOVER_NOTICE)),
+            .fundState: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_STATE), n(TRANCHE__V1__ENVELOPE__BODY_FUND_STATE)),
+            .clusterEvent: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT), n(TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT)),
         ]
         #expect(expected.count == MessageKind.allCases.count)
         for kind in MessageKind.allCases {
             #expect(expected[kind]?.kind == kind.rawValue, "\(kind)")
             #expect(expected[kind]?.body == kind.rawValue, "\(kind)")
         }
+    }
+
+    @Test func ledgerReasons() {
+        let reasons: [LedgerReason: Int] = [
+            .deposit: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_DEPOSIT),
+            .withdrawal: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_WITHDRAWAL),
+            .realisedPnl: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_REALISED_PNL),
+            .liquidationFee: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_LIQUIDATION_FEE),
+            .deficitCovered: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_DEFICIT_COVERED),
+            .autoDeleverage: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_AUTO_DELEVERAGE),
+            .takeover: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_TAKEOVER),
+            .backstopUnwind: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_BACKSTOP_UNWIND),
+            .fundSeed: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_FUND_SEED),
+            .tradingFee: n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_TRADING_FEE),
+        ]
+        #expect(reasons.count == LedgerReason.allCases.count)
+        for r in LedgerReason.allCases { #expect(reasons[r] == r.rawValue, "\(r)") }
+        #expect(n(TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_UNSPECIFIED) == 0)
+    }
+
+    @Test func clusterEventKindsFollowDeclarationOrder() {
+        let kinds: [ClusterEvent.Kind: Int] = [
+            .command: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_COMMAND),
+            .mark: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_MARK),
+            .marginCall: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_MARGIN_CALL),
+            .trancheOrder: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_TRANCHE_ORDER),
+            .fill: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_FILL),
+            .fee: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_FEE),
+            .deficit: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT),
+            .deficitCovered: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT_COVERED),
+            .deficitUncovered: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT_UNCOVERED),
+            .adl: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_ADL),
+            .takeover: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_TAKEOVER),
+            .breaker: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BREAKER),
+            .restored: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_RESTORED),
+            .closed: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_CLOSED),
+            .bankrupt: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT),
+            .rejected: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED),
+        ]
+        #expect(kinds.count == ClusterEvent.Kind.allCases.count)
+        for k in ClusterEvent.Kind.allCases {
+            #expect(kinds[k] == k.wireNumber, "\(k)")
+            #expect(ClusterEvent.Kind(wireNumber: k.wireNumber) == k)
+        }
+        // Appending a case to the core enum must append a number, never shift one.
+        #expect(ClusterEvent.Kind.allCases.map(\.wireNumber) == Array(1...ClusterEvent.Kind.allCases.count))
+        #expect(ClusterEvent.Kind(wireNumber: 0) == nil)
+        #expect(ClusterEvent.Kind(wireNumber: 17) == nil)
+    }
+
+    @Test func ledgerAccountKinds() {
+        // Mapped by name in TrancheWire (LedgerAccount has associated values); the
+        // numbers are published, so they are pinned here.
+        #expect(n(TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_UNSPECIFIED) == 0)
+        #expect(n(TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_EXTERNAL) == 1)
+        #expect(n(TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_TRADER) == 2)
+        #expect(n(TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_INSURANCE_FUND) == 3)
+        #expect(n(TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_VENUE) == 4)
+        #expect(n(TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_FEES) == 5)
     }
 
     @Test func breakerReasonsAndFundEventKinds() {

@@ -27,6 +27,14 @@ typedef struct Tranche__V1__AdlCandidatesRequest Tranche__V1__AdlCandidatesReque
 typedef struct Tranche__V1__AdlCandidates Tranche__V1__AdlCandidates;
 typedef struct Tranche__V1__AdlCandidate Tranche__V1__AdlCandidate;
 typedef struct Tranche__V1__AdlInstruction Tranche__V1__AdlInstruction;
+typedef struct Tranche__V1__LedgerAccount Tranche__V1__LedgerAccount;
+typedef struct Tranche__V1__LedgerTransfer Tranche__V1__LedgerTransfer;
+typedef struct Tranche__V1__LedgerPosting Tranche__V1__LedgerPosting;
+typedef struct Tranche__V1__BankruptcyNotice Tranche__V1__BankruptcyNotice;
+typedef struct Tranche__V1__BankruptcyDecision Tranche__V1__BankruptcyDecision;
+typedef struct Tranche__V1__TakeoverNotice Tranche__V1__TakeoverNotice;
+typedef struct Tranche__V1__FundState Tranche__V1__FundState;
+typedef struct Tranche__V1__ClusterEvent Tranche__V1__ClusterEvent;
 
 
 /* --- enums --- */
@@ -62,6 +70,95 @@ typedef enum _Tranche__V1__InsuranceFundEventKind {
   TRANCHE__V1__INSURANCE_FUND_EVENT_KIND__INSURANCE_FUND_EVENT_KIND_DEPOSIT = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__INSURANCE_FUND_EVENT_KIND)
 } Tranche__V1__InsuranceFundEventKind;
+/*
+ * Which kind of account of the double-entry ledger a LedgerAccount names.
+ */
+typedef enum _Tranche__V1__LedgerAccountKind {
+  TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_UNSPECIFIED = 0,
+  /*
+   * Outside the system: deposits come from it, withdrawals go to it.
+   */
+  TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_EXTERNAL = 1,
+  /*
+   * A trader's money held by the system (needs account_id).
+   */
+  TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_TRADER = 2,
+  TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_INSURANCE_FUND = 3,
+  /*
+   * The rest of the market in one market (needs market).
+   */
+  TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_VENUE = 4,
+  /*
+   * Taker fees of traders' own trades.
+   */
+  TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_FEES = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__LEDGER_ACCOUNT_KIND)
+} Tranche__V1__LedgerAccountKind;
+/*
+ * Why money moved. Numbers equal the core's LedgerReason raw values.
+ */
+typedef enum _Tranche__V1__LedgerReason {
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_UNSPECIFIED = 0,
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_DEPOSIT = 1,
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_WITHDRAWAL = 2,
+  /*
+   * Realised PnL of a fill, between the trader and the venue.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_REALISED_PNL = 3,
+  /*
+   * Liquidation fee on a tranche, trader → insurance fund.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_LIQUIDATION_FEE = 4,
+  /*
+   * Insurance fund covers a bankruptcy deficit, fund → trader.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_DEFICIT_COVERED = 5,
+  /*
+   * Realised PnL of an auto-deleveraging close at the bankruptcy price.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_AUTO_DELEVERAGE = 6,
+  /*
+   * Realised PnL of a takeover at the model price.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_TAKEOVER = 7,
+  /*
+   * Realised PnL of the backstop unwinding a taken-over position.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_BACKSTOP_UNWIND = 8,
+  /*
+   * Seed capital of the insurance fund.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_FUND_SEED = 9,
+  /*
+   * Taker fee of a trader's own trade, trader → fees.
+   */
+  TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_TRADING_FEE = 10
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__LEDGER_REASON)
+} Tranche__V1__LedgerReason;
+/*
+ * What happened, in a ClusterEvent. Numbers follow the declaration order of the
+ * core's ClusterEvent.Kind, starting at 1; new kinds are appended.
+ */
+typedef enum _Tranche__V1__ClusterEventKind {
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED = 0,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_COMMAND = 1,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_MARK = 2,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_MARGIN_CALL = 3,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_TRANCHE_ORDER = 4,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_FILL = 5,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_FEE = 6,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT = 7,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT_COVERED = 8,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_DEFICIT_UNCOVERED = 9,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_ADL = 10,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_TAKEOVER = 11,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BREAKER = 12,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_RESTORED = 13,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_CLOSED = 14,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT = 15,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED = 16
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__CLUSTER_EVENT_KIND)
+} Tranche__V1__ClusterEventKind;
 
 /* --- messages --- */
 
@@ -88,10 +185,19 @@ struct  Tranche__V1__BreakerState
    */
   int64_t interval_scale_ppm;
   int64_t since_ns;
+  /*
+   * Recalibrated price band for tranche limit prices; 0 = the market's own.
+   */
+  int64_t price_band_ppm;
+  /*
+   * Recalibrated largest fraction of a position sold in one tranche; 0 = the
+   * market's own.
+   */
+  int64_t max_step_fraction_ppm;
 };
 #define TRANCHE__V1__BREAKER_STATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__breaker_state__descriptor) \
-    , (char *)protobuf_c_empty_string, TRANCHE__V1__BREAKER_LEVEL__BREAKER_LEVEL_UNSPECIFIED, TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_UNSPECIFIED, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, TRANCHE__V1__BREAKER_LEVEL__BREAKER_LEVEL_UNSPECIFIED, TRANCHE__V1__BREAKER_REASON__BREAKER_REASON_UNSPECIFIED, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -295,6 +401,222 @@ struct  Tranche__V1__AdlInstruction
 #define TRANCHE__V1__ADL_INSTRUCTION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__adl_instruction__descriptor) \
     , 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * One account of the double-entry ledger. account_id is set for TRADER only and
+ * market for VENUE only; a decoder rejects any other combination.
+ */
+struct  Tranche__V1__LedgerAccount
+{
+  ProtobufCMessage base;
+  Tranche__V1__LedgerAccountKind kind;
+  /*
+   * Non-zero for TRADER; 0 otherwise.
+   */
+  uint64_t account_id;
+  /*
+   * Non-empty for VENUE; "" otherwise.
+   */
+  char *market;
+};
+#define TRANCHE__V1__LEDGER_ACCOUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__ledger_account__descriptor) \
+    , TRANCHE__V1__LEDGER_ACCOUNT_KIND__LEDGER_ACCOUNT_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One movement of money, before the ledger gives it a sequence number.
+ */
+struct  Tranche__V1__LedgerTransfer
+{
+  ProtobufCMessage base;
+  Tranche__V1__LedgerAccount *from;
+  Tranche__V1__LedgerAccount *to;
+  /*
+   * Amount moved from `from` to `to`.
+   */
+  int64_t amount_e6;
+  Tranche__V1__LedgerReason reason;
+  /*
+   * The trader the movement concerns; 0 = none.
+   */
+  uint64_t account_id;
+};
+#define TRANCHE__V1__LEDGER_TRANSFER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__ledger_transfer__descriptor) \
+    , NULL, NULL, 0, TRANCHE__V1__LEDGER_REASON__LEDGER_REASON_UNSPECIFIED, 0 }
+
+
+/*
+ * Transfers a worker has settled (fills, fees, deficits), posted to the
+ * aggregator's ledger in order, as one batch.
+ */
+struct  Tranche__V1__LedgerPosting
+{
+  ProtobufCMessage base;
+  size_t n_transfers;
+  Tranche__V1__LedgerTransfer **transfers;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__LEDGER_POSTING__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__ledger_posting__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * A worker tells the aggregator that a tranche left a scope bankrupt: the rest of
+ * the position must be matched by ADL or sent to the book.
+ */
+struct  Tranche__V1__BankruptcyNotice
+{
+  ProtobufCMessage base;
+  Tranche__V1__TrancheRef *tranche;
+  /*
+   * The scope: a market symbol for an isolated position, "" for the cross scope.
+   */
+  char *scope;
+  /*
+   * Side of the bankrupt POSITION (not of an order).
+   */
+  Tranche__V1__Side position_side;
+  /*
+   * Size of the position left, 10^-8 base units (its direction is position_side).
+   */
+  int64_t size_e8;
+  int64_t bankruptcy_price_e8;
+  int64_t mark_price_e8;
+  /*
+   * Deficit the fund is expected to cover, quote quantums.
+   */
+  int64_t expected_deficit_e6;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__BANKRUPTCY_NOTICE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__bankruptcy_notice__descriptor) \
+    , NULL, (char *)protobuf_c_empty_string, TRANCHE__V1__SIDE__SIDE_UNSPECIFIED, 0, 0, 0, 0, 0 }
+
+
+/*
+ * The aggregator's answer to a BankruptcyNotice, sent to the workers.
+ */
+struct  Tranche__V1__BankruptcyDecision
+{
+  ProtobufCMessage base;
+  Tranche__V1__TrancheRef *tranche;
+  /*
+   * Part of the position matched by auto-deleveraging.
+   */
+  int64_t adl_size_e8;
+  /*
+   * The rest, to send to the venue.
+   */
+  int64_t book_size_e8;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__BANKRUPTCY_DECISION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__bankruptcy_decision__descriptor) \
+    , NULL, 0, 0, 0 }
+
+
+/*
+ * A worker tells the aggregator that the backstop took a position over at the
+ * model price.
+ */
+struct  Tranche__V1__TakeoverNotice
+{
+  ProtobufCMessage base;
+  /*
+   * The tranche that led to the takeover; absent when none did.
+   */
+  Tranche__V1__TrancheRef *tranche;
+  uint64_t account_id;
+  char *market;
+  /*
+   * Signed: the position taken over (positive long, negative short).
+   */
+  int64_t size_e8;
+  int64_t model_price_e8;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__TAKEOVER_NOTICE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__takeover_notice__descriptor) \
+    , NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * The insurance fund's state, broadcast by the aggregator after every change.
+ */
+struct  Tranche__V1__FundState
+{
+  ProtobufCMessage base;
+  int64_t balance_e6;
+  /*
+   * What the fund may still pay out.
+   */
+  int64_t available_e6;
+  /*
+   * Deficits the fund could not cover.
+   */
+  int64_t uncovered_deficit_e6;
+  /*
+   * Increases with every change; stale states are ignored.
+   */
+  uint64_t sequence;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__FUND_STATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__fund_state__descriptor) \
+    , 0, 0, 0, 0, 0 }
+
+
+/*
+ * One observable event of the cluster, streamed to subscribers (`tranche events
+ * --follow`). Fields not relevant to a kind are left at their "none" value.
+ */
+struct  Tranche__V1__ClusterEvent
+{
+  ProtobufCMessage base;
+  Tranche__V1__ClusterEventKind kind;
+  int64_t at_ns;
+  /*
+   * 0 = none.
+   */
+  uint64_t account_id;
+  /*
+   * "" = none.
+   */
+  char *market;
+  /*
+   * "cross" or "isolated:MARKET"; "" = none.
+   */
+  char *scope;
+  /*
+   * Meaningful only when has_size (a zero size is a size).
+   */
+  int64_t size_e8;
+  protobuf_c_boolean has_size;
+  /*
+   * 0 = none.
+   */
+  int64_t price_e8;
+  /*
+   * Meaningful only when has_amount (a zero amount is an amount).
+   */
+  int64_t amount_e6;
+  protobuf_c_boolean has_amount;
+  /*
+   * Tranche sequence within the account; 0 = none (sequences start at 1).
+   */
+  uint64_t tranche_sequence;
+  /*
+   * "" = none.
+   */
+  char *detail;
+};
+#define TRANCHE__V1__CLUSTER_EVENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__cluster_event__descriptor) \
+    , TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /* Tranche__V1__BreakerState methods */
@@ -506,6 +828,158 @@ Tranche__V1__AdlInstruction *
 void   tranche__v1__adl_instruction__free_unpacked
                      (Tranche__V1__AdlInstruction *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__LedgerAccount methods */
+void   tranche__v1__ledger_account__init
+                     (Tranche__V1__LedgerAccount         *message);
+size_t tranche__v1__ledger_account__get_packed_size
+                     (const Tranche__V1__LedgerAccount   *message);
+size_t tranche__v1__ledger_account__pack
+                     (const Tranche__V1__LedgerAccount   *message,
+                      uint8_t             *out);
+size_t tranche__v1__ledger_account__pack_to_buffer
+                     (const Tranche__V1__LedgerAccount   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__LedgerAccount *
+       tranche__v1__ledger_account__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__ledger_account__free_unpacked
+                     (Tranche__V1__LedgerAccount *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__LedgerTransfer methods */
+void   tranche__v1__ledger_transfer__init
+                     (Tranche__V1__LedgerTransfer         *message);
+size_t tranche__v1__ledger_transfer__get_packed_size
+                     (const Tranche__V1__LedgerTransfer   *message);
+size_t tranche__v1__ledger_transfer__pack
+                     (const Tranche__V1__LedgerTransfer   *message,
+                      uint8_t             *out);
+size_t tranche__v1__ledger_transfer__pack_to_buffer
+                     (const Tranche__V1__LedgerTransfer   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__LedgerTransfer *
+       tranche__v1__ledger_transfer__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__ledger_transfer__free_unpacked
+                     (Tranche__V1__LedgerTransfer *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__LedgerPosting methods */
+void   tranche__v1__ledger_posting__init
+                     (Tranche__V1__LedgerPosting         *message);
+size_t tranche__v1__ledger_posting__get_packed_size
+                     (const Tranche__V1__LedgerPosting   *message);
+size_t tranche__v1__ledger_posting__pack
+                     (const Tranche__V1__LedgerPosting   *message,
+                      uint8_t             *out);
+size_t tranche__v1__ledger_posting__pack_to_buffer
+                     (const Tranche__V1__LedgerPosting   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__LedgerPosting *
+       tranche__v1__ledger_posting__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__ledger_posting__free_unpacked
+                     (Tranche__V1__LedgerPosting *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__BankruptcyNotice methods */
+void   tranche__v1__bankruptcy_notice__init
+                     (Tranche__V1__BankruptcyNotice         *message);
+size_t tranche__v1__bankruptcy_notice__get_packed_size
+                     (const Tranche__V1__BankruptcyNotice   *message);
+size_t tranche__v1__bankruptcy_notice__pack
+                     (const Tranche__V1__BankruptcyNotice   *message,
+                      uint8_t             *out);
+size_t tranche__v1__bankruptcy_notice__pack_to_buffer
+                     (const Tranche__V1__BankruptcyNotice   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__BankruptcyNotice *
+       tranche__v1__bankruptcy_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__bankruptcy_notice__free_unpacked
+                     (Tranche__V1__BankruptcyNotice *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__BankruptcyDecision methods */
+void   tranche__v1__bankruptcy_decision__init
+                     (Tranche__V1__BankruptcyDecision         *message);
+size_t tranche__v1__bankruptcy_decision__get_packed_size
+                     (const Tranche__V1__BankruptcyDecision   *message);
+size_t tranche__v1__bankruptcy_decision__pack
+                     (const Tranche__V1__BankruptcyDecision   *message,
+                      uint8_t             *out);
+size_t tranche__v1__bankruptcy_decision__pack_to_buffer
+                     (const Tranche__V1__BankruptcyDecision   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__BankruptcyDecision *
+       tranche__v1__bankruptcy_decision__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__bankruptcy_decision__free_unpacked
+                     (Tranche__V1__BankruptcyDecision *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__TakeoverNotice methods */
+void   tranche__v1__takeover_notice__init
+                     (Tranche__V1__TakeoverNotice         *message);
+size_t tranche__v1__takeover_notice__get_packed_size
+                     (const Tranche__V1__TakeoverNotice   *message);
+size_t tranche__v1__takeover_notice__pack
+                     (const Tranche__V1__TakeoverNotice   *message,
+                      uint8_t             *out);
+size_t tranche__v1__takeover_notice__pack_to_buffer
+                     (const Tranche__V1__TakeoverNotice   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__TakeoverNotice *
+       tranche__v1__takeover_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__takeover_notice__free_unpacked
+                     (Tranche__V1__TakeoverNotice *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__FundState methods */
+void   tranche__v1__fund_state__init
+                     (Tranche__V1__FundState         *message);
+size_t tranche__v1__fund_state__get_packed_size
+                     (const Tranche__V1__FundState   *message);
+size_t tranche__v1__fund_state__pack
+                     (const Tranche__V1__FundState   *message,
+                      uint8_t             *out);
+size_t tranche__v1__fund_state__pack_to_buffer
+                     (const Tranche__V1__FundState   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__FundState *
+       tranche__v1__fund_state__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__fund_state__free_unpacked
+                     (Tranche__V1__FundState *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__ClusterEvent methods */
+void   tranche__v1__cluster_event__init
+                     (Tranche__V1__ClusterEvent         *message);
+size_t tranche__v1__cluster_event__get_packed_size
+                     (const Tranche__V1__ClusterEvent   *message);
+size_t tranche__v1__cluster_event__pack
+                     (const Tranche__V1__ClusterEvent   *message,
+                      uint8_t             *out);
+size_t tranche__v1__cluster_event__pack_to_buffer
+                     (const Tranche__V1__ClusterEvent   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__ClusterEvent *
+       tranche__v1__cluster_event__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__cluster_event__free_unpacked
+                     (Tranche__V1__ClusterEvent *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Tranche__V1__BreakerState_Closure)
@@ -541,6 +1015,30 @@ typedef void (*Tranche__V1__AdlCandidate_Closure)
 typedef void (*Tranche__V1__AdlInstruction_Closure)
                  (const Tranche__V1__AdlInstruction *message,
                   void *closure_data);
+typedef void (*Tranche__V1__LedgerAccount_Closure)
+                 (const Tranche__V1__LedgerAccount *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__LedgerTransfer_Closure)
+                 (const Tranche__V1__LedgerTransfer *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__LedgerPosting_Closure)
+                 (const Tranche__V1__LedgerPosting *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__BankruptcyNotice_Closure)
+                 (const Tranche__V1__BankruptcyNotice *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__BankruptcyDecision_Closure)
+                 (const Tranche__V1__BankruptcyDecision *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__TakeoverNotice_Closure)
+                 (const Tranche__V1__TakeoverNotice *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__FundState_Closure)
+                 (const Tranche__V1__FundState *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__ClusterEvent_Closure)
+                 (const Tranche__V1__ClusterEvent *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -548,6 +1046,9 @@ typedef void (*Tranche__V1__AdlInstruction_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    tranche__v1__insurance_fund_event_kind__descriptor;
+extern const ProtobufCEnumDescriptor    tranche__v1__ledger_account_kind__descriptor;
+extern const ProtobufCEnumDescriptor    tranche__v1__ledger_reason__descriptor;
+extern const ProtobufCEnumDescriptor    tranche__v1__cluster_event_kind__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__breaker_state__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__breaker_list__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__insurance_fund_event__descriptor;
@@ -559,6 +1060,14 @@ extern const ProtobufCMessageDescriptor tranche__v1__adl_candidates_request__des
 extern const ProtobufCMessageDescriptor tranche__v1__adl_candidates__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__adl_candidate__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__adl_instruction__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__ledger_account__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__ledger_transfer__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__ledger_posting__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__bankruptcy_notice__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__bankruptcy_decision__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__takeover_notice__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__fund_state__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -113,10 +113,19 @@ struct  Tranche__V1__FillReport
    */
   int64_t mark_price_e8;
   int64_t at_ns;
+  /*
+   * Side of the ORDER that filled: SELL reduced a long position.
+   */
+  Tranche__V1__OrderSide order_side;
+  /*
+   * The scope the fill settled in: a market symbol for an isolated position, ""
+   * for the cross scope.
+   */
+  char *scope;
 };
 #define TRANCHE__V1__FILL_REPORT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__fill_report__descriptor) \
-    , NULL, 0, 0, 0, 0, 0, 0, 0 }
+    , NULL, 0, 0, 0, 0, 0, 0, 0, TRANCHE__V1__ORDER_SIDE__ORDER_SIDE_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 /* Tranche__V1__TrancheOrder methods */

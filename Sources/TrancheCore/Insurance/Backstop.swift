@@ -42,7 +42,7 @@ public enum Backstop {
     /// Adds `size` (signed) at `price` to the backstop's position. A part opposite to what
     /// it holds closes that much at `price`, realising PnL against the venue (swept into
     /// the fund); the rest is added with the entry averaged against the backstop.
-    static func acquire(_ backstop: inout Account, size: Size, market: MarketID, at price: Price) throws(TradingRejection) -> [LedgerTransfer] {
+    public static func acquire(_ backstop: inout Account, size: Size, market: MarketID, at price: Price) throws(TradingRejection) -> [LedgerTransfer] {
         var transfers: [LedgerTransfer] = []
         try tradingArith { () throws(ArithmeticError) in
             var held = backstop.position(in: market) ?? Position(market: market, size: .zero, entryPrice: price, mode: .cross)

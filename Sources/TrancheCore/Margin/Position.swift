@@ -70,3 +70,19 @@ public enum MarginScope: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 }
+
+extension MarginScope: Codable {
+    /// JSON form: "cross" or "isolated:MARKET".
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        if s == "cross" { self = .cross }
+        else if s.hasPrefix("isolated:"), s.count > 9 { self = .isolated(MarketID(String(s.dropFirst(9)))) }
+        else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "unknown scope '\(s)' (cross or isolated:MARKET)") }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}

@@ -35,6 +35,12 @@ public enum MessageBody: Sendable, Equatable {
     case adlCandidatesRequest(Message.AdlCandidatesRequest)
     case adlCandidates(Message.AdlCandidates)
     case adlInstruction(Message.AdlInstruction)
+    case ledgerPosting(Message.LedgerPosting)
+    case bankruptcyNotice(Message.BankruptcyNotice)
+    case bankruptcyDecision(Message.BankruptcyDecision)
+    case takeoverNotice(Message.TakeoverNotice)
+    case fundState(Message.FundState)
+    case clusterEvent(Message.ClusterEventMessage)
 
     /// The kind of this body, as written in the envelope.
     public var kind: MessageKind {
@@ -69,6 +75,12 @@ public enum MessageBody: Sendable, Equatable {
         case .adlCandidatesRequest: return .adlCandidatesRequest
         case .adlCandidates: return .adlCandidates
         case .adlInstruction: return .adlInstruction
+        case .ledgerPosting: return .ledgerPosting
+        case .bankruptcyNotice: return .bankruptcyNotice
+        case .bankruptcyDecision: return .bankruptcyDecision
+        case .takeoverNotice: return .takeoverNotice
+        case .fundState: return .fundState
+        case .clusterEvent: return .clusterEvent
         }
     }
 }

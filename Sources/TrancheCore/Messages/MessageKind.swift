@@ -36,4 +36,10 @@ public enum MessageKind: Int, Sendable, Hashable, CaseIterable {
     case adlCandidatesRequest = 66
     case adlCandidates = 67
     case adlInstruction = 68
+    case ledgerPosting = 69
+    case bankruptcyNotice = 70
+    case bankruptcyDecision = 71
+    case takeoverNotice = 72
+    case fundState = 73
+    case clusterEvent = 74
 }

@@ -1,7 +1,9 @@
-/// Which worker owns which virtual shard, with an epoch per shard that fences ownership:
-/// every reassignment of a shard increments its epoch, and every routed command and store
-/// write carries the epoch it was issued under, so a worker that lost a shard (declared
-/// dead, then back) can never act on it again: its epoch is stale.
+/// Which worker owns which virtual shard, fenced by epochs. The map has a `version` that
+/// grows with every change; a shard's epoch is the version at which its current owner got
+/// it. An assignment message carries the map's version, which is ≥ the epoch of every
+/// shard in it; a worker stamps its store writes with it, and a store refuses writes older
+/// than the epoch of the shard's current owner. So a worker that lost a shard (declared
+/// dead, then back) can never write to it again.
 ///
 /// Assignment is balanced (every live worker owns ⌊S/n⌋ or ⌈S/n⌉ shards) and moves as few
 /// shards as possible: a worker keeps what it owns up to its quota; orphaned and surplus
@@ -15,8 +17,10 @@ public struct ShardMap: Sendable, Equatable, Codable {
     public let shardCount: Int
     /// Owner of each shard (index = shard), nil when no live worker holds it.
     public private(set) var owners: [Owner?]
-    /// Last epoch issued per shard (survives the shard being unowned).
+    /// Epoch of each shard's latest assignment (survives the shard being unowned).
     public private(set) var epochs: [UInt64]
+    /// Grows by one with every rebalance that changes anything.
+    public private(set) var version: UInt64 = 0
 
     public init(shardCount: Int) {
         precondition(shardCount > 0)
@@ -43,7 +47,10 @@ public struct ShardMap: Sendable, Equatable, Codable {
                 owners[s] = nil
             }
         }
-        guard !workers.isEmpty else { return changed }
+        guard !workers.isEmpty else {
+            if !changed.isEmpty { version += 1 }
+            return changed
+        }
         let base = shardCount / workers.count
         let extra = shardCount % workers.count
         // Workers already owning more keep the larger quotas (fewer moves).
@@ -60,13 +67,14 @@ public struct ShardMap: Sendable, Equatable, Codable {
             changed.insert(w)
         }
         free.sort()
+        if !free.isEmpty || !changed.isEmpty { version += 1 }
         var next = 0
         for w in workers {
             while owned[w]!.count < quota[w]!, next < free.count {
                 let s = free[next]
                 next += 1
-                epochs[s] += 1
-                owners[s] = Owner(worker: w, epoch: epochs[s])
+                epochs[s] = version
+                owners[s] = Owner(worker: w, epoch: version)
                 owned[w]!.append(s)
                 changed.insert(w)
             }

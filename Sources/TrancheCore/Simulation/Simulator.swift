@@ -16,11 +16,142 @@ public struct SimulationOptions: Sendable {
 /// Runs a scenario through the four roles wired over an in-memory network, in one
 /// process, deterministically.
 public enum Simulator {
+    /// When the generated accounts are opened (after workers registered and loaded shards,
+    /// and the first marks are out).
+    static let setupAt = Instant(nanoseconds: 200_000_000)
+    /// When the exogenous price path starts.
+    static let pathStart = Instant.seconds(1)
+
     /// Runs `scenario` and returns its summary. With `options.recordEvents`, `events` is
-    /// called with every event in a canonical order (time, then account, then emission
-    /// order within the account), so the same scenario and seed give the same sequence
-    /// whatever the worker count.
-    public static func run(_ scenario: Scenario, options: SimulationOptions, events: (ClusterEvent) -> Void = { _ in }) throws -> SimulationSummary {
-        throw ConfigurationError(field: "simulator", reason: "not implemented yet")
+    /// called with every event in a canonical order (time, then account, then source role,
+    /// then emission order), so the same scenario and seed give the same sequence whatever
+    /// the worker count.
+    public static func run(_ scenario: Scenario, options: SimulationOptions, events sink: (ClusterEvent) -> Void = { _ in }) throws -> SimulationSummary {
+        try scenario.validate()
+        let workerCount = options.workers ?? scenario.workers
+        if workerCount < 1 { throw ConfigurationError(field: "workers", reason: "must be at least 1") }
+        let specs = scenario.markets.map(\.market)
+
+        // Independent random streams: paths per market, accounts.
+        var paths: [MarketID: [Price]] = [:]
+        for (i, m) in scenario.markets.enumerated() {
+            var rng = SeededGenerator(seed: scenario.seed &+ 0x5041_5448 &* UInt64(i + 1))
+            paths[m.market.id] = m.path.sample(initial: m.initialPrice, duration: scenario.duration, step: scenario.markInterval, rng: &rng)
+        }
+        var accountRng = SeededGenerator(seed: scenario.seed ^ 0x4143_434F_554E_5453)
+        let accounts = try scenario.accounts.generate(markets: scenario.markets, rng: &accountRng)
+
+        var cluster = try build(scenario, workers: workerCount, policy: options.policy)
+        var summary = SimulationSummary(scenario: scenario.name, policy: options.policy.policy.name, seed: scenario.seed, workers: workerCount)
+        summary.insuranceFundStart = scenario.insuranceFund.initialBalance
+        var tally = Tally()
+        let record = options.recordEvents
+        let eventSink: (ClusterEvent) -> Void = { e in
+            tally.count(e)
+            if record { sink(e) }
+        }
+
+        cluster.start(eventSink)
+        cluster.run(until: setupAt, eventSink)
+        var correlation: UInt64 = 0
+        for a in accounts {
+            correlation += 1
+            cluster.clientSend("sim", .openAccount(Message.OpenAccount(account: a.id, initialCollateral: try a.heldBalance())), correlation: correlation)
+            for p in a.positions {
+                correlation += 1
+                cluster.clientSend("sim", .submitPosition(Message.SubmitPosition(
+                    account: a.id, market: p.market, side: p.side, size: try p.size.magnitude(), entryPrice: p.entryPrice,
+                    marginMode: p.mode, isolatedMargin: p.isolatedMargin)), correlation: correlation)
+            }
+        }
+        let steps = paths.values.map(\.count).max() ?? 1
+        for k in 1..<steps {
+            let t = pathStart + Duration(nanoseconds: Int64(k) * scenario.markInterval.nanoseconds)
+            cluster.run(until: Instant(nanoseconds: t.nanoseconds - 1), eventSink)
+            for m in scenario.markets {
+                let path = paths[m.market.id]!
+                cluster.inject(.setPrice(Message.SetPrice(market: m.market.id, price: path[min(k, path.count - 1)])), to: .venue)
+            }
+        }
+        let end = pathStart + scenario.duration + scenario.tail
+        cluster.run(until: end, eventSink)
+        cluster.flushEvents(eventSink)
+
+        // Setup replies: every account must have opened.
+        let replies = cluster.clientInbox["sim"] ?? []
+        let failures = replies.filter { if case .commandReply(let r) = $0.body { return r.errorCode != .ok }; return true }
+        if let f = failures.first, case .commandReply(let r) = f.body {
+            throw ConfigurationError(field: "accounts", reason: "\(failures.count) account commands were refused, e.g. \(r.errorCode): \(r.errorMessage)")
+        }
+
+        let stats = cluster.aggregator.statistics
+        let records = cluster.accountRecords()
+        summary.accounts = records.count
+        summary.liquidatedAccounts = tally.liquidated.count
+        summary.tranches = tally.tranches
+        summary.liquidatedNotional = stats.liquidatedNotional
+        summary.avgSlippageBps = stats.averageSlippageBps
+        summary.badDebt = stats.deficits
+        summary.uncoveredDeficit = stats.uncoveredDeficit
+        summary.insuranceFundEnd = cluster.aggregator.fundBalance
+        summary.adlEvents = stats.adlMatches
+        summary.takeovers = stats.takeovers
+        summary.breakerTrips = stats.breakerTrips
+        let exogenous = try CascadeAnalysis.liquidatableOnExogenousPath(accounts: accounts, markets: specs, paths: paths)
+        summary.cascadeLiquidations = tally.liquidated.subtracting(exogenous).count
+        summary.moneyConserved = moneyConserved(cluster, records)
+        summary.simulatedSeconds = Double(end.nanoseconds) / 1e9
+        summary.events = tally.events
+        return summary
+    }
+
+    /// The ledger balances, and every account's held balance equals its ledger balance.
+    static func moneyConserved(_ cluster: SimulatedCluster, _ records: [AccountRecord]) -> Bool {
+        let ledger = cluster.aggregator.ledger
+        guard ledger.isConserved else { return false }
+        for r in records {
+            guard let held = try? r.account.heldBalance(), held == ledger.balance(.trader(r.account.id)) else { return false }
+        }
+        return ledger.balance(.trader(Backstop.accountID)) == cluster.aggregator.backstop.collateral
+    }
+
+    /// The cluster of a scenario.
+    public static func build(_ scenario: Scenario, workers count: Int, policy: PolicyKind) throws -> SimulatedCluster {
+        let specs = scenario.markets.map(\.market)
+        let venue = try Venue(markets: scenario.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice, initialPrice: $0.initialPrice) },
+                              publishInterval: scenario.markInterval, now: .zero)
+        var aggConfig = AggregatorConfiguration()
+        aggConfig.fundInitialBalance = scenario.insuranceFund.initialBalance
+        aggConfig.fundFloor = scenario.insuranceFund.floor
+        aggConfig.retainedLedgerEntries = 0
+        let aggregator = try Aggregator(configuration: aggConfig,
+                                        markets: scenario.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
+                                        now: .zero)
+        let coordinator = Coordinator(configuration: CoordinatorConfiguration(shardCount: scenario.shards))
+        let workers = (1...count).map { i in
+            Worker(configuration: WorkerConfiguration(id: "w\(i)", shardCount: scenario.shards, policy: policy), markets: specs)
+        }
+        return SimulatedCluster(venue: venue, aggregator: aggregator, coordinator: coordinator, workers: workers, latency: scenario.latency)
+    }
+
+    /// Running counts over the event stream.
+    struct Tally {
+        var events = 0
+        var tranches = 0
+        var liquidated = Set<AccountID>()
+
+        mutating func count(_ e: ClusterEvent) {
+            events += 1
+            guard let account = e.account, account != Backstop.accountID else { return }
+            switch e.kind {
+            case .trancheOrder:
+                tranches += 1
+                liquidated.insert(account)
+            case .takeover:
+                liquidated.insert(account)
+            default:
+                return
+            }
+        }
     }
 }

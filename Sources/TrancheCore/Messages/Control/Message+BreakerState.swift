@@ -11,10 +11,16 @@ extension Message {
         /// Multiplier applied to the tranche interval (`Rate.one` = unchanged).
         public var intervalScale: Rate
         public var since: Instant
+        /// Recalibrated price band for tranche limit prices; `nil` = the market's own
+        /// (0 on the wire).
+        public var priceBand: Rate?
+        /// Recalibrated largest fraction of a position sold in one tranche; `nil` = the
+        /// market's own (0 on the wire).
+        public var maxStepFraction: Rate?
 
         public init(
             market: MarketID, level: BreakerLevel, reason: BreakerReason, sequence: UInt64,
-            stepScale: Rate, intervalScale: Rate, since: Instant
+            stepScale: Rate, intervalScale: Rate, since: Instant, priceBand: Rate? = nil, maxStepFraction: Rate? = nil
         ) {
             self.market = market
             self.level = level
@@ -23,6 +29,8 @@ extension Message {
             self.stepScale = stepScale
             self.intervalScale = intervalScale
             self.since = since
+            self.priceBand = priceBand
+            self.maxStepFraction = maxStepFraction
         }
     }
 }

@@ -13,10 +13,16 @@ extension Message {
         /// Mark price when the tranche was ordered (for slippage statistics).
         public var markAtOrder: Price
         public var at: Instant
+        /// Side of the ORDER that filled, not of the position: `.short` sold (reduced
+        /// a long). BUY/SELL on the wire.
+        public var orderSide: Side
+        /// The scope the fill settled in. On the wire: the market symbol for an
+        /// isolated scope, "" for cross.
+        public var scope: MarginScope
 
         public init(
             tranche: TrancheID, filledSize: Size, vwap: Price, fee: Quote, realisedPnl: Quote,
-            deficit: Quote, markAtOrder: Price, at: Instant
+            deficit: Quote, markAtOrder: Price, at: Instant, orderSide: Side, scope: MarginScope
         ) {
             self.tranche = tranche
             self.filledSize = filledSize
@@ -26,6 +32,8 @@ extension Message {
             self.deficit = deficit
             self.markAtOrder = markAtOrder
             self.at = at
+            self.orderSide = orderSide
+            self.scope = scope
         }
     }
 }

@@ -1,0 +1,186 @@
+/// Settings of the coordinator.
+public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
+    /// Number of virtual shards accounts hash into (fixed for the life of a cluster).
+    public var shardCount: Int = 64
+    /// Interval at which workers send heartbeats.
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Heartbeats a worker may miss before it is declared dead and its shards move.
+    public var liveness: Int = 3
+    /// A routed command not answered within this time gets a TIMEOUT reply.
+    public var requestTimeout: Duration = .seconds(5)
+
+    public init(shardCount: Int = 64, heartbeatInterval: Duration = .seconds(1), liveness: Int = 3, requestTimeout: Duration = .seconds(5)) {
+        self.shardCount = shardCount
+        self.heartbeatInterval = heartbeatInterval
+        self.liveness = liveness
+        self.requestTimeout = requestTimeout
+    }
+
+    public func validate(field: String = "coordinator") throws(ConfigurationError) {
+        if shardCount < 1 || shardCount > 65_536 { throw ConfigurationError(field: "\(field).shardCount", reason: "must be in 1…65536") }
+        if heartbeatInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).heartbeatInterval", reason: "must be positive") }
+        if liveness < 1 { throw ConfigurationError(field: "\(field).liveness", reason: "must be at least 1") }
+        if requestTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).requestTimeout", reason: "must be positive") }
+    }
+
+    /// Silence after which a worker is declared dead.
+    public var deadAfter: Duration { Duration(nanoseconds: heartbeatInterval.nanoseconds * Int64(liveness)) }
+}
+
+/// The coordinator: shards accounts over live workers, routes client commands to the
+/// owner of the account's shard and relays the reply, and answers cluster status.
+/// A pure state machine: every handler takes `now` and returns directives.
+public struct Coordinator: Sendable {
+    public struct WorkerInfo: Sendable, Equatable {
+        public var lastSeen: Instant
+        public var accounts: UInt64
+        public var alive: Bool
+    }
+
+    struct Pending: Sendable {
+        var client: NodeID
+        var correlation: UInt64
+        var deadline: Instant
+    }
+
+    public let configuration: CoordinatorConfiguration
+    public private(set) var shardMap: ShardMap
+    public private(set) var workers: [String: WorkerInfo] = [:]
+    public private(set) var breakers: [MarketID: Message.BreakerState] = [:]
+    public private(set) var fundBalance: Quote = .zero
+    private var pending: [UInt64: Pending] = [:]
+    private var nextCorrelation: UInt64 = 1
+    private var nextCheck: Instant?
+
+    public init(configuration: CoordinatorConfiguration, shardMap: ShardMap? = nil) {
+        self.configuration = configuration
+        self.shardMap = shardMap ?? ShardMap(shardCount: configuration.shardCount)
+    }
+
+    public var pendingRequests: Int { pending.count }
+
+    public func shard(of account: AccountID) -> Int { ShardMath.shard(of: account, shardCount: configuration.shardCount) }
+
+    public mutating func start(now: Instant) -> [RoleDirective] {
+        nextCheck = now + configuration.heartbeatInterval
+        return [.wake(at: nextCheck!)]
+    }
+
+    public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        switch envelope.body {
+        case .workerRegister(let r):
+            return seen(worker: r.workerID, accounts: nil, now: now)
+        case .heartbeat(let h):
+            return seen(worker: h.workerID, accounts: h.accounts, now: now)
+        case .openAccount(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .deposit(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .withdraw(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .submitPosition(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .reducePosition(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .closePosition(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .showAccount(let c): return route(envelope, account: c.account, from: sender, now: now)
+        case .fundRequest, .setPrice:
+            return forward(envelope, to: envelope.body.kind == .setPrice ? .venue : .aggregator, from: sender, now: now)
+        case .statusRequest:
+            return [reply(to: sender, correlation: envelope.correlationID, body: .statusView(status()), now: now)]
+        case .breakerRequest:
+            return [reply(to: sender, correlation: envelope.correlationID, body: .breakerList(Message.BreakerList(breakers: breakers.keys.sorted().map { breakers[$0]! })), now: now)]
+        case .subscribeEvents:
+            // Events are a broadcast topic; a client subscribes to it directly.
+            return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(.ok()), now: now)]
+        case .commandReply, .statusView, .fundView, .breakerList:
+            guard let p = pending.removeValue(forKey: envelope.correlationID) else { return [] }
+            var relayed = envelope
+            relayed.correlationID = p.correlation
+            relayed.sender = NodeID.coordinator.description
+            relayed.sentAt = now
+            return [.send(to: p.client, relayed)]
+        case .breakerState(let b):
+            breakers[b.market] = b
+            return []
+        case .fundState(let f):
+            fundBalance = f.balance
+            return []
+        case .markPrice, .depthSummary, .trancheOrder, .trancheFill, .fillReport, .insuranceFundEvent, .liquidationEvent,
+             .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting, .bankruptcyNotice,
+             .bankruptcyDecision, .takeoverNotice, .clusterEvent:
+            return []
+        }
+    }
+
+    public mutating func onWake(now: Instant) -> [RoleDirective] {
+        var out: [RoleDirective] = []
+        // Workers silent for too long are dead: their shards move.
+        var died = false
+        for (id, w) in workers where w.alive && now - w.lastSeen > configuration.deadAfter {
+            workers[id]!.alive = false
+            died = true
+        }
+        if died { out += rebalance(now: now) }
+        // Requests nobody answered.
+        for (k, p) in pending where p.deadline <= now {
+            pending[k] = nil
+            out.append(reply(to: p.client, correlation: p.correlation,
+                             body: .commandReply(Message.CommandReply(errorCode: .timeout, errorMessage: "the owner of the account did not answer in \(configuration.requestTimeout)")), now: now))
+        }
+        nextCheck = now + configuration.heartbeatInterval
+        out.append(.wake(at: nextCheck!))
+        return out
+    }
+
+    public func status() -> Message.StatusView {
+        Message.StatusView(
+            shardCount: UInt32(configuration.shardCount),
+            workers: workers.keys.sorted().map { id in
+                Message.WorkerView(workerID: id, alive: workers[id]!.alive, shards: shardMap.shards(of: id).map { UInt32($0) }, accounts: workers[id]!.accounts)
+            },
+            breakers: breakers.keys.sorted().map { m in
+                let b = breakers[m]!
+                return Message.BreakerView(market: m, level: b.level, reason: b.reason, sequence: b.sequence, since: b.since)
+            },
+            fundBalance: fundBalance)
+    }
+
+    // MARK: - Internals
+
+    private mutating func seen(worker id: String, accounts: UInt64?, now: Instant) -> [RoleDirective] {
+        let wasAlive = workers[id]?.alive ?? false
+        workers[id, default: WorkerInfo(lastSeen: now, accounts: 0, alive: true)].lastSeen = now
+        workers[id]!.alive = true
+        if let a = accounts { workers[id]!.accounts = a }
+        if !wasAlive { return rebalance(now: now) }
+        return []
+    }
+
+    private mutating func rebalance(now: Instant) -> [RoleDirective] {
+        let live = workers.filter { $0.value.alive }.map(\.key)
+        let changed = shardMap.rebalance(liveWorkers: live)
+        return changed.sorted().filter { workers[$0]?.alive == true }.map { id in
+            .send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(
+                Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: shardMap.shards(of: id).map { UInt32($0) }))))
+        }
+    }
+
+    private mutating func route(_ envelope: Envelope, account: AccountID, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        guard let owner = shardMap.owner(of: shard(of: account)), workers[owner.worker]?.alive == true else {
+            return [reply(to: sender, correlation: envelope.correlationID,
+                          body: .commandReply(Message.CommandReply(errorCode: .unavailable, errorMessage: "no live worker owns shard \(shard(of: account)) yet; retry shortly")), now: now)]
+        }
+        return forward(envelope, to: .worker(owner.worker), from: sender, now: now)
+    }
+
+    private mutating func forward(_ envelope: Envelope, to node: NodeID, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        let k = nextCorrelation
+        nextCorrelation += 1
+        pending[k] = Pending(client: sender, correlation: envelope.correlationID, deadline: now + configuration.requestTimeout)
+        var routed = envelope
+        routed.correlationID = k
+        routed.sender = NodeID.coordinator.description
+        routed.sentAt = now
+        return [.send(to: node, routed)]
+    }
+
+    private func reply(to node: NodeID, correlation: UInt64, body: MessageBody, now: Instant) -> RoleDirective {
+        .send(to: node, Envelope(correlationID: correlation, sender: NodeID.coordinator.description, sentAt: now, body: body))
+    }
+}

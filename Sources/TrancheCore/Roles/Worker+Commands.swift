@@ -1,0 +1,171 @@
+extension Worker {
+    /// A client command routed by the coordinator: applied if this worker owns the
+    /// account's shard, answered with the account's view, made durable, reported.
+    mutating func onCommand(_ envelope: Envelope, now: Instant) -> [RoleDirective] {
+        let id: AccountID
+        switch envelope.body {
+        case .openAccount(let c): id = c.account
+        case .deposit(let c): id = c.account
+        case .withdraw(let c): id = c.account
+        case .submitPosition(let c): id = c.account
+        case .reducePosition(let c): id = c.account
+        case .closePosition(let c): id = c.account
+        case .showAccount(let c): id = c.account
+        default: return []
+        }
+        func reply(_ r: Message.CommandReply) -> RoleDirective {
+            send(.coordinator, .commandReply(r), now, correlation: envelope.correlationID)
+        }
+        guard owns(id) else {
+            return [reply(Message.CommandReply(errorCode: .notOwner, errorMessage: "worker \(configuration.id) does not own shard \(shard(of: id)) (any more); retry"))]
+        }
+        if case .openAccount(let c) = envelope.body {
+            guard accounts[id] == nil else { return [reply(Message.CommandReply(errorCode: .accountExists, errorMessage: "account \(id) already exists"))] }
+            guard id != Backstop.accountID else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "account id \(id) is reserved"))] }
+            guard !c.initialCollateral.isNegative else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "initial collateral must not be negative"))] }
+            accounts[id] = AccountRecord(account: Account(id: id))
+        }
+        guard var rec = accounts[id] else {
+            return [reply(Message.CommandReply(errorCode: .unknownAccount, errorMessage: "no account \(id)"))]
+        }
+        if case .showAccount = envelope.body { return [reply(.ok(view(rec)))] }
+
+        var transfers: [LedgerTransfer] = []
+        var detail = ""
+        do {
+            switch envelope.body {
+            case .openAccount(let c):
+                detail = "open account, collateral \(c.initialCollateral)"
+                if c.initialCollateral.isPositive { transfers = try rec.account.deposit(c.initialCollateral) }
+            case .deposit(let c):
+                detail = "deposit \(c.amount)"
+                transfers = try rec.account.deposit(c.amount)
+            case .withdraw(let c):
+                detail = "withdraw \(c.amount)"
+                if rec.isActive { return [reply(busy(id))] }
+                transfers = try rec.account.withdraw(c.amount, context: context)
+            case .submitPosition(let c):
+                detail = "submit \(c.side.rawValue) \(c.size) \(c.market) at \(c.entryPrice) \(c.marginMode.rawValue)"
+                if rec.isActive { return [reply(busy(id))] }
+                transfers = try rec.account.submit(market: c.market, side: c.side, size: c.size, entryPrice: c.entryPrice, mode: c.marginMode,
+                                                   isolatedMargin: c.marginMode == .isolated && c.isolatedMargin.isPositive ? c.isolatedMargin : nil,
+                                                   context: context)
+            case .reducePosition(let c):
+                detail = "reduce \(c.size) \(c.market) at \(c.price)"
+                if rec.isActive { return [reply(busy(id))] }
+                transfers = try rec.account.applyFill(market: c.market, size: c.size, price: c.price,
+                                                      takerFeeRate: context.markets[c.market]?.takerFeeRate ?? .zero, context: context).transfers
+            case .closePosition(let c):
+                if rec.isActive { return [reply(busy(id))] }
+                guard let p = rec.account.position(in: c.market) else { throw TradingRejection.positionNotFound(c.market) }
+                guard let price = c.price ?? context.marks[c.market] else { throw TradingRejection.margin(.missingMark(c.market)) }
+                detail = "close \(c.market) at \(price)"
+                transfers = try rec.account.applyFill(market: c.market, size: try p.size.magnitude(), price: price,
+                                                      takerFeeRate: context.markets[c.market]?.takerFeeRate ?? .zero, context: context).transfers
+            default:
+                return []
+            }
+        } catch let r as TradingRejection {
+            if case .openAccount = envelope.body { accounts[id] = nil }
+            return [reply(Self.reply(for: r))]
+        } catch {
+            if case .openAccount = envelope.body { accounts[id] = nil }
+            return [reply(Message.CommandReply(errorCode: .internal, errorMessage: "\(error)"))]
+        }
+        accounts[id] = rec
+        reindex(id)
+        var out: [RoleDirective] = []
+        if !transfers.isEmpty { out.append(send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: transfers, at: now)), now)) }
+        out.append(.event(ClusterEvent(at: now, kind: .command, account: id, detail: detail)))
+        out += persist(id)
+        out += evaluate(id, now: now)
+        out.append(reply(.ok(view(accounts[id]!))))
+        return out
+    }
+
+    func busy(_ id: AccountID) -> Message.CommandReply {
+        Message.CommandReply(errorCode: .liquidationInProgress, errorMessage: "account \(id) is being liquidated; only deposits are accepted until it ends")
+    }
+
+    /// The wire reply for a rejection, with the numbers the trader needs.
+    static func reply(for r: TradingRejection) -> Message.CommandReply {
+        switch r {
+        case .insufficientMargin(let required, let available):
+            return Message.CommandReply(errorCode: .insufficientMargin, errorMessage: r.description, required: required, available: available)
+        case .insufficientCollateral(let required, let available):
+            return Message.CommandReply(errorCode: .insufficientCollateral, errorMessage: r.description, required: required, available: available)
+        case .invalidAmount, .invalidSize, .invalidPrice, .marginModeMismatch, .oppositeSide, .sizeExceedsPosition:
+            return Message.CommandReply(errorCode: .invalidArgument, errorMessage: r.description)
+        case .positionNotFound:
+            return Message.CommandReply(errorCode: .positionNotFound, errorMessage: r.description)
+        case .margin(.unknownMarket):
+            return Message.CommandReply(errorCode: .unknownMarket, errorMessage: r.description)
+        case .margin(.missingMark):
+            return Message.CommandReply(errorCode: .unavailable, errorMessage: "\(r.description) yet; retry once the venue has published one")
+        case .margin(.arithmetic):
+            return Message.CommandReply(errorCode: .invalidArgument, errorMessage: r.description)
+        }
+    }
+
+    /// The account as `account show` prints it.
+    func view(_ rec: AccountRecord) -> Message.AccountView {
+        let a = rec.account
+        let worst = rec.scopes.filter { $0.state.isActive }.max { $0.state.trancheIndex < $1.state.trancheIndex }
+            ?? rec.scopes.first { $0.state.phase != .healthy }
+        let phase = worst?.state.phase ?? .healthy
+        guard let m = try? MarginCalculator.metrics(a, context) else {
+            return Message.AccountView(account: a.id, collateral: a.collateral, equity: a.collateral, maintenance: .zero, initial: .zero,
+                                       marginRatio: nil, freeCollateral: .zero, withdrawable: .zero, phase: phase,
+                                       positions: a.positions.map {
+                                           Message.PositionView(market: $0.market, size: $0.size, entryPrice: $0.entryPrice, markPrice: .zero, notional: .zero,
+                                                                unrealisedPnl: .zero, maintenance: .zero, liquidationPrice: nil, bankruptcyPrice: nil,
+                                                                marginMode: $0.mode, isolatedMargin: $0.isolatedMargin)
+                                       })
+        }
+        let maintenance = Quote(e6: m.cross.maintenance.e6 + m.isolated.reduce(0) { $0 + $1.maintenance.e6 })
+        let initial = Quote(e6: m.cross.initialRequirement.e6 + m.isolated.reduce(0) { $0 + $1.initialRequirement.e6 })
+        let ratio: Rate? = maintenance.isPositive ? Rate(ppm: (try? Checked.mulDiv(m.totalEquity.e6, Precision.rateScale, maintenance.e6, .down)) ?? 0) : nil
+        return Message.AccountView(
+            account: a.id, collateral: a.collateral, equity: m.totalEquity, maintenance: maintenance, initial: initial, marginRatio: ratio,
+            freeCollateral: m.freeCollateral, withdrawable: m.withdrawable, phase: phase,
+            trancheIndex: UInt32(worst?.state.trancheIndex ?? 0), trancheCount: UInt32(worst?.state.trancheEstimate ?? 0),
+            positions: m.positions.map {
+                Message.PositionView(market: $0.position.market, size: $0.position.size, entryPrice: $0.position.entryPrice, markPrice: $0.mark,
+                                     notional: $0.notional, unrealisedPnl: $0.unrealisedPnl, maintenance: $0.maintenance,
+                                     liquidationPrice: $0.liquidationPrice, bankruptcyPrice: $0.bankruptcyPrice,
+                                     marginMode: $0.position.mode, isolatedMargin: $0.position.isolatedMargin)
+            })
+    }
+
+    // MARK: - Shards
+
+    mutating func onAssignment(_ a: Message.ShardAssignment, now: Instant) -> [RoleDirective] {
+        guard a.workerID == configuration.id, a.epoch >= epoch else { return [] }
+        epoch = a.epoch
+        let assigned = Set(a.shards.map { Int($0) })
+        var out: [RoleDirective] = []
+        // Shards no longer ours: forget their accounts (the store has them; the new owner
+        // loads them).
+        for s in shards.keys.sorted() where !assigned.contains(s) {
+            shards[s] = nil
+            loading.remove(s)
+            for id in accounts.keys.sorted() where shard(of: id) == s { drop(id) }
+        }
+        for s in assigned.sorted() where shards[s] == nil {
+            shards[s] = a.epoch
+            loading.insert(s)
+            out.append(.loadShard(shard: s, epoch: a.epoch))
+        }
+        return out
+    }
+
+    mutating func drop(_ id: AccountID) {
+        accounts[id] = nil
+        active.remove(id)
+        for m in context.markets.keys {
+            index.remove(LiquidationIndex.Key(account: id, market: m))
+            multiMarket[m]?.remove(id)
+            watch[m]?.remove(id)
+        }
+    }
+}

@@ -1,0 +1,257 @@
+extension Worker {
+    /// Runs the liquidation state machine of every scope of an account and turns its
+    /// directives into messages, timers and events.
+    mutating func evaluate(_ id: AccountID, now: Instant) -> [RoleDirective] {
+        guard var rec = accounts[id] else { return [] }
+        var scopes = Set(rec.account.scopes)
+        for s in rec.scopes where s.state.isActive { scopes.insert(s.scope) }
+        var out: [RoleDirective] = []
+        var changed = false
+        for scope in scopes.sorted() {
+            var st = rec.state(of: scope)
+            let before = st
+            let directives: [LiquidationDirective]
+            do {
+                directives = try st.evaluate(account: rec.account, scope: scope, context: context, policy: policy,
+                                             controls: marketControls(for: scope, rec.account), nextSequence: &rec.nextSequence, now: now)
+            } catch {
+                out.append(.event(ClusterEvent(at: now, kind: .rejected, account: id, scope: scope.description, detail: "cannot evaluate: \(error)")))
+                continue
+            }
+            if st != before { rec.setState(st, of: scope); changed = true }
+            for d in directives { out += handle(d, record: &rec, now: now) }
+        }
+        accounts[id] = rec
+        if changed { out += persist(id) } else if rec.isActive { active.insert(id) } else { active.remove(id) }
+        return out
+    }
+
+    /// One directive of a scope's state machine.
+    mutating func handle(_ d: LiquidationDirective, record rec: inout AccountRecord, now: Instant) -> [RoleDirective] {
+        let id = rec.account.id
+        switch d {
+        case .marginCall(let scope, let deadline):
+            return [.event(ClusterEvent(at: now, kind: .marginCall, account: id, scope: scope.description, detail: "grace until \(deadline)"))]
+        case .wake(let at):
+            timers.schedule(id, at: at)
+            return [.wake(at: at)]
+        case .sendTranche(let tid, let plan):
+            let st = rec.state(of: plan.scope)
+            var f = InFlightTranche(id: tid, scope: plan.scope, orderSide: plan.orderSide, size: plan.size, limitPrice: plan.limitPrice,
+                                    markPrice: plan.markPrice, awaitingDecision: false, adlFilled: .zero)
+            let event = ClusterEvent(at: now, kind: .trancheOrder, account: id, market: plan.market, scope: plan.scope.description,
+                                     size: plan.size, price: plan.limitPrice, tranche: tid.sequence,
+                                     detail: "\(plan.orderSide == .short ? "sell" : "buy") \(plan.reason.rawValue), tranche \(st.trancheIndex) of ~\(st.trancheEstimate), mark \(plan.markPrice)")
+            if plan.reason == .bankrupt {
+                // A bankrupt scope: the aggregator decides between the book (the fund pays the
+                // deficit) and auto-deleveraging (the fund cannot).
+                f.awaitingDecision = true
+                rec.inFlight.append(f)
+                return [.event(event)] + bankruptcyNotice(rec, f, now: now)
+            }
+            rec.inFlight.append(f)
+            return [.event(event), send(.venue, .trancheOrder(order(f, size: f.size)), now)]
+        case .restored(let scope):
+            return [.event(ClusterEvent(at: now, kind: .restored, account: id, scope: scope.description))]
+        case .halted:
+            return []
+        case .takeover(let scope, let market):
+            return takeover(&rec, scope: scope, market: market, now: now)
+        case .finished(let scope, let phase, let deficit):
+            let kind: ClusterEvent.Kind = phase == .bankrupt ? .bankrupt : .closed
+            return [.event(ClusterEvent(at: now, kind: kind, account: id, scope: scope.description, amount: deficit.isPositive ? deficit : nil,
+                                        detail: phase.rawValue))]
+        }
+    }
+
+    func bankruptcyNotice(_ rec: AccountRecord, _ f: InFlightTranche, now: Instant) -> [RoleDirective] {
+        let a = rec.account
+        guard let p = a.position(in: f.id.market) else { return [] }
+        let metrics = try? MarginCalculator.metrics(a, context)
+        let bk = metrics?.positions.first { $0.position.market == f.id.market }?.bankruptcyPrice ?? f.markPrice
+        let equity = metrics?.scope(f.scope)?.equity ?? .zero
+        let remaining = Size(e8: f.size.e8 - f.adlFilled.e8)
+        return [send(.aggregator, .bankruptcyNotice(Message.BankruptcyNotice(
+            tranche: f.id, scope: f.scope, positionSide: p.side, size: remaining, bankruptcyPrice: bk, markPrice: f.markPrice,
+            expectedDeficit: equity.isNegative ? Quote(e6: -equity.e6) : .zero, at: now)), now)]
+    }
+
+    /// The venue answered a tranche: apply the fill, report it, advance the state machine.
+    mutating func onFill(_ fill: Message.TrancheFill, now: Instant) -> [RoleDirective] {
+        let id = fill.tranche.account
+        guard var rec = accounts[id], let i = rec.inFlight.firstIndex(where: { $0.id == fill.tranche }), !rec.inFlight[i].awaitingDecision else {
+            return []  // not ours (any more), or already applied
+        }
+        let f = rec.inFlight[i]
+        var out: [RoleDirective] = []
+        if fill.filledSize.isPositive, fill.vwap.e8 > 0 {
+            out += applyLiquidationFill(&rec, f, size: fill.filledSize, price: fill.vwap, now: now)
+        }
+        rec.inFlight.remove(at: i)
+        var st = rec.state(of: f.scope)
+        let maxAttempts = context.markets[f.id.market]?.liquidation.maxUnfilledAttempts ?? 3
+        let filled = Size(e8: fill.filledSize.e8 + f.adlFilled.e8)
+        let directives = st.onFill(id: f.id, filled: filled, account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts, now: now)
+        rec.setState(st, of: f.scope)
+        for d in directives { out += handle(d, record: &rec, now: now) }
+        accounts[id] = rec
+        reindex(id)
+        out += persist(id)
+        out += evaluate(id, now: now)
+        return out
+    }
+
+    /// Applies a fill of a trader's tranche and reports its money to the aggregator.
+    mutating func applyLiquidationFill(_ rec: inout AccountRecord, _ f: InFlightTranche, size: Size, price: Price, now: Instant) -> [RoleDirective] {
+        let id = rec.account.id
+        let feeRate = context.markets[f.id.market]?.liquidation.liquidationFeeRate ?? .zero
+        let settlement: FillSettlement
+        do {
+            settlement = try rec.account.applyFill(market: f.id.market, size: size, price: price, liquidationFeeRate: feeRate, context: context)
+        } catch {
+            return [.event(ClusterEvent(at: now, kind: .rejected, account: id, market: f.id.market, tranche: f.id.sequence, detail: "fill not applicable: \(error)"))]
+        }
+        var out: [RoleDirective] = [
+            send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now),
+            send(.aggregator, .fillReport(Message.FillReport(tranche: f.id, filledSize: size, vwap: price, fee: settlement.liquidationFee,
+                                                             realisedPnl: settlement.realisedPnl, deficit: settlement.newDeficit,
+                                                             markAtOrder: f.markPrice, at: now, orderSide: f.orderSide, scope: f.scope)), now),
+        ]
+        let notional = (try? size.notional(at: price, .down)) ?? .zero
+        var events = [ClusterEvent(at: now, kind: .fill, account: id, market: f.id.market, scope: f.scope.description, size: size, price: price,
+                                   amount: notional, tranche: f.id.sequence, detail: "mark at order \(f.markPrice)")]
+        if settlement.liquidationFee.isPositive {
+            events.append(ClusterEvent(at: now, kind: .fee, account: id, market: f.id.market, amount: settlement.liquidationFee, tranche: f.id.sequence))
+        }
+        if settlement.newDeficit.isPositive {
+            events.append(ClusterEvent(at: now, kind: .deficit, account: id, market: f.id.market, scope: f.scope.description, amount: settlement.newDeficit))
+        }
+        out += events.map { .event($0) }
+        return out
+    }
+
+    /// The venue filled nothing too many times: close the trader's position at the model
+    /// price (the mark) and hand it to the aggregator's backstop.
+    mutating func takeover(_ rec: inout AccountRecord, scope: MarginScope, market: MarketID, now: Instant) -> [RoleDirective] {
+        let id = rec.account.id
+        guard let p = rec.account.position(in: market), let model = context.marks[market], let spec = context.markets[market] else { return [] }
+        let size = Size(e8: abs(p.size.e8))
+        let settlement: FillSettlement
+        do {
+            settlement = try rec.account.applyFill(market: market, size: size, price: model, liquidationFeeRate: spec.liquidation.liquidationFeeRate,
+                                                   pnlReason: .takeover, context: context)
+        } catch {
+            return [.event(ClusterEvent(at: now, kind: .rejected, account: id, market: market, detail: "takeover failed: \(error)"))]
+        }
+        let tid = TrancheID(account: id, market: market, sequence: rec.nextSequence)
+        rec.nextSequence += 1
+        var out: [RoleDirective] = [
+            send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now),
+            send(.aggregator, .takeoverNotice(Message.TakeoverNotice(tranche: tid, account: id, market: market, size: p.size, modelPrice: model, at: now)), now),
+            .event(ClusterEvent(at: now, kind: .takeover, account: id, market: market, scope: scope.description, size: p.size, price: model,
+                                amount: (try? size.notional(at: model, .down)) ?? .zero, tranche: tid.sequence, detail: "book gave nothing inside the band")),
+        ]
+        if settlement.liquidationFee.isPositive {
+            out.append(.event(ClusterEvent(at: now, kind: .fee, account: id, market: market, amount: settlement.liquidationFee, tranche: tid.sequence)))
+        }
+        if settlement.newDeficit.isPositive {
+            // Reported like a fill so the aggregator covers it from the fund.
+            out.append(send(.aggregator, .fillReport(Message.FillReport(tranche: tid, filledSize: .zero, vwap: model, fee: settlement.liquidationFee,
+                                                                         realisedPnl: settlement.realisedPnl, deficit: settlement.newDeficit,
+                                                                         markAtOrder: model, at: now, orderSide: p.side.opposite, scope: scope)), now))
+            out.append(.event(ClusterEvent(at: now, kind: .deficit, account: id, market: market, scope: scope.description, amount: settlement.newDeficit)))
+        }
+        var st = rec.state(of: scope)
+        for d in st.onTakeover(account: rec.account, scope: scope) { out += handle(d, record: &rec, now: now) }
+        rec.setState(st, of: scope)
+        return out
+    }
+
+    // MARK: - Insurance fund, bankruptcy and ADL
+
+    /// The fund covered a deficit of one of our accounts: settle it so the account's held
+    /// balance keeps matching the ledger.
+    mutating func onFundEvent(_ e: Message.InsuranceFundEvent, now: Instant) -> [RoleDirective] {
+        guard e.kind == .deficitCovered, let id = e.account, owns(id), var rec = accounts[id] else { return [] }
+        let amount = min(e.amount, rec.account.unsettledDeficit)
+        guard amount.isPositive, (try? rec.account.settleDeficit(amount)) != nil else { return [] }
+        accounts[id] = rec
+        reindex(id)
+        return persist(id)
+    }
+
+    /// The aggregator's answer to a bankruptcy notice: the ADL part was already applied
+    /// through `AdlInstruction`s; send the rest to the venue, or finish.
+    mutating func onBankruptcyDecision(_ d: Message.BankruptcyDecision, now: Instant) -> [RoleDirective] {
+        let id = d.tranche.account
+        guard owns(id), var rec = accounts[id], let i = rec.inFlight.firstIndex(where: { $0.id == d.tranche }), rec.inFlight[i].awaitingDecision else { return [] }
+        rec.inFlight[i].awaitingDecision = false
+        let held = rec.account.position(in: d.tranche.market).map { Size(e8: abs($0.size.e8)) } ?? .zero
+        let bookSize = min(d.bookSize, held)
+        if bookSize.isPositive {
+            rec.inFlight[i].size = bookSize
+            let f = rec.inFlight[i]
+            accounts[id] = rec
+            return persist(id) + [send(.venue, .trancheOrder(order(f, size: bookSize)), now)]
+        }
+        // Everything was deleveraged: complete the tranche as filled.
+        accounts[id] = rec
+        return onFill(Message.TrancheFill(tranche: d.tranche, filledSize: .zero, vwap: .zero, unfilledSize: .zero, duplicate: false, at: now), now: now)
+    }
+
+    /// Our best auto-deleveraging candidates for the aggregator's global pick: profitable
+    /// positions on the side needed, ranked, just enough to cover the size needed.
+    func onAdlRequest(_ r: Message.AdlCandidatesRequest, now: Instant) -> [RoleDirective] {
+        var candidates: [ADLCandidate] = []
+        for (id, rec) in accounts {
+            guard let p = rec.account.position(in: r.market), p.side == r.sideNeeded, !rec.isActive,
+                  let c = try? AutoDeleveraging.candidate(rec.account, market: r.market, context: context), c.unrealisedPnl.isPositive
+            else { continue }
+            _ = id
+            candidates.append(c)
+        }
+        let ranked = AutoDeleveraging.rank(candidates, bankruptSide: r.sideNeeded.opposite, market: r.market)
+        var picked: [Message.AdlCandidate] = []
+        var covered: Int64 = 0
+        for c in ranked where covered < r.sizeNeeded.e8 {
+            picked.append(Message.AdlCandidate(account: c.account, market: c.market, size: c.size, entryPrice: c.entryPrice, score: Rate(ppm: c.scorePpm)))
+            covered += abs(c.size.e8)
+        }
+        return [send(.aggregator, .adlCandidates(Message.AdlCandidates(requestID: r.requestID, candidates: picked)), now)]
+    }
+
+    /// Close part of a position at the bankruptcy price: as a deleveraged counterparty, or
+    /// as the bankrupt account itself.
+    mutating func onAdlInstruction(_ ins: Message.AdlInstruction, now: Instant) -> [RoleDirective] {
+        let id = ins.account
+        guard owns(id), var rec = accounts[id], let p = rec.account.position(in: ins.market) else { return [] }
+        let size = min(ins.size, Size(e8: abs(p.size.e8)))
+        guard size.isPositive else { return [] }
+        let settlement: FillSettlement
+        do {
+            settlement = try rec.account.applyFill(market: ins.market, size: size, price: ins.price, pnlReason: .autoDeleverage, context: context)
+        } catch {
+            return [.event(ClusterEvent(at: now, kind: .rejected, account: id, market: ins.market, detail: "ADL close failed: \(error)"))]
+        }
+        var out: [RoleDirective] = [send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now)]
+        if ins.bankruptAccount == id {
+            if let i = rec.inFlight.firstIndex(where: { $0.id.market == ins.market && $0.awaitingDecision }) {
+                rec.inFlight[i].adlFilled = Size(e8: rec.inFlight[i].adlFilled.e8 + size.e8)
+            }
+            if settlement.newDeficit.isPositive {
+                out.append(send(.aggregator, .fillReport(Message.FillReport(
+                    tranche: TrancheID(account: id, market: ins.market, sequence: 0), filledSize: .zero, vwap: ins.price, fee: .zero,
+                    realisedPnl: settlement.realisedPnl, deficit: settlement.newDeficit, markAtOrder: ins.price, at: now,
+                    orderSide: p.side.opposite, scope: p.mode == .cross ? .cross : .isolated(ins.market))), now))
+            }
+        } else {
+            out.append(.event(ClusterEvent(at: now, kind: .adl, account: id, market: ins.market, size: size, price: ins.price,
+                                           amount: settlement.realisedPnl, detail: "deleveraged against bankrupt account \(ins.bankruptAccount)")))
+        }
+        accounts[id] = rec
+        reindex(id)
+        out += persist(id)
+        if ins.bankruptAccount != id { out += evaluate(id, now: now) }
+        return out
+    }
+}

@@ -1,0 +1,264 @@
+/// A worker: owns the accounts of its shards, applies client commands, re-evaluates margin
+/// on every mark through a liquidation-price index, runs each scope's liquidation state
+/// machine, sends tranches to the venue, applies fills and reports every money movement
+/// to the aggregator. A pure state machine: handlers take `now` and return directives.
+public struct Worker: Sendable {
+    /// The breaker's word on one market, as last heard.
+    public struct MarketControl: Sendable, Equatable {
+        public var level: BreakerLevel = .normal
+        public var reason: BreakerReason = .initial
+        public var sequence: UInt64 = 0
+        public var stepScale: Rate = .one
+        public var intervalScale: Rate = .one
+        public var priceBand: Rate?
+        public var maxStepFraction: Rate?
+    }
+
+    public let configuration: WorkerConfiguration
+    public let node: NodeID
+    let policy: any LiquidationPolicy
+    public internal(set) var context: MarginContext
+    /// Owned shards with the epoch they were assigned under.
+    public internal(set) var shards: [Int: UInt64] = [:]
+    /// Shards being loaded from the store (commands for them are refused meanwhile).
+    public internal(set) var loading: Set<Int> = []
+    public internal(set) var epoch: UInt64 = 0
+    public internal(set) var accounts: [AccountID: AccountRecord] = [:]
+    public internal(set) var controls: [MarketID: MarketControl] = [:]
+    /// True while the aggregator is silent and the worker throttles on its own.
+    public internal(set) var failSafe = false
+    var index = LiquidationIndex()
+    /// Cross accounts holding several markets: their thresholds move with other marks.
+    var multiMarket: [MarketID: Set<AccountID>] = [:]
+    /// Accounts in an active liquidation or with a tranche in flight.
+    var active: Set<AccountID> = []
+    /// Accounts whose threshold a mark crossed without (yet) making them liquidatable
+    /// (thresholds round toward the early side): re-checked on every tick of the market.
+    var watch: [MarketID: Set<AccountID>] = [:]
+    var timers = TimerQueue<AccountID>()
+    var lastControlAt: Instant?
+    var startedAt: Instant = .zero
+    var nextHeartbeat: Instant = .zero
+
+    public init(configuration: WorkerConfiguration, markets: [MarketSpec]) {
+        self.configuration = configuration
+        node = .worker(configuration.id)
+        policy = configuration.policy.policy
+        context = MarginContext(markets: markets, marks: [:])
+        for m in markets { controls[m.id] = MarketControl() }
+    }
+
+    public var accountCount: Int { accounts.count }
+
+    /// Registers with the coordinator and arms the heartbeat.
+    public mutating func start(now: Instant) -> [RoleDirective] {
+        startedAt = now
+        nextHeartbeat = now + configuration.heartbeatInterval
+        return [send(.coordinator, .workerRegister(Message.WorkerRegister(workerID: configuration.id)), now),
+                .wake(at: nextHeartbeat)]
+    }
+
+    public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        switch envelope.body {
+        case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount:
+            return onCommand(envelope, now: now)
+        case .markPrice(let m):
+            return onMark(m, now: now)
+        case .trancheFill(let f):
+            return onFill(f, now: now)
+        case .shardAssignment(let a):
+            return onAssignment(a, now: now)
+        case .breakerState(let b):
+            lastControlAt = now
+            return onBreaker(b, now: now)
+        case .fundState:
+            lastControlAt = now
+            return leaveFailSafe(now: now)
+        case .insuranceFundEvent(let e):
+            lastControlAt = now
+            return onFundEvent(e, now: now)
+        case .bankruptcyDecision(let d):
+            lastControlAt = now
+            return onBankruptcyDecision(d, now: now)
+        case .adlCandidatesRequest(let r):
+            lastControlAt = now
+            return onAdlRequest(r, now: now)
+        case .adlInstruction(let i):
+            lastControlAt = now
+            return onAdlInstruction(i, now: now)
+        case .depthSummary, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply,
+             .statusView, .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
+             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent:
+            return []
+        }
+    }
+
+    /// Timers: due account re-evaluations, the heartbeat, the fail-safe check.
+    public mutating func onWake(now: Instant) -> [RoleDirective] {
+        var out: [RoleDirective] = []
+        var due = Set<AccountID>()
+        for id in timers.popDue(now) { due.insert(id) }
+        for id in due.sorted() { out += evaluate(id, now: now) }
+        if now >= nextHeartbeat {
+            out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now)), now))
+            nextHeartbeat = now + configuration.heartbeatInterval
+        }
+        let silentSince = lastControlAt ?? startedAt
+        if !failSafe && now - silentSince > configuration.controlSilenceTimeout {
+            out += enterFailSafe(now: now)
+        }
+        out.append(.wake(at: max(min(nextHeartbeat, timers.next ?? nextHeartbeat), now + Duration(nanoseconds: 1))))
+        return out
+    }
+
+    /// The shell loaded a shard's records from the store.
+    public mutating func onShardLoaded(shard: Int, epoch: UInt64, records: [AccountRecord], now: Instant) -> [RoleDirective] {
+        guard loading.contains(shard), shards[shard] == epoch else { return [] }
+        loading.remove(shard)
+        var out: [RoleDirective] = []
+        for rec in records.sorted(by: { $0.account.id < $1.account.id }) {
+            accounts[rec.account.id] = rec
+            reindex(rec.account.id)
+            // Resume what the previous owner left in flight, under the same tranche ids:
+            // the venue answers a repeated id with the original fill, never a second one.
+            for f in rec.inFlight {
+                if f.awaitingDecision {
+                    out += bankruptcyNotice(rec, f, now: now)
+                } else {
+                    out.append(send(.venue, .trancheOrder(order(f, size: f.size)), now))
+                }
+            }
+            out += evaluate(rec.account.id, now: now)
+        }
+        return out
+    }
+
+    // MARK: - Marks, breaker, fail safe
+
+    mutating func onMark(_ m: Message.MarkPrice, now: Instant) -> [RoleDirective] {
+        guard context.markets[m.market] != nil else { return [] }
+        let old = context.marks[m.market]
+        context.marks[m.market] = m.price
+        var candidates = Set(index.crossed(market: m.market, from: old, to: m.price).map(\.account))
+        candidates.formUnion(active)
+        candidates.formUnion(watch[m.market] ?? [])
+        if let multi = multiMarket[m.market] {
+            for id in multi { reindex(id) }
+            candidates.formUnion(multi)
+        }
+        watch[m.market] = nil
+        var out: [RoleDirective] = []
+        for id in candidates.sorted() {
+            out += evaluate(id, now: now)
+            // Still past a threshold without being liquidatable (rounding): keep watching.
+            if !active.contains(id), let rec = accounts[id], let p = rec.account.position(in: m.market),
+               let t = index.threshold(LiquidationIndex.Key(account: id, market: m.market)),
+               p.size.e8 > 0 ? m.price <= t : m.price >= t {
+                watch[m.market, default: []].insert(id)
+            }
+        }
+        return out
+    }
+
+    mutating func onBreaker(_ b: Message.BreakerState, now: Instant) -> [RoleDirective] {
+        guard context.markets[b.market] != nil else { return [] }
+        var out = leaveFailSafe(now: now)
+        let current = controls[b.market] ?? MarketControl()
+        if b.sequence < current.sequence { return out }  // older than what we have (a re-broadcast of the same state is applied: it ends a fail safe)
+        controls[b.market] = MarketControl(level: b.level, reason: b.reason, sequence: b.sequence, stepScale: b.stepScale,
+                                           intervalScale: b.intervalScale, priceBand: b.priceBand, maxStepFraction: b.maxStepFraction)
+        if controls[b.market] != current {
+            for id in active.sorted() where accounts[id]?.account.position(in: b.market) != nil { out += evaluate(id, now: now) }
+        }
+        return out
+    }
+
+    mutating func enterFailSafe(now: Instant) -> [RoleDirective] {
+        failSafe = true
+        var out: [RoleDirective] = []
+        for m in controls.keys.sorted() where controls[m]!.level == .normal {
+            controls[m]!.level = .throttled
+            controls[m]!.reason = .controlSilent
+            controls[m]!.stepScale = configuration.failSafeStepScale
+            controls[m]!.intervalScale = configuration.failSafeIntervalScale
+            out.append(.event(ClusterEvent(at: now, kind: .breaker, market: m, detail: "normal → throttled (controlSilent: no word from the aggregator; fail safe)")))
+        }
+        return out
+    }
+
+    mutating func leaveFailSafe(now: Instant) -> [RoleDirective] {
+        guard failSafe else { return [] }
+        failSafe = false
+        // The aggregator's next state per market replaces the fail-safe one; until then the
+        // markets stay throttled (never less safe than before).
+        return []
+    }
+
+    func marketControls(for scope: MarginScope, _ account: Account) -> LiquidationControls {
+        let positions = account.positions(in: scope)
+        guard !positions.isEmpty else { return .normal }
+        let market = positions.count == 1 ? positions[0].market
+            : ((try? StepwisePolicy.liquidationOrder(positions, context))?.first?.market ?? positions[0].market)
+        let c = controls[market] ?? MarketControl()
+        return LiquidationControls(breaker: c.level, intervalScale: c.intervalScale,
+                                   adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand))
+    }
+
+    // MARK: - Index
+
+    /// Recomputes an account's thresholds (after any change to it).
+    mutating func reindex(_ id: AccountID) {
+        for m in context.markets.keys { index.remove(LiquidationIndex.Key(account: id, market: m)) }
+        for m in context.markets.keys { multiMarket[m]?.remove(id) }
+        guard let rec = accounts[id], !rec.account.positions.isEmpty else { return }
+        let crossMarkets = rec.account.positions(in: .cross).map(\.market)
+        if crossMarkets.count > 1 { for m in crossMarkets { multiMarket[m, default: []].insert(id) } }
+        guard let metrics = try? MarginCalculator.metrics(rec.account, context) else {
+            // Some mark is not known yet: no threshold can be computed, so watch every market.
+            for p in rec.account.positions { watch[p.market, default: []].insert(id) }
+            return
+        }
+        for p in metrics.positions {
+            index.set(LiquidationIndex.Key(account: id, market: p.position.market), side: p.position.side, liquidationPrice: p.liquidationPrice)
+        }
+    }
+
+    /// Scopes liquidatable at the current marks, by scanning every account (the index's
+    /// reference; used by tests and `status --verify`).
+    public func liquidatableByFullScan() -> Set<AccountID> {
+        var out = Set<AccountID>()
+        for (id, rec) in accounts {
+            for scope in rec.account.scopes {
+                if let m = try? MarginCalculator.scopeMetrics(rec.account, scope, context), m.isLiquidatable { out.insert(id) }
+            }
+        }
+        return out
+    }
+
+    /// Accounts the worker is liquidating or has called (what the index path found).
+    public var activeAccounts: Set<AccountID> { active }
+
+    // MARK: - Helpers
+
+    func send(_ to: NodeID, _ body: MessageBody, _ now: Instant, correlation: UInt64 = 0) -> RoleDirective {
+        .send(to: to, Envelope(correlationID: correlation, sender: node.description, sentAt: now, body: body))
+    }
+
+    func shard(of id: AccountID) -> Int { ShardMath.shard(of: id, shardCount: configuration.shardCount) }
+
+    func owns(_ id: AccountID) -> Bool {
+        let s = shard(of: id)
+        return shards[s] != nil && !loading.contains(s)
+    }
+
+    mutating func persist(_ id: AccountID) -> [RoleDirective] {
+        guard let rec = accounts[id], let e = shards[shard(of: id)] else { return [] }
+        if rec.isActive { active.insert(id) } else { active.remove(id) }
+        return [.persist(shard: shard(of: id), epoch: max(e, epoch), record: rec)]
+    }
+
+    func order(_ f: InFlightTranche, size: Size) -> Message.TrancheOrder {
+        Message.TrancheOrder(tranche: f.id, side: f.orderSide, size: size, limitPrice: f.limitPrice, markPrice: f.markPrice,
+                             epoch: epoch, shard: UInt32(shard(of: f.id.account)))
+    }
+}

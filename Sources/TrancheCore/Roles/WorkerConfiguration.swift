@@ -1,0 +1,32 @@
+/// Settings of a worker.
+public struct WorkerConfiguration: Sendable, Codable, Equatable {
+    /// Unique id of the worker in the cluster.
+    public var id: String
+    /// Must equal the coordinator's shard count.
+    public var shardCount: Int = 64
+    /// Interval between heartbeats to the coordinator.
+    public var heartbeatInterval: Duration = .seconds(1)
+    /// Silence of the aggregator's control channel after which the worker falls back to
+    /// THROTTLED in every market (fail safe, never unthrottled).
+    public var controlSilenceTimeout: Duration = .seconds(5)
+    /// Step scale and interval scale applied in that fail-safe THROTTLED state.
+    public var failSafeStepScale: Rate = Rate(ppm: 500_000)
+    public var failSafeIntervalScale: Rate = Rate(ppm: 2_000_000)
+    /// Liquidation policy.
+    public var policy: PolicyKind = .stepwise
+
+    public init(id: String, shardCount: Int = 64, policy: PolicyKind = .stepwise) {
+        self.id = id
+        self.shardCount = shardCount
+        self.policy = policy
+    }
+
+    public func validate(field: String = "worker") throws(ConfigurationError) {
+        if id.isEmpty || id.contains(":") { throw ConfigurationError(field: "\(field).id", reason: "must be non-empty without ':'") }
+        if shardCount < 1 { throw ConfigurationError(field: "\(field).shardCount", reason: "must be positive") }
+        if heartbeatInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).heartbeatInterval", reason: "must be positive") }
+        if controlSilenceTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).controlSilenceTimeout", reason: "must be positive") }
+        if failSafeStepScale.ppm <= 0 || failSafeStepScale.ppm > Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeStepScale", reason: "must be in (0, 1]") }
+        if failSafeIntervalScale.ppm < Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeIntervalScale", reason: "must be at least 1") }
+    }
+}

@@ -1,0 +1,251 @@
+/// The four roles wired over an in-memory network in one process: the exact state
+/// machines the processes run, with messages delivered after a fixed latency in a
+/// canonical order, a stand-in for the durable store (with epoch fencing), and killable
+/// workers. Deterministic: the same inputs give the same run, and results do not depend
+/// on how accounts are sharded over workers (see `DeliveryKey`).
+public struct SimulatedCluster: Sendable {
+    /// Order of deliveries at one instant: class, then target, then a key taken from the
+    /// message's content (account, then kind, then a sub-key), then emission order. Two
+    /// messages can only tie up to the emission order when they concern the same account
+    /// (and so come from its single owner) or come from a single-instance role, which is
+    /// why a run with 1, 2 or 4 workers delivers the same messages in the same order to
+    /// the venue and the aggregator.
+    struct DeliveryKey: Comparable, Sendable {
+        var cls: UInt8
+        var target: NodeID
+        var account: UInt64
+        var kind: Int
+        var sub: UInt64
+        var seq: UInt64
+        static func < (a: Self, b: Self) -> Bool {
+            if a.cls != b.cls { return a.cls < b.cls }
+            if a.target != b.target { return a.target < b.target }
+            if a.account != b.account { return a.account < b.account }
+            if a.kind != b.kind { return a.kind < b.kind }
+            if a.sub != b.sub { return a.sub < b.sub }
+            return a.seq < b.seq
+        }
+    }
+
+    enum Payload: Sendable {
+        case message(Envelope, from: NodeID)
+        case wake
+        case shardLoaded(shard: Int, epoch: UInt64)
+    }
+
+    /// An event waiting for its instant to close, with its canonical sort key.
+    struct PendingEvent: Sendable {
+        var account: UInt64
+        var source: NodeID
+        var seq: UInt64
+        var event: ClusterEvent
+    }
+
+    public private(set) var venue: Venue
+    public private(set) var aggregator: Aggregator
+    public private(set) var coordinator: Coordinator
+    public private(set) var workers: [String: Worker]
+    public private(set) var now: Instant = .zero
+    public let latency: Duration
+    /// Replies received by simulated clients.
+    public private(set) var clientInbox: [String: [Envelope]] = [:]
+    /// Store writes refused because their epoch was stale (a fenced-off former owner).
+    public private(set) var fencedWrites = 0
+    /// Messages delivered so far.
+    public private(set) var delivered = 0
+    public private(set) var down: Set<String> = []
+
+    var queue = TimerQueue<DeliveryKey>()
+    var payloads: [UInt64: Payload] = [:]
+    var seq: UInt64 = 0
+    var pendingWakes: Set<WakeKey> = []
+    var store: [Int: [AccountID: AccountRecord]] = [:]
+    var storeEpoch: [Int: UInt64] = [:]
+    var events: [PendingEvent] = []
+    var eventsAt: Instant = .zero
+    let workerConfigurations: [String: (WorkerConfiguration, [MarketSpec])]
+
+    struct WakeKey: Hashable, Sendable { var node: NodeID; var at: Instant }
+
+    public init(venue: Venue, aggregator: Aggregator, coordinator: Coordinator, workers: [Worker], latency: Duration) {
+        self.venue = venue
+        self.aggregator = aggregator
+        self.coordinator = coordinator
+        self.workers = Dictionary(workers.map { ($0.configuration.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.latency = latency
+        workerConfigurations = Dictionary(workers.map { ($0.configuration.id, ($0.configuration, Array($0.context.markets.values).sorted { $0.id < $1.id })) },
+                                          uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Starts every role at the current time.
+    public mutating func start(_ sink: (ClusterEvent) -> Void = { _ in }) {
+        apply(venue.start(now: now), from: .venue, sink)
+        apply(aggregator.start(now: now), from: .aggregator, sink)
+        apply(coordinator.start(now: now), from: .coordinator, sink)
+        for id in workers.keys.sorted() { apply(workers[id]!.start(now: now), from: .worker(id), sink) }
+    }
+
+    /// A client sends a command to the coordinator; the reply lands in `clientInbox`.
+    public mutating func clientSend(_ client: String, _ body: MessageBody, correlation: UInt64) {
+        enqueue(Envelope(correlationID: correlation, sender: NodeID.client(client).description, sentAt: now, body: body),
+                from: .client(client), to: .coordinator, at: now + latency)
+    }
+
+    /// An input from outside the cluster delivered now, before anything else at this instant
+    /// (the exogenous price path).
+    public mutating func inject(_ body: MessageBody, to node: NodeID) {
+        let e = Envelope(sender: "exogenous", sentAt: now, body: body)
+        seq += 1
+        payloads[seq] = .message(e, from: .client("exogenous"))
+        queue.schedule(DeliveryKey(cls: 0, target: node, account: 0, kind: 0, sub: 0, seq: seq), at: now)
+    }
+
+    /// Stops delivering to a worker, as if its process were killed (`kill -9`).
+    public mutating func kill(worker id: String) { down.insert(id) }
+
+    /// Starts a fresh process for a worker id (empty memory: it reloads its shards).
+    public mutating func restart(worker id: String, _ sink: (ClusterEvent) -> Void = { _ in }) {
+        guard let (config, markets) = workerConfigurations[id] else { return }
+        down.remove(id)
+        workers[id] = Worker(configuration: config, markets: markets)
+        apply(workers[id]!.start(now: now), from: .worker(id), sink)
+    }
+
+    /// Delivers everything due up to `until` (inclusive), then sets the clock there.
+    public mutating func run(until: Instant, _ sink: (ClusterEvent) -> Void = { _ in }) {
+        while let next = queue.next, next <= until {
+            let (at, key) = queue.popFirst()!
+            if at > now { flushEvents(sink); now = at }
+            guard let payload = payloads.removeValue(forKey: key.seq) else { continue }
+            deliver(payload, to: key.target, sink)
+        }
+        if until > now { flushEvents(sink); now = until }
+    }
+
+    /// Emits the events of the last instant in canonical order.
+    public mutating func flushEvents(_ sink: (ClusterEvent) -> Void) {
+        guard !events.isEmpty else { return }
+        events.sort { a, b in
+            if a.event.at != b.event.at { return a.event.at < b.event.at }
+            if a.account != b.account { return a.account < b.account }
+            if a.source != b.source { return a.source < b.source }
+            return a.seq < b.seq
+        }
+        for e in events { sink(e.event) }
+        events.removeAll(keepingCapacity: true)
+    }
+
+    /// Every account record, from the live workers (the store for shards nobody holds).
+    public func accountRecords() -> [AccountRecord] {
+        var out: [AccountID: AccountRecord] = [:]
+        for recs in store.values { for (id, r) in recs { out[id] = r } }
+        for (id, w) in workers where !down.contains(id) { for (aid, r) in w.accounts { out[aid] = r } }
+        return out.keys.sorted().map { out[$0]! }
+    }
+
+    public var storedShards: Int { store.count }
+
+    // MARK: - Delivery
+
+    mutating func deliver(_ payload: Payload, to node: NodeID, _ sink: (ClusterEvent) -> Void) {
+        delivered += 1
+        switch payload {
+        case .message(let e, let from):
+            switch node {
+            case .venue: apply(venue.receive(e, from: from, now: now), from: node, sink)
+            case .aggregator: apply(aggregator.receive(e, from: from, now: now), from: node, sink)
+            case .coordinator: apply(coordinator.receive(e, from: from, now: now), from: node, sink)
+            case .worker(let id):
+                guard !down.contains(id), workers[id] != nil else { return }
+                apply(workers[id]!.receive(e, from: from, now: now), from: node, sink)
+            case .client(let id):
+                clientInbox[id, default: []].append(e)
+            }
+        case .wake:
+            pendingWakes.remove(WakeKey(node: node, at: now))
+            switch node {
+            case .venue: apply(venue.onWake(now: now), from: node, sink)
+            case .aggregator: apply(aggregator.onWake(now: now), from: node, sink)
+            case .coordinator: apply(coordinator.onWake(now: now), from: node, sink)
+            case .worker(let id):
+                guard !down.contains(id), workers[id] != nil else { return }
+                apply(workers[id]!.onWake(now: now), from: node, sink)
+            case .client: return
+            }
+        case .shardLoaded(let shard, let epoch):
+            guard case .worker(let id) = node, !down.contains(id), workers[id] != nil else { return }
+            let records = (store[shard] ?? [:]).values.sorted { $0.account.id < $1.account.id }
+            apply(workers[id]!.onShardLoaded(shard: shard, epoch: epoch, records: records, now: now), from: node, sink)
+        }
+    }
+
+    mutating func apply(_ directives: [RoleDirective], from node: NodeID, _ sink: (ClusterEvent) -> Void) {
+        for d in directives {
+            switch d {
+            case .send(let to, let e):
+                enqueue(e, from: node, to: to, at: now + latency)
+            case .publish(let topic, let e):
+                for to in subscribers(topic) where to != node { enqueue(e, from: node, to: to, at: now + latency) }
+            case .wake(let at):
+                let when = max(at, now)
+                if pendingWakes.insert(WakeKey(node: node, at: when)).inserted {
+                    seq += 1
+                    payloads[seq] = .wake
+                    queue.schedule(DeliveryKey(cls: 3, target: node, account: 0, kind: 0, sub: 0, seq: seq), at: when)
+                }
+            case .persist(let shard, let epoch, let record):
+                if epoch >= storeEpoch[shard, default: 0] { store[shard, default: [:]][record.account.id] = record } else { fencedWrites += 1 }
+            case .loadShard(let shard, let epoch):
+                storeEpoch[shard] = max(storeEpoch[shard, default: 0], epoch)
+                seq += 1
+                payloads[seq] = .shardLoaded(shard: shard, epoch: epoch)
+                queue.schedule(DeliveryKey(cls: 2, target: node, account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
+            case .event(let e):
+                seq += 1
+                events.append(PendingEvent(account: e.account?.rawValue ?? 0, source: node, seq: seq, event: e))
+            }
+        }
+    }
+
+    func subscribers(_ topic: Topic) -> [NodeID] {
+        switch topic {
+        case .marketData: return [.aggregator] + workers.keys.sorted().map { .worker($0) }
+        case .control: return [.coordinator] + workers.keys.sorted().map { .worker($0) }
+        case .events: return []
+        }
+    }
+
+    mutating func enqueue(_ e: Envelope, from: NodeID, to: NodeID, at: Instant) {
+        seq += 1
+        payloads[seq] = .message(e, from: from)
+        let (account, sub) = Self.contentKey(e.body)
+        queue.schedule(DeliveryKey(cls: 1, target: to, account: account, kind: e.kind.rawValue, sub: sub, seq: seq), at: at)
+    }
+
+    /// The account (and a sub-key) a message is about, for canonical ordering.
+    static func contentKey(_ body: MessageBody) -> (UInt64, UInt64) {
+        switch body {
+        case .openAccount(let c): return (c.account.rawValue, 0)
+        case .deposit(let c): return (c.account.rawValue, 0)
+        case .withdraw(let c): return (c.account.rawValue, 0)
+        case .submitPosition(let c): return (c.account.rawValue, 0)
+        case .reducePosition(let c): return (c.account.rawValue, 0)
+        case .closePosition(let c): return (c.account.rawValue, 0)
+        case .showAccount(let c): return (c.account.rawValue, 0)
+        case .trancheOrder(let o): return (o.tranche.account.rawValue, o.tranche.sequence)
+        case .trancheFill(let f): return (f.tranche.account.rawValue, f.tranche.sequence)
+        case .fillReport(let r): return (r.tranche.account.rawValue, r.tranche.sequence)
+        case .ledgerPosting(let p): return (p.transfers.first?.account?.rawValue ?? 0, 0)
+        case .bankruptcyNotice(let n): return (n.tranche.account.rawValue, n.tranche.sequence)
+        case .bankruptcyDecision(let d): return (d.tranche.account.rawValue, d.tranche.sequence)
+        case .takeoverNotice(let t): return (t.account.rawValue, 0)
+        case .adlInstruction(let i): return (i.account.rawValue, i.requestID)
+        case .adlCandidatesRequest(let r): return (0, r.requestID)
+        case .adlCandidates(let c): return (0, c.requestID)
+        case .insuranceFundEvent(let e): return (e.account?.rawValue ?? 0, 0)
+        case .commandReply, .statusView, .fundView, .breakerList, .markPrice, .depthSummary, .breakerState, .fundState, .liquidationEvent,
+             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clusterEvent:
+            return (0, 0)
+        }
+    }
+}
