@@ -18,7 +18,7 @@ import Testing
         let tranche = (j["nextTranches"] as? [[String: Any]])?.first
         #expect(tranche?["size"] as? String == "0.25")
         #expect(tranche?["order"] as? String == "sell")
-        #expect(tranche?["limitPrice"] as? String == "18909")
+        #expect(tranche?["limitPrice"] as? String == "19000")  // band 18 909, clamped at the bankruptcy price
         #expect(tranche?["estimatedRemainingTranches"] as? Int == 4)
     }
 
@@ -33,7 +33,7 @@ import Testing
         let r = try CLIRunner.tranche("margin", "cluster/examples/margin-cross-isolated.json")
         #expect(r.status == 0)
         #expect(r.stdout.contains("LIQUIDATABLE"))
-        #expect(r.stdout.contains("sell 2.5 ETH-PERP"))
+        #expect(r.stdout.contains("sell 10 ETH-PERP"))  // ratio 0.23 < hard floor 0.5: the step cap is lifted
     }
 
     @Test func everyExampleEvaluates() throws {

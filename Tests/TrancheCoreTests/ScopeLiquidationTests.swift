@@ -80,9 +80,44 @@ import Testing
         var s = ScopeLiquidation()
         var seq: UInt64 = 1
         let halted = LiquidationControls(breaker: .halted)
-        let d = try s.evaluate(account: account(), scope: .cross, context: Fixtures.context(btc: "19050"), policy: policy, controls: halted, nextSequence: &seq, now: t0)
+        // Mark 19 100: ratio 0.52, above the hard floor: grace, then held by the breaker.
+        var d = try s.evaluate(account: account(), scope: .cross, context: Fixtures.context(btc: "19100"), policy: policy, controls: halted, nextSequence: &seq, now: t0)
+        #expect(d == [.marginCall(scope: .cross, deadline: t0 + .seconds(10)), .wake(at: t0 + .seconds(10))])
+        d = try s.evaluate(account: account(), scope: .cross, context: Fixtures.context(btc: "19100"), policy: policy, controls: halted, nextSequence: &seq, now: t0 + .seconds(10))
         #expect(d == [.halted(scope: .cross, market: "BTC-PERP")])
         #expect(seq == 1)
+    }
+
+    /// Halted, but the scope is below its hard floor (mark 19 050: ratio 0.26): it goes to the
+    /// backstop off-book instead of waiting for its losses to grow.
+    @Test func haltedBreakerSendsDeepScopesToTheBackstop() throws {
+        var s = ScopeLiquidation()
+        var seq: UInt64 = 1
+        let d = try s.evaluate(account: account(), scope: .cross, context: Fixtures.context(btc: "19050"), policy: policy,
+                               controls: LiquidationControls(breaker: .halted), nextSequence: &seq, now: t0)
+        #expect(d == [.takeover(scope: .cross, market: "BTC-PERP")])
+    }
+
+    /// A falling trend that reaches the hard floor before the grace window ends skips it.
+    @Test func adverseTrendSkipsTheGrace() throws {
+        var s = ScopeLiquidation()
+        var seq: UInt64 = 1
+        // Mark 19 100 (ratio 0.52) but projected to 18 950 at the deadline: below the floor.
+        let controls = LiquidationControls(projectedMarks: ["BTC-PERP": px("18950")])
+        let d = try s.evaluate(account: account(), scope: .cross, context: Fixtures.context(btc: "19100"), policy: policy, controls: controls, nextSequence: &seq, now: t0)
+        guard case .sendTranche(_, let plan)? = d.first else { Issue.record("expected a tranche at once, got \(d)"); return }
+        #expect(plan.size == sz("0.752"))  // cap lifted: the smallest restoring size
+    }
+
+    /// An empty fill brings the next attempt forward to a quarter of the interval.
+    @Test func emptyFillRetriesSooner() throws {
+        var s = ScopeLiquidation()
+        var seq: UInt64 = 1
+        let ctx = Fixtures.context(btc: "19050")
+        let d = try s.evaluate(account: account(), scope: .cross, context: ctx, policy: policy, controls: .normal, nextSequence: &seq, now: t0)
+        guard case .sendTranche(let id, _)? = d.first else { Issue.record("expected a tranche"); return }
+        _ = s.onFill(id: id, filled: .zero, account: account(), scope: .cross, maxUnfilledAttempts: 3, now: t0)
+        #expect(s.nextTrancheAt == t0 + .milliseconds(500))
     }
 
     @Test func emptyFillsLeadToTakeover() throws {

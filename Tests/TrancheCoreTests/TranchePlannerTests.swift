@@ -16,8 +16,9 @@ import Testing
         #expect(full.reason == .restoreMargin)
         #expect(full.restoresTarget)
         #expect(full.orderSide == .short)
-        // Limit: 19 100 × 0.99 = 18 909, on the tick grid.
-        #expect(full.limitPrice == px("18909"))
+        // Limit: the band gives 19 100 × 0.99 = 18 909, but the scope is solvent and its
+        // bankruptcy price is 19 000: a sell below it would create a deficit, so 19 000.
+        #expect(full.limitPrice == px("19000"))
         #expect(full.estimatedFee == q("28.7264"))  // 0.752 × 19 100 × 0.2 %
 
         // With the default 25 % cap: 0.25 now, about ⌈0.752 / 0.25⌉ = 4 tranches.
@@ -28,6 +29,15 @@ import Testing
         // A throttled breaker halves the step: 0.125.
         let throttled = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "19100"), adjustments: PlanAdjustments(stepScale: rate("0.5")))!
         #expect(throttled.size == sz("0.125"))
+    }
+
+    /// Mark 19 020: equity 20, maintenance 190.2, ratio 0.105 < floor 0.5: the step cap is
+    /// lifted. 20 − 0.2 % x ≥ 1.5 % (19 020 − x) ⇒ 0.013 x ≥ 265.3 ⇒ x ≥ 20 407.7 > 19 020:
+    /// only closing restores it, so the whole position goes (not a 25 % step).
+    @Test func belowTheHardFloorTheCapIsLifted() throws {
+        let a = Account(id: AccountID(1), collateral: q("1000"), positions: [Fixtures.long("1", at: "20000")])
+        let plan = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "19020"), adjustments: .none)!
+        #expect(plan.size == sz("1"))
     }
 
     /// Same account, min tranche notional 5000: after 0.752 the rest, 0.248 × 19 100 =
@@ -97,11 +107,12 @@ import Testing
     }
 
     /// Short 1 at 20 000, collateral 500, mark 20 300: equity 200 < maintenance 203. It is
-    /// reduced by buying, limit 20 300 × 1.01 = 20 503 (rounded down to the tick).
+    /// reduced by buying; the band gives 20 300 × 1.01 = 20 503, clamped to the bankruptcy
+    /// price 20 500 (never buy above it while solvent).
     @Test func shortIsReducedByBuyingUnderABand() throws {
         let a = Account(id: AccountID(7), collateral: q("500"), positions: [Fixtures.short("1", at: "20000")])
         let plan = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "20300"), adjustments: .none)!
         #expect(plan.orderSide == .long)
-        #expect(plan.limitPrice == px("20503"))
+        #expect(plan.limitPrice == px("20500"))
     }
 }

@@ -26,11 +26,16 @@ public struct LiquidationControls: Sendable, Equatable {
     public var intervalScale: Rate
     /// Step-size and band adjustments passed to the policy.
     public var adjustments: PlanAdjustments
+    /// Marks projected to the end of the grace window along the recent trend (nil: no
+    /// trend known). A scope that would fall below the hard floor there gets no grace:
+    /// waiting would only let a falling market take it toward bankruptcy.
+    public var projectedMarks: [MarketID: Price]?
 
-    public init(breaker: BreakerLevel = .normal, intervalScale: Rate = .one, adjustments: PlanAdjustments = .none) {
+    public init(breaker: BreakerLevel = .normal, intervalScale: Rate = .one, adjustments: PlanAdjustments = .none, projectedMarks: [MarketID: Price]? = nil) {
         self.breaker = breaker
         self.intervalScale = intervalScale
         self.adjustments = adjustments
+        self.projectedMarks = projectedMarks
     }
 
     public static let normal = LiquidationControls()

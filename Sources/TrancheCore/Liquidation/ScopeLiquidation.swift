@@ -8,9 +8,16 @@
 ///   tranche goes at once.
 /// - During the grace window a top-up (or a price move) that lifts equity back to
 ///   maintenance cancels the call.
+/// - The grace window is also skipped when the marks projected along the recent trend
+///   (`LiquidationControls.projectedMarks`) would put the scope below the hard floor by
+///   the deadline; such a scope also has its step cap lifted (like one already below it).
 /// - Liquidating: one tranche in flight at a time; the next waits `stepInterval` (scaled
 ///   by the breaker) and stops as soon as equity reaches the target (maintenance + buffer),
 ///   which is also how a deposit between steps stops it.
+/// - A tranche that filled nothing caused no impact: the next attempt waits only a quarter
+///   of the interval, so a vanished book reaches the backstop quickly.
+/// - While the market's breaker is HALTED no tranche goes to the book; a scope below the
+///   hard floor is handed to the backstop instead (`.takeover`), off-book.
 public struct ScopeLiquidation: Sendable, Equatable, Codable {
     public private(set) var phase: LiquidationPhase = .healthy
     public private(set) var graceDeadline: Instant?
@@ -23,6 +30,8 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
     public private(set) var inFlight: TrancheID?
     /// Consecutive tranches that filled nothing.
     public private(set) var unfilledAttempts: Int = 0
+    /// When the last tranche was sent.
+    public private(set) var lastTrancheAt: Instant?
 
     public init() {}
 
@@ -42,6 +51,15 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
         let params = try ctx.market(positions[0].market).liquidation
         let belowFloor = metrics.isBankrupt || (metrics.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false)
+        // Would the recent trend take the scope below the floor before the grace ends?
+        var trendBelowFloor = false
+        if let projected = controls.projectedMarks, !belowFloor, metrics.isLiquidatable {
+            var p = ctx
+            for (m, price) in projected { p.marks[m] = price }
+            if let pm = try? MarginCalculator.scopeMetrics(account, scope, p) {
+                trendBelowFloor = pm.isBankrupt || (pm.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false)
+            }
+        }
 
         switch phase {
         case .healthy, .closed, .bankrupt, .takenOver:
@@ -49,7 +67,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
             trancheIndex = 0
             trancheEstimate = 0
             unfilledAttempts = 0
-            if policy.usesGraceWindow && !belowFloor && params.graceWindow > .zero {
+            if policy.usesGraceWindow && !belowFloor && !trendBelowFloor && params.graceWindow > .zero {
                 phase = .marginCall
                 let deadline = now + params.graceWindow
                 graceDeadline = deadline
@@ -63,7 +81,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
                 graceDeadline = nil
                 return [.restored(scope: scope)]
             }
-            if let d = graceDeadline, now < d, !belowFloor { return [.wake(at: d)] }
+            if let d = graceDeadline, now < d, !belowFloor, !trendBelowFloor { return [.wake(at: d)] }
             phase = .liquidating
             graceDeadline = nil
             nextTrancheAt = now
@@ -71,12 +89,24 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
             break
         }
 
-        guard let plan = try policy.nextTranche(account: account, scope: scope, context: ctx, adjustments: controls.adjustments) else {
+        // Urgent (below the floor, or the trend takes it there within the grace horizon):
+        // the step cap is lifted so what is needed goes at once.
+        var adjustments = controls.adjustments
+        if trendBelowFloor {
+            adjustments.maxStepFraction = .one
+            adjustments.stepScale = .one
+        }
+        guard let plan = try policy.nextTranche(account: account, scope: scope, context: ctx, adjustments: adjustments) else {
             phase = .healthy
             nextTrancheAt = nil
             return [.restored(scope: scope)]
         }
-        if controls.breaker == .halted { return [.halted(scope: scope, market: plan.market)] }
+        if controls.breaker == .halted {
+            // The breaker stops tranches into the book, not risk reduction: a scope below the
+            // hard floor goes to the backstop off-book, before its losses grow further.
+            if belowFloor && inFlight == nil { return [.takeover(scope: scope, market: plan.market)] }
+            return [.halted(scope: scope, market: plan.market)]
+        }
         if policy.usesStepInterval, let at = nextTrancheAt, now < at { return [.wake(at: at)] }
 
         trancheIndex += 1
@@ -84,6 +114,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         let interval = policy.usesStepInterval ? params.stepInterval : .zero
         let scaled = Duration(nanoseconds: (try? Checked.mulDiv(interval.nanoseconds, controls.intervalScale.ppm, Precision.rateScale, .up)) ?? interval.nanoseconds)
         nextTrancheAt = now + scaled
+        lastTrancheAt = now
         let id = TrancheID(account: account.id, market: plan.market, sequence: nextSequence)
         nextSequence += 1
         inFlight = id
@@ -94,15 +125,24 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
     /// `deficit` the settlement's new deficit). Returns `.takeover` after too many empty
     /// fills and `.finished` when the scope has no position left; the caller then calls
     /// `evaluate` again to continue.
+    ///
+    /// `belowHardFloor`: the scope is below its hard floor (or bankrupt) at the current
+    /// marks. Then a single empty fill is enough for a takeover: waiting for the book to
+    /// recover is what a healthier scope can afford, not one this close to bankruptcy.
     public mutating func onFill(id: TrancheID, filled: Size, account: Account, scope: MarginScope,
-                                maxUnfilledAttempts: Int, now: Instant) -> [LiquidationDirective] {
+                                maxUnfilledAttempts: Int, belowHardFloor: Bool = false, now: Instant) -> [LiquidationDirective] {
         guard inFlight == id else { return [] }
         inFlight = nil
         unfilledAttempts = filled.isZero ? unfilledAttempts + 1 : 0
+        // The interval lets the book recover from our own impact; an empty tranche had none,
+        // so the next attempt comes after a quarter of it.
+        if filled.isZero, let sent = lastTrancheAt, let next = nextTrancheAt, next > sent {
+            nextTrancheAt = sent + Duration(nanoseconds: (next - sent).nanoseconds / 4)
+        }
         if account.positions(in: scope).isEmpty {
             return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: false)]
         }
-        if unfilledAttempts >= maxUnfilledAttempts {
+        if unfilledAttempts >= maxUnfilledAttempts || (filled.isZero && belowHardFloor) {
             unfilledAttempts = 0
             return [.takeover(scope: scope, market: id.market)]
         }

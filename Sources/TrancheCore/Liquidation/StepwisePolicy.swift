@@ -7,6 +7,12 @@
 /// in E); only the fee leaves. Solved in closed form per bracket, walking brackets down as
 /// the notional falls, then verified exactly in integers (see docs/tranche-planner.md).
 ///
+/// Limit price: the band around the mark, but never past the position's bankruptcy price
+/// while the scope is solvent (a fill there would create a deficit).
+///
+/// Below `hardFloorMarginRatio` the step cap is lifted: the smallest restoring size goes at
+/// once (inside the band), because stepping there risks bankruptcy more than impact.
+///
 /// Several positions in a cross scope: the position with the highest relief per unit of
 /// notional sold (MMR of its current bracket + buffer − fee rate) goes first, ties by
 /// larger notional then by symbol. Selling where each unit frees the most requirement
@@ -42,7 +48,18 @@ public struct StepwisePolicy: LiquidationPolicy {
         let band = adjustments.priceBand ?? params.priceBand
         let orderSide = first.side.opposite
         let absSize = try arith { () throws(ArithmeticError) in try first.size.magnitude() }
-        let limit = try arith { () throws(ArithmeticError) in try Self.bandLimit(orderSide: orderSide, mark: mark, band: band, tick: spec.tickSize) }
+        var limit = try arith { () throws(ArithmeticError) in try Self.bandLimit(orderSide: orderSide, mark: mark, band: band, tick: spec.tickSize) }
+        // A solvent scope never sells below (buys above) its bankruptcy price: a fill there
+        // would create a deficit the fund pays. If the book has nothing better, the tranche
+        // fills nothing and the backstop takes over at the mark, which is still solvent.
+        if metrics.equity.isPositive {
+            let firstPnl = try arith { () throws(ArithmeticError) in try first.unrealisedPnl(at: mark) }
+            let capital = try arith { () throws(ArithmeticError) in try metrics.equity - firstPnl }
+            if let bk = try arith({ () throws(ArithmeticError) in try MarginCalculator.bankruptcyPrice(size: first.size, entry: first.entryPrice, otherCapital: capital) }) {
+                let bkOnTick = try arith { () throws(ArithmeticError) in try bk.rounded(toTick: spec.tickSize, orderSide == .short ? .up : .down) }
+                limit = orderSide == .short ? max(limit, bkOnTick) : min(limit, bkOnTick)
+            }
+        }
 
         func plan(_ size: Size, _ reason: TrancheReason, remaining: Int, restores: Bool) throws(MarginError) -> TranchePlan {
             let fee = try arith { () throws(ArithmeticError) in try size.notional(at: mark, .up).times(params.liquidationFeeRate, .up) }
@@ -59,8 +76,12 @@ public struct StepwisePolicy: LiquidationPolicy {
         let solver = TrancheSolver(spec: spec, mark: mark, absSize: absSize, equity: metrics.equity, othersTarget: othersTarget)
         let needed = try arith { () throws(ArithmeticError) in try solver.smallestRestoringSize() }
 
-        // Step cap: a fraction of the current position, scaled by the breaker, at least one step.
-        let fraction = try arith { () throws(ArithmeticError) in
+        // Step cap: a fraction of the current position, scaled by the breaker, at least one
+        // step. Below the hard floor stepping has become the risk (the scope is closer to
+        // bankruptcy than the buffer protects): the cap is lifted and what is needed goes at
+        // once, still inside the band.
+        let belowFloor = metrics.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false
+        let fraction = belowFloor ? Rate.one : try arith { () throws(ArithmeticError) in
             Rate(ppm: try Checked.mulDiv((adjustments.maxStepFraction ?? params.maxStepFraction).ppm, adjustments.stepScale.ppm, Precision.rateScale, .down))
         }
         let cap = try arith { () throws(ArithmeticError) in

@@ -47,6 +47,8 @@ public struct Aggregator: Sendable {
         public var uncoveredDeficit: Quote = .zero
         public var adlMatches = 0
         public var takeovers = 0
+        /// Realised result of the backstop (takeovers netted and unwinds), swept into the fund.
+        public var backstopResult: Quote = .zero
         public var breakerTrips = 0
         /// Notional filled by traders' tranches, at fill prices.
         public var liquidatedNotional: Quote = .zero
@@ -319,6 +321,7 @@ public struct Aggregator: Sendable {
         do {
             let transfers = try Backstop.acquire(&backstop, size: t.size, market: t.market, at: t.modelPrice)
             try ledger.post(transfers, at: now)
+            recordBackstop(transfers)
         } catch {
             return [.event(ClusterEvent(at: now, kind: .rejected, account: t.account, market: t.market, detail: "backstop takeover failed: \(error)"))]
         }
@@ -347,6 +350,14 @@ public struct Aggregator: Sendable {
         return out
     }
 
+    /// Adds the sweep of a backstop trade (into or out of the fund) to its result.
+    mutating func recordBackstop(_ transfers: [LedgerTransfer]) {
+        for t in transfers where t.reason == .backstopUnwind {
+            if t.to == .insuranceFund { statistics.backstopResult = Quote(e6: statistics.backstopResult.e6 + t.amount.e6) }
+            if t.from == .insuranceFund { statistics.backstopResult = Quote(e6: statistics.backstopResult.e6 - t.amount.e6) }
+        }
+    }
+
     mutating func onBackstopFill(_ f: Message.TrancheFill, now: Instant) -> [RoleDirective] {
         guard f.tranche.account == Backstop.accountID, backstopInFlight[f.tranche.market] == f.tranche else { return [] }
         backstopInFlight[f.tranche.market] = nil
@@ -358,6 +369,7 @@ public struct Aggregator: Sendable {
         do {
             let transfers = try Backstop.applyUnwindFill(&backstop, market: f.tranche.market, size: f.filledSize, price: vwap)
             try ledger.post(transfers, at: now)
+            recordBackstop(transfers)
         } catch {
             return out + [.event(ClusterEvent(at: now, kind: .rejected, account: Backstop.accountID, market: f.tranche.market, detail: "unwind fill failed: \(error)"))]
         }

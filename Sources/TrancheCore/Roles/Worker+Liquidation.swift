@@ -86,12 +86,22 @@ extension Worker {
         var out: [RoleDirective] = []
         if fill.filledSize.isPositive, fill.vwap.e8 > 0 {
             out += applyLiquidationFill(&rec, f, size: fill.filledSize, price: fill.vwap, now: now)
+        } else {
+            // Nothing filled: still tell the aggregator, which releases what it reserved of
+            // the fund for this tranche.
+            out.append(send(.aggregator, .fillReport(Message.FillReport(tranche: f.id, filledSize: .zero, vwap: f.markPrice, fee: .zero, realisedPnl: .zero,
+                                                                         deficit: .zero, markAtOrder: f.markPrice, at: now, orderSide: f.orderSide, scope: f.scope)), now))
         }
         rec.inFlight.remove(at: i)
         var st = rec.state(of: f.scope)
         let maxAttempts = context.markets[f.id.market]?.liquidation.maxUnfilledAttempts ?? 3
         let filled = Size(e8: fill.filledSize.e8 + f.adlFilled.e8)
-        let directives = st.onFill(id: f.id, filled: filled, account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts, now: now)
+        var belowFloor = false
+        if let m = try? MarginCalculator.scopeMetrics(rec.account, f.scope, context), let floor = context.markets[f.id.market]?.liquidation.hardFloorMarginRatio {
+            belowFloor = m.isBankrupt || (m.marginRatio.map { $0 < floor } ?? false)
+        }
+        let directives = st.onFill(id: f.id, filled: filled, account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts,
+                                   belowHardFloor: belowFloor, now: now)
         rec.setState(st, of: f.scope)
         for d in directives { out += handle(d, record: &rec, now: now) }
         accounts[id] = rec
@@ -134,8 +144,9 @@ extension Worker {
     /// price (the mark) and hand it to the aggregator's backstop.
     mutating func takeover(_ rec: inout AccountRecord, scope: MarginScope, market: MarketID, now: Instant) -> [RoleDirective] {
         let id = rec.account.id
-        guard let p = rec.account.position(in: market), let model = context.marks[market], let spec = context.markets[market] else { return [] }
+        guard let p = rec.account.position(in: market), let mark = context.marks[market], let spec = context.markets[market] else { return [] }
         let size = Size(e8: abs(p.size.e8))
+        let model = mark  // the model price: the mark (index plus the clamped basis)
         let settlement: FillSettlement
         do {
             settlement = try rec.account.applyFill(market: market, size: size, price: model, liquidationFeeRate: spec.liquidation.liquidationFeeRate,
@@ -149,7 +160,8 @@ extension Worker {
             send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now),
             send(.aggregator, .takeoverNotice(Message.TakeoverNotice(tranche: tid, account: id, market: market, size: p.size, modelPrice: model, at: now)), now),
             .event(ClusterEvent(at: now, kind: .takeover, account: id, market: market, scope: scope.description, size: p.size, price: model,
-                                amount: (try? size.notional(at: model, .down)) ?? .zero, tranche: tid.sequence, detail: "book gave nothing inside the band")),
+                                amount: (try? size.notional(at: model, .down)) ?? .zero, tranche: tid.sequence,
+                                detail: controls[market]?.level == .halted ? "breaker halted with the scope below its hard floor" : "the book filled nothing inside the band")),
         ]
         if settlement.liquidationFee.isPositive {
             out.append(.event(ClusterEvent(at: now, kind: .fee, account: id, market: market, amount: settlement.liquidationFee, tranche: tid.sequence)))

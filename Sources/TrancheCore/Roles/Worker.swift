@@ -36,6 +36,8 @@ public struct Worker: Sendable {
     /// (thresholds round toward the early side): re-checked on every tick of the market.
     var watch: [MarketID: Set<AccountID>] = [:]
     var timers = TimerQueue<AccountID>()
+    /// Recent marks per market (oldest first), for the trend behind trend-aware grace.
+    var markHistory: [MarketID: [(at: Instant, price: Price)]] = [:]
     var lastControlAt: Instant?
     var startedAt: Instant = .zero
     var nextHeartbeat: Instant = .zero
@@ -139,6 +141,11 @@ public struct Worker: Sendable {
         guard context.markets[m.market] != nil else { return [] }
         let old = context.marks[m.market]
         context.marks[m.market] = m.price
+        var history = markHistory[m.market] ?? []
+        history.append((now, m.price))
+        let keep = context.markets[m.market]!.liquidation.graceWindow
+        while history.count > 2, now - history[1].at >= keep { history.removeFirst() }
+        markHistory[m.market] = history
         var candidates = Set(index.crossed(market: m.market, from: old, to: m.price).map(\.account))
         candidates.formUnion(active)
         candidates.formUnion(watch[m.market] ?? [])
@@ -201,7 +208,25 @@ public struct Worker: Sendable {
             : ((try? StepwisePolicy.liquidationOrder(positions, context))?.first?.market ?? positions[0].market)
         let c = controls[market] ?? MarketControl()
         return LiquidationControls(breaker: c.level, intervalScale: c.intervalScale,
-                                   adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand))
+                                   adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand),
+                                   projectedMarks: projectedMarks(for: positions.map(\.market)))
+    }
+
+    /// Marks extrapolated linearly over each market's grace window from the trend of the
+    /// marks seen during the last grace window. Nil without enough history.
+    func projectedMarks(for markets: [MarketID]) -> [MarketID: Price]? {
+        var out: [MarketID: Price] = [:]
+        for m in markets {
+            // A trend needs history: at least half the grace window of marks (a single jump
+            // seen a moment ago is not a trend to extrapolate).
+            guard let h = markHistory[m], h.count >= 2, let first = h.first, let last = h.last,
+                  let grace = context.markets[m]?.liquidation.graceWindow,
+                  (last.at - first.at).nanoseconds * 2 >= grace.nanoseconds, last.at > first.at else { continue }
+            let slope = Double(last.price.e8 - first.price.e8) / Double((last.at - first.at).nanoseconds)
+            let projected = Double(last.price.e8) + slope * Double(grace.nanoseconds)
+            out[m] = Price(e8: max(Int64(projected), 1))
+        }
+        return out.isEmpty ? nil : out
     }
 
     // MARK: - Index
@@ -219,7 +244,10 @@ public struct Worker: Sendable {
             return
         }
         for p in metrics.positions {
-            index.set(LiquidationIndex.Key(account: id, market: p.position.market), side: p.position.side, liquidationPrice: p.liquidationPrice)
+            // Widened by 10 ppm: integer rounding of requirements and PnL can leave a scope
+            // liquidatable a few quantums past the real-number root; the index must not miss it.
+            let widened = p.liquidationPrice.map { l in Price(e8: p.position.side == .long ? l.e8 + l.e8 / 100_000 + 1 : max(l.e8 - l.e8 / 100_000 - 1, 1)) }
+            index.set(LiquidationIndex.Key(account: id, market: p.position.market), side: p.position.side, liquidationPrice: widened)
         }
     }
 

@@ -16,12 +16,22 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Fill VWAP against the mark at order time, notional-weighted, in basis points
     /// (positive = worse than mark).
     public var avgSlippageBps: Double
-    /// Deficits of scopes that closed below zero (what the accounts could not cover).
+    /// Losses the accounts did not cover: deficits of scopes that closed below zero, plus
+    /// the backstop's realised loss on positions it took over (what the fund paid for
+    /// positions the accounts could no longer carry). Zero when the backstop made money.
     public var badDebt: Quote
+    /// The trader-side part of `badDebt`: deficits of scopes that closed below zero.
+    public var accountDeficits: Quote
     /// Part of `badDebt` the fund could not pay either (after ADL).
     public var uncoveredDeficit: Quote
     public var insuranceFundStart: Quote
     public var insuranceFundEnd: Quote
+    /// Realised result of the backstop (positions taken over and unwound), included in the
+    /// fund's end balance: the losses the fund bore beyond covering deficits.
+    public var backstopResult: Quote
+    /// Positions the backstop still held when the run ended (not yet unwound), as notional
+    /// at the last mark.
+    public var backstopOpenNotional: Quote
     /// ADL closes of counterparties.
     public var adlEvents: Int
     /// Positions taken over by the backstop.
@@ -50,9 +60,12 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         liquidatedNotional = .zero
         avgSlippageBps = 0
         badDebt = .zero
+        accountDeficits = .zero
         uncoveredDeficit = .zero
         insuranceFundStart = .zero
         insuranceFundEnd = .zero
+        backstopResult = .zero
+        backstopOpenNotional = .zero
         adlEvents = 0
         takeovers = 0
         breakerTrips = 0

@@ -91,9 +91,14 @@ public enum Simulator {
         summary.tranches = tally.tranches
         summary.liquidatedNotional = stats.liquidatedNotional
         summary.avgSlippageBps = stats.averageSlippageBps
-        summary.badDebt = stats.deficits
+        summary.accountDeficits = stats.deficits
+        summary.badDebt = Quote(e6: stats.deficits.e6 + max(0, -stats.backstopResult.e6))
         summary.uncoveredDeficit = stats.uncoveredDeficit
         summary.insuranceFundEnd = cluster.aggregator.fundBalance
+        summary.backstopResult = stats.backstopResult
+        summary.backstopOpenNotional = Quote(e6: cluster.aggregator.backstop.positions.reduce(0) { total, p in
+            total + ((try? p.size.notional(at: cluster.venue.mark(p.market, now: end) ?? p.entryPrice, .down))?.e6 ?? 0)
+        })
         summary.adlEvents = stats.adlMatches
         summary.takeovers = stats.takeovers
         summary.breakerTrips = stats.breakerTrips
