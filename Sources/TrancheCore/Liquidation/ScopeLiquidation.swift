@@ -129,11 +129,15 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
     /// `belowHardFloor`: the scope is below its hard floor (or bankrupt) at the current
     /// marks. Then a single empty fill is enough for a takeover: waiting for the book to
     /// recover is what a healthier scope can afford, not one this close to bankruptcy.
-    public mutating func onFill(id: TrancheID, filled: Size, account: Account, scope: MarginScope,
+    ///
+    /// `requested`: the tranche's size. An attempt that fills less than a tenth of it counts
+    /// as unfilled (a book that only gives crumbs is a book without liquidity).
+    public mutating func onFill(id: TrancheID, filled: Size, requested: Size? = nil, account: Account, scope: MarginScope,
                                 maxUnfilledAttempts: Int, belowHardFloor: Bool = false, now: Instant) -> [LiquidationDirective] {
         guard inFlight == id else { return [] }
         inFlight = nil
-        unfilledAttempts = filled.isZero ? unfilledAttempts + 1 : 0
+        let empty = filled.isZero || requested.map { filled.e8 * 10 < $0.e8 } ?? false
+        unfilledAttempts = empty ? unfilledAttempts + 1 : 0
         // The interval lets the book recover from our own impact; an empty tranche had none,
         // so the next attempt comes after a quarter of it.
         if filled.isZero, let sent = lastTrancheAt, let next = nextTrancheAt, next > sent {
@@ -142,7 +146,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         if account.positions(in: scope).isEmpty {
             return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: false)]
         }
-        if unfilledAttempts >= maxUnfilledAttempts || (filled.isZero && belowHardFloor) {
+        if unfilledAttempts >= maxUnfilledAttempts || (empty && belowHardFloor) {
             unfilledAttempts = 0
             return [.takeover(scope: scope, market: id.market)]
         }

@@ -100,7 +100,7 @@ extension Worker {
         if let m = try? MarginCalculator.scopeMetrics(rec.account, f.scope, context), let floor = context.markets[f.id.market]?.liquidation.hardFloorMarginRatio {
             belowFloor = m.isBankrupt || (m.marginRatio.map { $0 < floor } ?? false)
         }
-        let directives = st.onFill(id: f.id, filled: filled, account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts,
+        let directives = st.onFill(id: f.id, filled: filled, requested: Size(e8: f.size.e8 + f.adlFilled.e8), account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts,
                                    belowHardFloor: belowFloor, now: now)
         rec.setState(st, of: f.scope)
         for d in directives { out += handle(d, record: &rec, now: now) }

@@ -12,7 +12,8 @@ public struct SimulatedCluster: Sendable {
     /// the venue and the aggregator.
     struct DeliveryKey: Comparable, Sendable {
         var cls: UInt8
-        var target: NodeID
+        /// Index of the target in `nodes` (sorted like `NodeID`), so keys stay trivially copyable.
+        var target: UInt16
         var account: UInt64
         var kind: Int
         var sub: UInt64
@@ -64,6 +65,9 @@ public struct SimulatedCluster: Sendable {
     var events: [PendingEvent] = []
     var eventsAt: Instant = .zero
     let workerConfigurations: [String: (WorkerConfiguration, [MarketSpec])]
+    /// Every addressable node, sorted; a delivery key holds an index into it.
+    var nodes: [NodeID] = []
+    var nodeIndex: [NodeID: UInt16] = [:]
 
     struct WakeKey: Hashable, Sendable { var node: NodeID; var at: Instant }
 
@@ -75,6 +79,17 @@ public struct SimulatedCluster: Sendable {
         self.latency = latency
         workerConfigurations = Dictionary(workers.map { ($0.configuration.id, ($0.configuration, Array($0.context.markets.values).sorted { $0.id < $1.id })) },
                                           uniquingKeysWith: { a, _ in a })
+        for n in ([NodeID.venue, .aggregator, .coordinator] + workers.map({ NodeID.worker($0.configuration.id) })).sorted() { _ = index(of: n) }
+    }
+
+    /// The index of a node in delivery keys: the roles in `NodeID` order first (registered
+    /// at init), then clients in order of first appearance (deterministic too). Indices
+    /// never change, so keys already queued stay valid.
+    mutating func index(of node: NodeID) -> UInt16 {
+        if let i = nodeIndex[node] { return i }
+        nodes.append(node)
+        nodeIndex[node] = UInt16(nodes.count - 1)
+        return UInt16(nodes.count - 1)
     }
 
     /// Starts every role at the current time.
@@ -97,7 +112,7 @@ public struct SimulatedCluster: Sendable {
         let e = Envelope(sender: "exogenous", sentAt: now, body: body)
         seq += 1
         payloads[seq] = .message(e, from: .client("exogenous"))
-        queue.schedule(DeliveryKey(cls: 0, target: node, account: 0, kind: 0, sub: 0, seq: seq), at: now)
+        queue.schedule(DeliveryKey(cls: 0, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: now)
     }
 
     /// Stops delivering to a worker, as if its process were killed (`kill -9`).
@@ -117,7 +132,7 @@ public struct SimulatedCluster: Sendable {
             let (at, key) = queue.popFirst()!
             if at > now { flushEvents(sink); now = at }
             guard let payload = payloads.removeValue(forKey: key.seq) else { continue }
-            deliver(payload, to: key.target, sink)
+            deliver(payload, to: nodes[Int(key.target)], sink)
         }
         if until > now { flushEvents(sink); now = until }
     }
@@ -191,7 +206,7 @@ public struct SimulatedCluster: Sendable {
                 if pendingWakes.insert(WakeKey(node: node, at: when)).inserted {
                     seq += 1
                     payloads[seq] = .wake
-                    queue.schedule(DeliveryKey(cls: 3, target: node, account: 0, kind: 0, sub: 0, seq: seq), at: when)
+                    queue.schedule(DeliveryKey(cls: 3, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: when)
                 }
             case .persist(let shard, let epoch, let record):
                 if epoch >= storeEpoch[shard, default: 0] { store[shard, default: [:]][record.account.id] = record } else { fencedWrites += 1 }
@@ -199,7 +214,7 @@ public struct SimulatedCluster: Sendable {
                 storeEpoch[shard] = max(storeEpoch[shard, default: 0], epoch)
                 seq += 1
                 payloads[seq] = .shardLoaded(shard: shard, epoch: epoch)
-                queue.schedule(DeliveryKey(cls: 2, target: node, account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
+                queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
             case .event(let e):
                 seq += 1
                 events.append(PendingEvent(account: e.account?.rawValue ?? 0, source: node, seq: seq, event: e))
@@ -219,7 +234,7 @@ public struct SimulatedCluster: Sendable {
         seq += 1
         payloads[seq] = .message(e, from: from)
         let (account, sub) = Self.contentKey(e.body)
-        queue.schedule(DeliveryKey(cls: 1, target: to, account: account, kind: e.kind.rawValue, sub: sub, seq: seq), at: at)
+        queue.schedule(DeliveryKey(cls: 1, target: index(of: to), account: account, kind: e.kind.rawValue, sub: sub, seq: seq), at: at)
     }
 
     /// The account (and a sub-key) a message is about, for canonical ordering.
