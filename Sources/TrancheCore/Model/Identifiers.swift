@@ -27,7 +27,7 @@ public enum Side: String, Sendable, Codable, Hashable, CaseIterable {
 
 /// Time in the core is a parameter, never read from a clock: nanoseconds since an epoch
 /// chosen by the shell (Unix epoch in processes, zero in simulations).
-public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var nanoseconds: Int64
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
     public static func seconds(_ s: Int64) -> Instant { Instant(nanoseconds: s &* 1_000_000_000) }
@@ -59,6 +59,22 @@ extension Duration: Codable {
         if let s = try? c.decode(String.self) { text = s }
         else if let i = try? c.decode(Int64.self) { text = String(i) }
         else { text = String(try c.decode(Double.self)) }
+        do { nanoseconds = try FixedDecimal.parse(text, decimals: 9) } catch {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "seconds: \(error.description)")
+        }
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(FixedDecimal.format(nanoseconds, decimals: 9))
+    }
+}
+
+extension Instant: Codable {
+    /// JSON form: seconds since the epoch as an exact decimal string ("61.000999999").
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text: String
+        if let s = try? c.decode(String.self) { text = s } else { text = String(try c.decode(Int64.self)) }
         do { nanoseconds = try FixedDecimal.parse(text, decimals: 9) } catch {
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "seconds: \(error.description)")
         }

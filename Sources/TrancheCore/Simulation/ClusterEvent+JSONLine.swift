@@ -18,11 +18,7 @@ extension ClusterEvent {
         }
         if let account { key("account"); Self.appendInteger(account.rawValue, to: &out) }
         if let amount { key("amount"); Self.appendDecimal(amount.e6, decimals: Precision.quoteDecimals, to: &out) }
-        key("at")
-        out.append(contentsOf: "{\"nanoseconds\":".utf8)
-        if at.nanoseconds < 0 { out.append(UInt8(ascii: "-")) }
-        Self.appendInteger(at.nanoseconds.magnitude, to: &out)
-        out.append(UInt8(ascii: "}"))
+        key("at"); Self.appendDecimal(at.nanoseconds, decimals: 9, to: &out)
         if let detail { key("detail"); Self.appendString(detail, to: &out) }
         key("kind"); Self.appendString(kind.rawValue, to: &out)
         if let market { key("market"); Self.appendString(market.symbol, to: &out) }
