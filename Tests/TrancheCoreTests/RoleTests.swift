@@ -262,3 +262,34 @@ import Testing
         }
     }
 }
+
+@Suite struct WorkerFailSafeTests {
+    /// No word from the aggregator for longer than `controlSilenceTimeout`: every market
+    /// falls back to THROTTLED (never unthrottled); the aggregator's next state restores it.
+    @Test func silenceThrottlesAndTheNextStateRestores() {
+        var config = WorkerConfiguration(id: "w1", shardCount: 1)
+        config.controlSilenceTimeout = .seconds(5)
+        var worker = Worker(configuration: config, markets: [Fixtures.btc()])
+        _ = worker.start(now: .seconds(0))
+        var d = worker.onWake(now: .seconds(3))
+        #expect(worker.controls["BTC-PERP"]?.level == .normal)
+        d = worker.onWake(now: .seconds(6))
+        #expect(worker.failSafe)
+        #expect(worker.controls["BTC-PERP"]?.level == .throttled)
+        #expect(worker.controls["BTC-PERP"]?.reason == .controlSilent)
+        #expect(worker.controls["BTC-PERP"]?.stepScale == config.failSafeStepScale)
+        #expect(d.contains { if case .event(let e) = $0 { return e.kind == .breaker } else { return false } })
+        // The aggregator is back and says NORMAL: the worker follows it.
+        _ = worker.receive(Envelope(sender: "aggregator", sentAt: .seconds(7), body: .breakerState(Message.BreakerState(
+            market: "BTC-PERP", level: .normal, reason: .recovered, sequence: 0, stepScale: .one, intervalScale: .one, since: .seconds(7)))),
+                           from: .aggregator, now: .seconds(7))
+        #expect(!worker.failSafe)
+        #expect(worker.controls["BTC-PERP"]?.level == .normal)
+        // A market already HALTED by the aggregator stays halted through a silence.
+        _ = worker.receive(Envelope(sender: "aggregator", sentAt: .seconds(8), body: .breakerState(Message.BreakerState(
+            market: "BTC-PERP", level: .halted, reason: .liquidationVolume, sequence: 1, stepScale: .zero, intervalScale: .one, since: .seconds(8)))),
+                           from: .aggregator, now: .seconds(8))
+        _ = worker.onWake(now: .seconds(20))
+        #expect(worker.controls["BTC-PERP"]?.level == .halted)
+    }
+}
