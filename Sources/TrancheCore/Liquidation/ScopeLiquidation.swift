@@ -50,14 +50,14 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         }
         let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
         let params = try ctx.market(positions[0].market).liquidation
-        let belowFloor = metrics.isBankrupt || (metrics.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false)
+        let belowFloor = metrics.isBelow(hardFloor: params.hardFloorMarginRatio)
         // Would the recent trend take the scope below the floor before the grace ends?
         var trendBelowFloor = false
         if let projected = controls.projectedMarks, !belowFloor, metrics.isLiquidatable {
             var p = ctx
             for (m, price) in projected { p.marks[m] = price }
             if let pm = try? MarginCalculator.scopeMetrics(account, scope, p) {
-                trendBelowFloor = pm.isBankrupt || (pm.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false)
+                trendBelowFloor = pm.isBelow(hardFloor: params.hardFloorMarginRatio)
             }
         }
 

@@ -80,7 +80,7 @@ public struct StepwisePolicy: LiquidationPolicy {
         // step. Below the hard floor stepping has become the risk (the scope is closer to
         // bankruptcy than the buffer protects): the cap is lifted and what is needed goes at
         // once, still inside the band.
-        let belowFloor = metrics.marginRatio.map { $0 < params.hardFloorMarginRatio } ?? false
+        let belowFloor = metrics.isBelow(hardFloor: params.hardFloorMarginRatio)
         let fraction = belowFloor ? Rate.one : try arith { () throws(ArithmeticError) in
             Rate(ppm: try Checked.mulDiv((adjustments.maxStepFraction ?? params.maxStepFraction).ppm, adjustments.stepScale.ppm, Precision.rateScale, .down))
         }

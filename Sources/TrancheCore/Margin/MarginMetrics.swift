@@ -34,6 +34,11 @@ public struct ScopeMetrics: Sendable, Equatable {
     public var isLiquidatable: Bool { maintenance.isPositive && equity < maintenance }
     /// Equity at or below zero with positions open.
     public var isBankrupt: Bool { notional.isPositive && !equity.isPositive }
+
+    /// Bankrupt, or equity / maintenance below `floor`: too close to bankruptcy to wait.
+    public func isBelow(hardFloor floor: Rate) -> Bool {
+        isBankrupt || (marginRatio.map { $0 < floor } ?? false)
+    }
 }
 
 /// Everything `tranche margin` and `account show` report about an account.

@@ -89,8 +89,7 @@ extension Worker {
         } else {
             // Nothing filled: still tell the aggregator, which releases what it reserved of
             // the fund for this tranche.
-            out.append(send(.aggregator, .fillReport(Message.FillReport(tranche: f.id, filledSize: .zero, vwap: f.markPrice, fee: .zero, realisedPnl: .zero,
-                                                                         deficit: .zero, markAtOrder: f.markPrice, at: now, orderSide: f.orderSide, scope: f.scope)), now))
+            out.append(fillReport(f.id, filled: .zero, price: f.markPrice, settlement: nil, markAtOrder: f.markPrice, side: f.orderSide, scope: f.scope, now: now))
         }
         rec.inFlight.remove(at: i)
         var st = rec.state(of: f.scope)
@@ -98,7 +97,7 @@ extension Worker {
         let filled = Size(e8: fill.filledSize.e8 + f.adlFilled.e8)
         var belowFloor = false
         if let m = try? MarginCalculator.scopeMetrics(rec.account, f.scope, context), let floor = context.markets[f.id.market]?.liquidation.hardFloorMarginRatio {
-            belowFloor = m.isBankrupt || (m.marginRatio.map { $0 < floor } ?? false)
+            belowFloor = m.isBelow(hardFloor: floor)
         }
         let directives = st.onFill(id: f.id, filled: filled, requested: Size(e8: f.size.e8 + f.adlFilled.e8), account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts,
                                    belowHardFloor: belowFloor, now: now)
@@ -123,9 +122,7 @@ extension Worker {
         }
         var out: [RoleDirective] = [
             send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now),
-            send(.aggregator, .fillReport(Message.FillReport(tranche: f.id, filledSize: size, vwap: price, fee: settlement.liquidationFee,
-                                                             realisedPnl: settlement.realisedPnl, deficit: settlement.newDeficit,
-                                                             markAtOrder: f.markPrice, at: now, orderSide: f.orderSide, scope: f.scope)), now),
+            fillReport(f.id, filled: size, price: price, settlement: settlement, markAtOrder: f.markPrice, side: f.orderSide, scope: f.scope, now: now),
         ]
         let notional = (try? size.notional(at: price, .down)) ?? .zero
         var events = [ClusterEvent(at: now, kind: .fill, account: id, market: f.id.market, scope: f.scope.description, size: size, price: price,
@@ -168,15 +165,22 @@ extension Worker {
         }
         if settlement.newDeficit.isPositive {
             // Reported like a fill so the aggregator covers it from the fund.
-            out.append(send(.aggregator, .fillReport(Message.FillReport(tranche: tid, filledSize: .zero, vwap: model, fee: settlement.liquidationFee,
-                                                                         realisedPnl: settlement.realisedPnl, deficit: settlement.newDeficit,
-                                                                         markAtOrder: model, at: now, orderSide: p.side.opposite, scope: scope)), now))
+            out.append(fillReport(tid, filled: .zero, price: model, settlement: settlement, markAtOrder: model, side: p.side.opposite, scope: scope, now: now))
             out.append(.event(ClusterEvent(at: now, kind: .deficit, account: id, market: market, scope: scope.description, amount: settlement.newDeficit)))
         }
         var st = rec.state(of: scope)
         for d in st.onTakeover(account: rec.account, scope: scope) { out += handle(d, record: &rec, now: now) }
         rec.setState(st, of: scope)
         return out
+    }
+
+    /// The report of a tranche's outcome (or of a takeover's or ADL close's deficit) to the
+    /// aggregator: breaker volume, slippage, fee and the deficit the fund must cover.
+    func fillReport(_ id: TrancheID, filled: Size, price: Price, settlement: FillSettlement?, markAtOrder: Price, side: Side,
+                    scope: MarginScope, now: Instant) -> RoleDirective {
+        send(.aggregator, .fillReport(Message.FillReport(tranche: id, filledSize: filled, vwap: price, fee: settlement?.liquidationFee ?? .zero,
+                                                         realisedPnl: settlement?.realisedPnl ?? .zero, deficit: settlement?.newDeficit ?? .zero,
+                                                         markAtOrder: markAtOrder, at: now, orderSide: side, scope: scope)), now)
     }
 
     // MARK: - Insurance fund, bankruptcy and ADL
@@ -251,10 +255,8 @@ extension Worker {
                 rec.inFlight[i].adlFilled = Size(e8: rec.inFlight[i].adlFilled.e8 + size.e8)
             }
             if settlement.newDeficit.isPositive {
-                out.append(send(.aggregator, .fillReport(Message.FillReport(
-                    tranche: TrancheID(account: id, market: ins.market, sequence: 0), filledSize: .zero, vwap: ins.price, fee: .zero,
-                    realisedPnl: settlement.realisedPnl, deficit: settlement.newDeficit, markAtOrder: ins.price, at: now,
-                    orderSide: p.side.opposite, scope: p.mode == .cross ? .cross : .isolated(ins.market))), now))
+                out.append(fillReport(TrancheID(account: id, market: ins.market, sequence: 0), filled: .zero, price: ins.price, settlement: settlement,
+                                      markAtOrder: ins.price, side: p.side.opposite, scope: p.mode == .cross ? .cross : .isolated(ins.market), now: now))
             }
         } else {
             out.append(.event(ClusterEvent(at: now, kind: .adl, account: id, market: ins.market, size: size, price: ins.price,
