@@ -26,6 +26,11 @@ let package = Package(
         .target(name: "TrancheWire", dependencies: ["TrancheCore", "CTrancheProto"]),
         // ZeroMQ sockets on dedicated threads: bytes in, bytes out.
         .target(name: "TrancheTransport", dependencies: ["CZMQ"]),
+        // libsqlite3 from Debian's libsqlite3-dev.
+        .systemLibrary(name: "CSQLite"),
+        // Durable state: per-shard account records, the aggregator's ledger, the shard map.
+        // No C type leaks past this module.
+        .target(name: "TrancheStore", dependencies: ["TrancheCore", "CSQLite"]),
         .executableTarget(
             name: "tranche",
             dependencies: [
@@ -39,6 +44,9 @@ let package = Package(
             name: "tranche-wirebench",
             dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport"]
         ),
+        // Group-commit throughput against the disk's fsync rate, run by hand in release:
+        // `swift run -c release tranche-storebench`.
+        .executableTarget(name: "tranche-storebench", dependencies: ["TrancheCore", "TrancheStore"]),
         .testTarget(
             name: "TrancheCoreTests",
             dependencies: [
@@ -49,6 +57,8 @@ let package = Package(
         // CTrancheProto only to check the Swift enums' stable numbers against the generated ones.
         .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore", "CTrancheProto"]),
         .testTarget(name: "TrancheTransportTests", dependencies: ["TrancheTransport"]),
+        // CSQLite only to tamper with a file behind the store's back.
+        .testTarget(name: "TrancheStoreTests", dependencies: ["TrancheStore", "TrancheCore", "CSQLite"]),
         // Runs the built `tranche` executable end to end; Fixtures/ holds its input files,
         // read from the repository at run time.
         .testTarget(name: "TrancheCLITests", dependencies: ["tranche"], exclude: ["Fixtures"]),

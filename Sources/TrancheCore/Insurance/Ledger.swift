@@ -30,6 +30,23 @@ public struct Ledger: Sendable {
 
     public init(retainedEntries: Int? = 1_000) { self.retainedEntries = retainedEntries }
 
+    /// Rebuilds a ledger from a store (the processes' restart path). Nothing is checked
+    /// here: the caller verifies `isConserved` and refuses a ledger that is not. Only the
+    /// last `retainedEntries` of `recentEntries` are kept, as `post` would have.
+    public init(restoring balances: [LedgerAccount: Quote], totalDeposits: Quote, totalWithdrawals: Quote,
+                entryCount: UInt64, recentEntries: [LedgerEntry], retainedEntries: Int?) {
+        self.balances = balances
+        self.totalDeposits = totalDeposits
+        self.totalWithdrawals = totalWithdrawals
+        self.entryCount = entryCount
+        self.retainedEntries = retainedEntries
+        if let cap = retainedEntries {
+            self.recentEntries = Array(recentEntries.suffix(max(cap, 0)))
+        } else {
+            self.recentEntries = recentEntries
+        }
+    }
+
     public func balance(_ account: LedgerAccount) -> Quote { balances[account] ?? .zero }
 
     /// Posts a transfer. Balances may go negative (a trader in deficit, the venue that paid

@@ -75,6 +75,16 @@ public struct LedgerEntry: Sendable, Equatable {
     /// The trader the movement concerns, if any.
     public var account: AccountID?
     public var at: Instant
+
+    public init(sequence: UInt64, from: LedgerAccount, to: LedgerAccount, amount: Quote, reason: LedgerReason, account: AccountID?, at: Instant) {
+        self.sequence = sequence
+        self.from = from
+        self.to = to
+        self.amount = amount
+        self.reason = reason
+        self.account = account
+        self.at = at
+    }
 }
 
 /// A transfer to post, before it has a sequence number.
