@@ -127,10 +127,17 @@ public final class GroupCommitter: @unchecked Sendable {
             }
             let deadline = (windowStart ?? Date()).addingTimeInterval(Double(configuration.windowNanoseconds) / 1e9)
             if !running || queuedRecords >= configuration.maxBatchRecords || Date() >= deadline {
-                let batch = queue
-                queue.removeAll(keepingCapacity: true)
-                queuedRecords = 0
-                windowStart = nil
+                // At most `maxBatchRecords` (whole submissions, at least one), so a backlog
+                // is committed and acknowledged in steady slices, not one huge transaction.
+                var take = 0, taken = 0
+                while take < queue.count, take == 0 || taken + queue[take].records.count <= configuration.maxBatchRecords {
+                    taken += queue[take].records.count
+                    take += 1
+                }
+                let batch = Array(queue[..<take])
+                queue.removeFirst(take)
+                queuedRecords -= taken
+                windowStart = queue.isEmpty ? nil : Date.distantPast  // the rest is already due
                 stats.batches += 1
                 return batch
             }

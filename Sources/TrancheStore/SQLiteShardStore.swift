@@ -15,7 +15,6 @@ public final class SQLiteShardStore: ShardStore {
     private struct State: ~Copyable {
         var open: [Int: SQLiteDatabase] = [:]
         var closed = false
-        let encoder = StoreCoding.encoder()
         let decoder = JSONDecoder()
     }
 
@@ -107,11 +106,9 @@ public final class SQLiteShardStore: ShardStore {
 
     public func write(shard: Int, epoch: UInt64, records: [AccountRecord]) throws(StoreError) {
         let now = clock()
+        let blobs = try Self.encode(records)
         try state.withLock { (state: inout State) throws(StoreError) in
             let db = try database(shard, in: &state)
-            var blobs: [(Int64, Data)] = []
-            blobs.reserveCapacity(records.count)
-            for r in records { blobs.append((StoreCoding.int(r.account.id.rawValue), try StoreCoding.encode(r, with: state.encoder))) }
             try db.transaction { () throws(StoreError) in
                 let stored = try Self.ownerEpoch(db)
                 guard epoch >= stored else { throw .staleEpoch(shard: shard, stored: stored, offered: epoch) }
@@ -129,6 +126,30 @@ public final class SQLiteShardStore: ShardStore {
                 }
             }
         }
+    }
+
+    /// JSON of each record with its id, outside the lock. Encoding, not SQLite, bounds a
+    /// group commit's throughput, so large batches are encoded on every core in chunks.
+    private static func encode(_ records: [AccountRecord]) throws(StoreError) -> [(Int64, Data)] {
+        let chunk = 256
+        let chunks = (records.count + chunk - 1) / chunk
+        if chunks <= 1 {
+            let encoder = StoreCoding.encoder()
+            var out: [(Int64, Data)] = []
+            out.reserveCapacity(records.count)
+            for r in records { out.append((StoreCoding.int(r.account.id.rawValue), try StoreCoding.encode(r, with: encoder))) }
+            return out
+        }
+        let results = Mutex([Result<[(Int64, Data)], StoreError>?](repeating: nil, count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let part = records[(c * chunk)..<min(records.count, (c + 1) * chunk)]
+            let r = Result { () throws(StoreError) -> [(Int64, Data)] in try encode(Array(part)) }
+            results.withLock { $0[c] = r }
+        }
+        var out: [(Int64, Data)] = []
+        out.reserveCapacity(records.count)
+        for r in results.withLock({ $0 }) { out += try r!.get() }
+        return out
     }
 
     public func close() {

@@ -34,7 +34,17 @@ do {
     plain.close()
     print("ungrouped: \(singles) single-record transactions in \(String(format: "%.2f", singleSeconds)) s = \(String(format: "%.0f", Double(singles) / singleSeconds)) commits/s (the disk's fsync rate)")
 
-    // 2. Group commit.
+    // 2. For scale: the JSON encoding alone of as many records (done on the committer thread).
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let encodeCount = min(submits, 200_000)
+    start = ContinuousClock.now
+    var bytes = 0
+    for i in 0..<encodeCount { bytes += try encoder.encode(record(UInt64(i))).count }
+    let encodeSeconds = seconds(since: start)
+    print("JSON encoding alone: \(String(format: "%.0f", Double(encodeCount) / encodeSeconds)) records/s (\(bytes / encodeCount) bytes/record)")
+
+    // 3. Group commit.
     let store = try SQLiteShardStore(directory: directory.appendingPathComponent("grouped"))
     for s in 0..<shards { _ = try store.claim(shard: s, epoch: 1) }
     let committer = try GroupCommitter(store: store)
