@@ -31,14 +31,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         """
 
     public init(directory: URL) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotOpen(message: error.localizedDescription, path: directory.path)
-        }
-        path = directory.appendingPathComponent("aggregator.sqlite").path
-        let db = try SQLiteDatabase(path: path)
-        do { try db.migrate(schemaVersion: Self.schemaVersion, schema: Self.schema) } catch { db.close(); throw error }
+        let db = try SQLiteDatabase.open("aggregator.sqlite", in: directory, schemaVersion: Self.schemaVersion, schema: Self.schema)
+        path = db.path
         state = Mutex(db)
     }
 

@@ -18,14 +18,8 @@ public final class SQLiteShardMapStore: ShardMapStore {
         """
 
     public init(directory: URL) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotOpen(message: error.localizedDescription, path: directory.path)
-        }
-        path = directory.appendingPathComponent("coordinator.sqlite").path
-        let db = try SQLiteDatabase(path: path)
-        do { try db.migrate(schemaVersion: Self.schemaVersion, schema: Self.schema) } catch { db.close(); throw error }
+        let db = try SQLiteDatabase.open("coordinator.sqlite", in: directory, schemaVersion: Self.schemaVersion, schema: Self.schema)
+        path = db.path
         state = Mutex(db)
     }
 

@@ -111,6 +111,18 @@ final class SQLiteDatabase {
         }
     }
 
+    /// Opens `directory/file` (creating the directory) and brings its schema up to date.
+    static func open(_ file: String, in directory: URL, schemaVersion: Int64, schema: String) throws(StoreError) -> SQLiteDatabase {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(message: error.localizedDescription, path: directory.path)
+        }
+        let db = try SQLiteDatabase(path: directory.appendingPathComponent(file).path)
+        do { try db.migrate(schemaVersion: schemaVersion, schema: schema) } catch { db.close(); throw error }
+        return db
+    }
+
     /// Checks `PRAGMA user_version` and sets it for a new file.
     func migrate(schemaVersion: Int64, schema: String) throws(StoreError) {
         let version = try scalarInt("PRAGMA user_version") ?? 0
