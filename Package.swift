@@ -31,6 +31,8 @@ let package = Package(
         // Durable state: per-shard account records, the aggregator's ledger, the shard map.
         // No C type leaks past this module.
         .target(name: "TrancheStore", dependencies: ["TrancheCore", "CSQLite"]),
+        // The shells: run a role's state machine over ZeroMQ sockets, a clock and the store.
+        .target(name: "TrancheNode", dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport", "TrancheStore"]),
         .executableTarget(
             name: "tranche",
             dependencies: [
@@ -57,6 +59,7 @@ let package = Package(
         // CTrancheProto only to check the Swift enums' stable numbers against the generated ones.
         .testTarget(name: "TrancheWireTests", dependencies: ["TrancheWire", "TrancheCore", "CTrancheProto"]),
         .testTarget(name: "TrancheTransportTests", dependencies: ["TrancheTransport"]),
+        .testTarget(name: "TrancheNodeTests", dependencies: ["TrancheNode", "TrancheCore"]),
         // CSQLite only to tamper with a file behind the store's back.
         .testTarget(name: "TrancheStoreTests", dependencies: ["TrancheStore", "TrancheCore", "CSQLite"]),
         // Runs the built `tranche` executable end to end; Fixtures/ holds its input files,

@@ -1,15 +1,15 @@
 /// A coding key that accepts any name, used to find keys a type does not know.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+public struct AnyCodingKey: CodingKey {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+    public init(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
 }
 
 extension Decoder {
     /// Rejects keys the type does not define, so a misspelt field in a configuration or
     /// input file is an error naming it rather than a default silently used.
-    func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ keys: K.Type) throws {
+    public func rejectUnknownKeys<K: CodingKey & CaseIterable>(_ keys: K.Type) throws {
         let known = Set(K.allCases.map(\.stringValue))
         let c = try container(keyedBy: AnyCodingKey.self)
         for key in c.allKeys where !known.contains(key.stringValue) {
@@ -22,7 +22,7 @@ extension Decoder {
 
 extension KeyedDecodingContainer {
     /// The value if present, else the default.
-    func decode<T: Decodable>(_ key: Key, default value: @autoclosure () -> T) throws -> T {
+    public func decode<T: Decodable>(_ key: Key, default value: @autoclosure () -> T) throws -> T {
         try decodeIfPresent(T.self, forKey: key) ?? value()
     }
 }

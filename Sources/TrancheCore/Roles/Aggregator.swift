@@ -21,6 +21,19 @@ public struct AggregatorConfiguration: Sendable, Codable, Equatable {
         if adlCollectWindow.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).adlCollectWindow", reason: "must be positive") }
         if retainedLedgerEntries < 0 { throw ConfigurationError(field: "\(field).retainedLedgerEntries", reason: "must not be negative") }
     }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case fundInitialBalance, fundFloor, controlInterval, adlCollectWindow, retainedLedgerEntries }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = AggregatorConfiguration()
+        fundInitialBalance = try c.decode(.fundInitialBalance, default: d.fundInitialBalance)
+        fundFloor = try c.decode(.fundFloor, default: d.fundFloor)
+        controlInterval = try c.decode(.controlInterval, default: d.controlInterval)
+        adlCollectWindow = try c.decode(.adlCollectWindow, default: d.adlCollectWindow)
+        retainedLedgerEntries = try c.decode(.retainedLedgerEntries, default: d.retainedLedgerEntries)
+    }
 }
 
 /// What the aggregator needs to know about one market.

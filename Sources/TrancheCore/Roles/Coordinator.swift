@@ -25,6 +25,18 @@ public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
 
     /// Silence after which a worker is declared dead.
     public var deadAfter: Duration { Duration(nanoseconds: heartbeatInterval.nanoseconds * Int64(liveness)) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case shardCount, heartbeatInterval, liveness, requestTimeout }
+
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = CoordinatorConfiguration()
+        shardCount = try c.decode(.shardCount, default: d.shardCount)
+        heartbeatInterval = try c.decode(.heartbeatInterval, default: d.heartbeatInterval)
+        liveness = try c.decode(.liveness, default: d.liveness)
+        requestTimeout = try c.decode(.requestTimeout, default: d.requestTimeout)
+    }
 }
 
 /// The coordinator: shards accounts over live workers, routes client commands to the
