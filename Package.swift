@@ -33,10 +33,15 @@ let package = Package(
         .target(name: "TrancheStore", dependencies: ["TrancheCore", "CSQLite"]),
         // The shells: run a role's state machine over ZeroMQ sockets, a clock and the store.
         .target(name: "TrancheNode", dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport", "TrancheStore"]),
+        .executableTarget(name: "tranche-coordinator", dependencies: ["TrancheNode"]),
+        .executableTarget(name: "tranche-worker", dependencies: ["TrancheNode"]),
+        .executableTarget(name: "tranche-aggregator", dependencies: ["TrancheNode"]),
+        .executableTarget(name: "tranche-venue", dependencies: ["TrancheNode"]),
         .executableTarget(
             name: "tranche",
             dependencies: [
                 "TrancheCore",
+                "TrancheNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,7 +5,8 @@ struct Tranche: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tranche",
         abstract: "Stepwise liquidation: margin maths, execution schedules, simulation and the cluster client.",
-        subcommands: [MarginCommand.self, ScheduleCommand.self, SimulateCommand.self]
+        subcommands: [MarginCommand.self, ScheduleCommand.self, SimulateCommand.self, StatusCommand.self, AccountCommand.self, DepositCommand.self,
+                      WithdrawCommand.self, PositionCommand.self, PriceCommand.self, FundCommand.self, BreakerCommand.self, EventsCommand.self]
     )
 }
 

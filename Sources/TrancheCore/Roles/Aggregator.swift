@@ -158,10 +158,13 @@ public struct Aggregator: Sendable {
             }
             return [.send(to: sender, Envelope(correlationID: envelope.correlationID, sender: NodeID.aggregator.description, sentAt: now,
                                                body: .fundView(Message.FundView(balance: fundBalance, entries: Array(entries)))))]
+        case .clusterEvent(let m):
+            // Workers forward their events here; the aggregator's shell publishes them all.
+            return [.event(m.event)]
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount, .statusRequest,
              .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .trancheOrder,
              .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat, .workerRegister, .shardAssignment,
-             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .clusterEvent:
+             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState:
             return []
         }
     }

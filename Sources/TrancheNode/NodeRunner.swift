@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+import TrancheCore
+import TrancheTransport
+import TrancheWire
+
+/// Runs one role's state machine on the calling thread (a dedicated `Thread`, never a Swift
+/// concurrency task): polls the node's sockets, feeds every message to the role, fires its
+/// wake-ups from the wall clock, and carries out its directives. Messages a handler emits
+/// are held until the records it persisted are durable, so nothing (a reply, a tranche
+/// order) leaves before the state that produced it is on disk; later messages queue behind
+/// them, in order.
+public final class NodeRunner<Role: NodeRole> {
+    /// Where `.send(to:)` goes: a socket index and, for a ROUTER, the peer's identity.
+    public typealias Route = (NodeID) -> (socket: Int, identity: [UInt8]?)?
+
+    struct Held {
+        var messages: [(socket: Int, identity: [UInt8]?, envelope: Envelope)]
+        /// The persist batch these messages wait for; nil once durable (or never needed).
+        var batch: Int?
+    }
+
+    var role: Role
+    let sockets: [NodeSocket]
+    let route: Route
+    let publishers: [Topic: Int]
+    let log: NodeLog
+    /// Makes a set of records durable, calling back (from any thread) when done.
+    let persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable () -> Void) -> Void)?
+    /// Loads a shard's records for the role (worker only).
+    let loadShard: ((inout Role, _ shard: Int, _ epoch: UInt64, _ now: Instant) -> [RoleDirective])?
+    /// Called after every handler (stores of the aggregator and coordinator).
+    let afterHandler: ((Role) -> Void)?
+    /// Where events go besides the log (the aggregator's events PUB; workers forward them).
+    let onEvent: ((ClusterEvent) -> RoleDirective?)?
+
+    var nextWake: Instant?
+    var held: [Held] = []
+    let completed = CompletedBatches()
+    var batchCounter = 0
+
+    public init(role: Role, sockets: [NodeSocket], route: @escaping Route, publishers: [Topic: Int], log: NodeLog,
+                persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable () -> Void) -> Void)? = nil,
+                loadShard: ((inout Role, Int, UInt64, Instant) -> [RoleDirective])? = nil,
+                afterHandler: ((Role) -> Void)? = nil,
+                onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) {
+        self.role = role
+        self.sockets = sockets
+        self.route = route
+        self.publishers = publishers
+        self.log = log
+        self.persist = persist
+        self.loadShard = loadShard
+        self.afterHandler = afterHandler
+        self.onEvent = onEvent
+    }
+
+    /// Runs until `thread` is asked to stop, then returns after flushing held messages.
+    public func run(until thread: SocketThread) {
+        carryOut(role.start(now: WallClock.now()))
+        afterHandler?(role)
+        let polled = sockets.map(\.socket)
+        while !thread.isStopRequested {
+            let now = WallClock.now()
+            var timeout = 50
+            if let w = nextWake { timeout = max(0, min(timeout, Int((w.nanoseconds - now.nanoseconds) / 1_000_000))) }
+            if !held.isEmpty { timeout = min(timeout, 1) }
+            let ready: [Int]
+            do { ready = try ZMQPoller.poll(polled, timeoutMilliseconds: timeout) } catch {
+                if error.kind == .terminated { break }
+                log.error("poll: \(error)")
+                continue
+            }
+            for i in ready { drain(socket: i) }
+            releaseDurable()
+            if let w = nextWake, WallClock.now() >= w {
+                nextWake = nil
+                handle { $0.onWake(now: WallClock.now()) }
+            }
+        }
+        // Drain: wait (bounded) for what is being made durable, then send it.
+        let deadline = Date().addingTimeInterval(5)
+        while !held.isEmpty && Date() < deadline {
+            releaseDurable()
+            if !held.isEmpty { Thread.sleep(forTimeInterval: 0.001) }
+        }
+    }
+
+    func drain(socket i: Int) {
+        for _ in 0..<1_000 {
+            let read: (Envelope?, [UInt8]?, String?)?
+            do { read = try sockets[i].read() } catch {
+                log.error("\(sockets[i].name): receive failed: \(error)")
+                return
+            }
+            guard let (envelope, _, problem) = read else { return }
+            if let problem { log.warning(problem) }
+            guard let envelope else { continue }
+            let sender = NodeID(envelope.sender) ?? .client(envelope.sender)
+            handle { $0.receive(envelope, from: sender, now: WallClock.now()) }
+        }
+    }
+
+    func handle(_ body: (inout Role) -> [RoleDirective]) {
+        let directives = body(&role)
+        carryOut(directives)
+        afterHandler?(role)
+    }
+
+    func carryOut(_ directives: [RoleDirective]) {
+        var out: [(socket: Int, identity: [UInt8]?, envelope: Envelope)] = []
+        var persisted: [Int: (epoch: UInt64, records: [AccountRecord])] = [:]
+        var more: [RoleDirective] = []
+        for d in directives {
+            switch d {
+            case .send(let to, let e):
+                if let r = route(to) { out.append((r.socket, r.identity, e)) } else { log.warning("no route to \(to) for \(e.kind)") }
+            case .publish(let topic, let e):
+                if let s = publishers[topic] { out.append((s, nil, e)) }
+            case .wake(let at):
+                nextWake = min(nextWake ?? at, at)
+            case .persist(let shard, let epoch, let record):
+                persisted[shard, default: (epoch, [])].records.append(record)
+                persisted[shard]!.epoch = max(persisted[shard]!.epoch, epoch)
+            case .loadShard(let shard, let epoch):
+                if let load = loadShard { more += load(&role, shard, epoch, WallClock.now()) }
+            case .event(let e):
+                if let d = onEvent?(e) { more.append(d) }
+            }
+        }
+        if persisted.isEmpty || persist == nil {
+            if held.isEmpty { send(out) } else if !out.isEmpty { held.append(Held(messages: out, batch: nil)) }
+        } else {
+            batchCounter += 1
+            let id = batchCounter
+            held.append(Held(messages: out, batch: id))
+            let batch = persisted.keys.sorted().map { (shard: $0, epoch: persisted[$0]!.epoch, records: persisted[$0]!.records) }
+            let queue = completed
+            persist!(batch) { queue.add(id) }
+        }
+        if !more.isEmpty { carryOut(more) }
+    }
+
+    /// Sends, in order, every held group whose records are durable.
+    func releaseDurable() {
+        let done = completed.takeAll()
+        for id in done {
+            if let i = held.firstIndex(where: { $0.batch == id }) { held[i].batch = nil }
+        }
+        while let first = held.first, first.batch == nil {
+            send(first.messages)
+            held.removeFirst()
+        }
+    }
+
+    func send(_ messages: [(socket: Int, identity: [UInt8]?, envelope: Envelope)]) {
+        for m in messages {
+            do { try sockets[m.socket].write(m.envelope, identity: m.identity) } catch {
+                log.warning("\(sockets[m.socket].name): send \(m.envelope.kind) failed: \(error)")
+            }
+        }
+    }
+}
+
+/// Batch ids made durable, handed from the store's thread to the loop's.
+final class CompletedBatches: Sendable {
+    private let ids = Mutex<[Int]>([])
+    func add(_ id: Int) { ids.withLock { $0.append(id) } }
+    func takeAll() -> [Int] { ids.withLock { c in defer { c.removeAll() }; return c } }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import TrancheCore
+import TrancheStore
+import TrancheTransport
+
+/// Builds each role's shell: its sockets (bound or connected as `docs/topology.md` shows),
+/// how its directives reach them, and its store. Every DEALER's routing id is its
+/// `NodeID` text, so a ROUTER answers `envelope.sender` directly.
+public enum Nodes {
+    static func socket(_ ctx: ZMQContext, _ type: ZMQSocketType, _ name: String, bind: String? = nil, connect: String? = nil,
+                       identity: NodeID? = nil, subscribe: Bool = false, framing: NodeSocket.Framing = .plain) throws -> NodeSocket {
+        let s = try ZMQSocket(ctx, type)
+        if let id = identity { try s.setRoutingID(Array(id.description.utf8)) }
+        if subscribe { try s.subscribe() }
+        if let b = bind { _ = try s.bind(b) }
+        if let c = connect { try s.connect(c) }
+        return NodeSocket(name: name, socket: s, framing: framing)
+    }
+
+    static func identity(_ node: NodeID) -> [UInt8] { Array(node.description.utf8) }
+
+    static func logEvent(_ log: NodeLog) -> (ClusterEvent) -> Void {
+        { e in
+            guard e.kind != .mark else { return }
+            var parts = ["event \(e.kind.rawValue)"]
+            if let a = e.account { parts.append("account \(a)") }
+            if let m = e.market { parts.append("\(m)") }
+            if let s = e.size { parts.append("size \(s)") }
+            if let p = e.price { parts.append("price \(p)") }
+            if let q = e.amount { parts.append("amount \(q)") }
+            if let d = e.detail { parts.append("— \(d)") }
+            log.info(parts.joined(separator: " "))
+        }
+    }
+
+    // MARK: - Coordinator
+
+    public static func coordinator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Coordinator> {
+        let dir = URL(fileURLWithPath: c.dataDirectory)
+        let store = try SQLiteShardMapStore(directory: dir)
+        let map = try store.load()
+        if let map, map.shardCount != c.shards {
+            throw ConfigurationError(field: "shards", reason: "the data directory holds \(map.shardCount) shards, the configuration says \(c.shards); shards cannot change for a data directory")
+        }
+        let role = Coordinator(configuration: c.coordinatorConfiguration, shardMap: map)
+        let sockets = [
+            try socket(ctx, .router, "clients", bind: c.endpoints.coordinatorClients, framing: .router),
+            try socket(ctx, .router, "workers", bind: c.endpoints.coordinatorWorkers, framing: .router),
+            try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true),
+            try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .coordinator),
+            try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: .coordinator),
+        ]
+        var savedVersion = map?.version ?? 0
+        let logEvent = logEvent(log)
+        return NodeRunner(role: role, sockets: sockets, route: { to in
+            switch to {
+            case .client: return (0, identity(to))
+            case .worker: return (1, identity(to))
+            case .venue: return (3, nil)
+            case .aggregator: return (4, nil)
+            case .coordinator: return nil
+            }
+        }, publishers: [:], log: log, afterHandler: { role in
+            guard role.shardMap.version != savedVersion else { return }
+            do { try store.save(role.shardMap); savedVersion = role.shardMap.version } catch { log.error("saving the shard map: \(error)") }
+        }, onEvent: { logEvent($0); return nil })
+    }
+
+    // MARK: - Worker
+
+    public static func worker(id: String, _ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> (NodeRunner<Worker>, GroupCommitter) {
+        let node = NodeID.worker(id)
+        let store = try SQLiteShardStore(directory: URL(fileURLWithPath: c.dataDirectory))
+        let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
+        let role = Worker(configuration: c.workerConfiguration(id: id), markets: c.markets.map(\.market))
+        let sockets = [
+            try socket(ctx, .dealer, "coordinator", connect: c.endpoints.coordinatorWorkers, identity: node),
+            try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true),
+            try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true),
+            try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: node),
+            try socket(ctx, .push, "aggregator", connect: c.endpoints.aggregatorReports),
+        ]
+        let logEvent = logEvent(log)
+        let runner = NodeRunner(role: role, sockets: sockets, route: { to in
+            switch to {
+            case .coordinator: return (0, nil)
+            case .venue: return (3, nil)
+            case .aggregator: return (4, nil)
+            case .worker, .client: return nil
+            }
+        }, publishers: [:], log: log, persist: { batch, done in
+            // One completion for the whole handler: when every shard's batch is durable.
+            let remaining = RemainingCounter(batch.count)
+            for b in batch {
+                committer.submit(shard: b.shard, epoch: b.epoch, records: b.records) { result in
+                    if case .failure(let e) = result { log.error("store write of shard \(b.shard) refused: \(e)") }
+                    if remaining.decrement() { done() }
+                }
+            }
+        }, loadShard: { worker, shard, epoch, now in
+            do {
+                let records = try store.claim(shard: shard, epoch: epoch)
+                log.info("loaded shard \(shard) under epoch \(epoch): \(records.count) accounts")
+                return worker.onShardLoaded(shard: shard, epoch: epoch, records: records, now: now)
+            } catch StoreError.staleEpoch(_, let stored, _) {
+                // A newer assignment gave the shard to another worker before this load ran
+                // (workers joining at once): the fence did its job; our next assignment drops it.
+                log.warning("shard \(shard): a newer owner holds it (epoch \(stored) > \(epoch)); waiting for the new assignment")
+                return []
+            } catch {
+                log.error("cannot take shard \(shard) under epoch \(epoch): \(error)")
+                return []
+            }
+        }, onEvent: { e in
+            logEvent(e)
+            return .send(to: .aggregator, Envelope(sender: node.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
+        })
+        return (runner, committer)
+    }
+
+    // MARK: - Aggregator
+
+    public static func aggregator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Aggregator> {
+        let store = try SQLiteLedgerStore(directory: URL(fileURLWithPath: c.dataDirectory))
+        var role = try Aggregator(configuration: c.aggregator,
+                                  markets: c.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
+                                  now: WallClock.now())
+        if let state = try store.load(retainedEntries: c.aggregator.retainedLedgerEntries) {
+            role.restore(ledger: state.ledger, backstop: state.backstop)
+            log.info("restored the ledger: \(state.ledger.entryCount) entries, fund \(state.ledger.balance(.insuranceFund))")
+        }
+        var persisted = role.ledger.entryCount
+        let sockets = [
+            try socket(ctx, .pull, "reports", bind: c.endpoints.aggregatorReports),
+            try socket(ctx, .pub, "control", bind: c.endpoints.aggregatorControl),
+            try socket(ctx, .router, "queries", bind: c.endpoints.aggregatorQueries, framing: .router),
+            try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true),
+            try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .aggregator),
+            try socket(ctx, .pub, "events", bind: c.endpoints.events),
+        ]
+        let logEvent = logEvent(log)
+        return NodeRunner(role: role, sockets: sockets, route: { to in
+            switch to {
+            case .venue: return (4, nil)
+            case .coordinator, .client, .worker: return (2, identity(to))
+            case .aggregator: return nil
+            }
+        }, publishers: [.control: 1, .events: 5], log: log, afterHandler: { role in
+            let ledger = role.ledger
+            guard ledger.entryCount != persisted else { return }
+            let fresh = ledger.recentEntries.filter { $0.sequence > persisted }
+            do { try store.append(fresh, ledger: ledger, backstop: role.backstop); persisted = ledger.entryCount } catch {
+                log.error("persisting the ledger: \(error)")
+            }
+        }, onEvent: { e in
+            if e.account == nil || e.account == Backstop.accountID { logEvent(e) }
+            return .publish(.events, Envelope(sender: NodeID.aggregator.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
+        })
+    }
+
+    // MARK: - Venue
+
+    public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Venue> {
+        let role = try Venue(markets: c.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice, initialPrice: $0.initialPrice) },
+                             publishInterval: c.markInterval, now: WallClock.now())
+        let sockets = [
+            try socket(ctx, .router, "orders", bind: c.endpoints.venueOrders, framing: .router),
+            try socket(ctx, .pub, "marketData", bind: c.endpoints.venueMarketData),
+        ]
+        return NodeRunner(role: role, sockets: sockets, route: { to in (0, identity(to)) },
+                          publishers: [.marketData: 1], log: log, onEvent: { _ in nil })
+    }
+}
+
+/// Counts outstanding completions across threads.
+final class RemainingCounter: @unchecked Sendable {
+    private var count: Int
+    private let lock = NSLock()
+    init(_ count: Int) { self.count = count }
+    /// True for the call that brings the count to zero.
+    func decrement() -> Bool { lock.lock(); defer { lock.unlock() }; count -= 1; return count == 0 }
+}

@@ -1,0 +1,9 @@
+import TrancheNode
+
+NodeMain.run(role: "worker") { config, options, context, log in
+    guard let id = options["id"], !id.isEmpty, !id.contains(":") else {
+        throw ConfigurationFile.Failure(description: "--id ID is required for a worker (no ':')")
+    }
+    let (runner, committer) = try Nodes.worker(id: id, config, context, log)
+    return (run: { runner.run(until: $0) }, close: { committer.close() })
+}

@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import TrancheCore
+import TrancheNode
+import TrancheTransport
+import TrancheWire
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Workers, shards and accounts per worker, breakers, fund balance.")
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() throws {
+        guard case .statusView(let s) = try cluster.client().request(.statusRequest(Message.StatusRequest()), timeout: cluster.wait) else {
+            throw ValidationError("the coordinator answered something else than a status")
+        }
+        let owned = s.workers.filter(\.alive).reduce(0) { $0 + $1.shards.count }
+        if cluster.json {
+            try cluster.printJSON([
+                "shardCount": s.shardCount, "shardsOwned": owned, "fundBalance": s.fundBalance.description,
+                "workers": s.workers.map { ["id": $0.workerID, "alive": $0.alive, "shards": $0.shards.count, "accounts": $0.accounts] as [String: Any] },
+                "breakers": s.breakers.map { ["market": $0.market.symbol, "level": $0.level.rawValue, "reason": "\($0.reason)", "sequence": $0.sequence] as [String: Any] },
+            ])
+            return
+        }
+        print("Shards: \(owned) of \(s.shardCount) owned   Insurance fund: \(s.fundBalance)")
+        print(Table(["worker", "alive", "shards", "accounts"], s.workers.map { [$0.workerID, $0.alive ? "yes" : "NO", "\($0.shards.count)", "\($0.accounts)"] }).render())
+        print(Table(["market", "breaker", "reason", "sequence"], s.breakers.map { [$0.market.symbol, $0.level.rawValue, "\($0.reason)", "\($0.sequence)"] }).render())
+    }
+}
+
+struct AccountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "account", abstract: "Open or show an account.", subcommands: [Open.self, Show.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open an account with an optional first deposit.")
+        @Argument(help: "Account id (a positive integer).") var id: UInt64
+        @Option(help: "Initial collateral, e.g. 1000.") var collateral = "0"
+        @OptionGroup var cluster: ClusterOptions
+        func run() throws {
+            let amount = Quote(e6: try parseDecimal(collateral, Precision.quoteDecimals, "--collateral"))
+            try printAccount(cluster.client().command(.openAccount(Message.OpenAccount(account: AccountID(id), initialCollateral: amount)), timeout: cluster.wait), cluster)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Collateral, equity, requirements, margin ratio, positions with liquidation and bankruptcy prices, liquidation state.")
+        @Argument(help: "Account id.") var id: UInt64
+        @OptionGroup var cluster: ClusterOptions
+        func run() throws {
+            try printAccount(cluster.client().command(.showAccount(Message.ShowAccount(account: AccountID(id))), timeout: cluster.wait), cluster)
+        }
+    }
+}
+
+struct DepositCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deposit", abstract: "Add collateral to an account (also during a liquidation: a top-up).")
+    @Argument(help: "Account id.") var id: UInt64
+    @Argument(help: "Amount, e.g. 250.5.") var amount: String
+    @OptionGroup var cluster: ClusterOptions
+    func run() throws {
+        let q = Quote(e6: try parseDecimal(amount, Precision.quoteDecimals, "AMOUNT"))
+        try printAccount(cluster.client().command(.deposit(Message.Deposit(account: AccountID(id), amount: q)), timeout: cluster.wait), cluster)
+    }
+}
+
+struct WithdrawCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Withdraw collateral (unrealised profit and the initial requirement stay).")
+    @Argument(help: "Account id.") var id: UInt64
+    @Argument(help: "Amount.") var amount: String
+    @OptionGroup var cluster: ClusterOptions
+    func run() throws {
+        let q = Quote(e6: try parseDecimal(amount, Precision.quoteDecimals, "AMOUNT"))
+        try printAccount(cluster.client().command(.withdraw(Message.Withdraw(account: AccountID(id), amount: q)), timeout: cluster.wait), cluster)
+    }
+}
+
+struct PositionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "position", abstract: "Submit or close a position.", subcommands: [Submit.self, Close.self])
+
+    struct Submit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open or increase a position (initial-margin checked).")
+        @Argument(help: "Account id.") var id: UInt64
+        @Argument(help: "Market, e.g. BTC-PERP.") var market: String
+        @Argument(help: "long or short.") var side: String
+        @Argument(help: "Size in base units, e.g. 0.5.") var size: String
+        @Argument(help: "Entry price.") var price: String
+        @Flag(help: "Isolated margin instead of cross.") var isolated = false
+        @Option(help: "Isolated margin (default: the initial requirement).") var margin: String?
+        @OptionGroup var cluster: ClusterOptions
+        func run() throws {
+            guard let s = Side(rawValue: side) else { throw ValidationError("SIDE must be long or short, got '\(side)'") }
+            let body = MessageBody.submitPosition(Message.SubmitPosition(
+                account: AccountID(id), market: MarketID(market), side: s, size: Size(e8: try parseDecimal(size, Precision.sizeDecimals, "SIZE")),
+                entryPrice: Price(e8: try parseDecimal(price, Precision.priceDecimals, "PRICE")), marginMode: isolated ? .isolated : .cross,
+                isolatedMargin: Quote(e6: try margin.map { try parseDecimal($0, Precision.quoteDecimals, "--margin") } ?? 0)))
+            try printAccount(cluster.client().command(body, timeout: cluster.wait), cluster)
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a position (at the mark unless --price).")
+        @Argument(help: "Account id.") var id: UInt64
+        @Argument(help: "Market.") var market: String
+        @Option(help: "Close price (default: the mark).") var price: String?
+        @OptionGroup var cluster: ClusterOptions
+        func run() throws {
+            let p = try price.map { Price(e8: try parseDecimal($0, Precision.priceDecimals, "--price")) }
+            try printAccount(cluster.client().command(.closePosition(Message.ClosePosition(account: AccountID(id), market: MarketID(market), price: p)), timeout: cluster.wait), cluster)
+        }
+    }
+}
+
+struct PriceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "price", abstract: "Set the venue's exogenous (index) price.", subcommands: [Set.self])
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a market's exogenous price at the venue.")
+        @Argument(help: "Market.") var market: String
+        @Argument(help: "Price.") var price: String
+        @OptionGroup var cluster: ClusterOptions
+        func run() throws {
+            let p = Price(e8: try parseDecimal(price, Precision.priceDecimals, "PRICE"))
+            _ = try cluster.client().command(.setPrice(Message.SetPrice(market: MarketID(market), price: p)), timeout: cluster.wait)
+            if cluster.json { try cluster.printJSON(["market": market, "price": p.description]) } else { print("\(market) index set to \(p)") }
+        }
+    }
+}
+
+struct FundCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fund", abstract: "Insurance fund balance and recent ledger entries.")
+    @Option(help: "Ledger entries to show.") var entries: UInt32 = 20
+    @OptionGroup var cluster: ClusterOptions
+    func run() throws {
+        guard case .fundView(let f) = try cluster.client().request(.fundRequest(Message.FundRequest(maxEntries: entries)), timeout: cluster.wait) else {
+            throw ValidationError("the cluster answered something else than the fund")
+        }
+        if cluster.json {
+            try cluster.printJSON(["balance": f.balance.description, "entries": f.entries.map {
+                ["sequence": $0.sequence, "from": $0.from, "to": $0.to, "amount": $0.amount.description, "reason": $0.reason,
+                 "account": $0.account.map { Int($0.rawValue) as Any } ?? NSNull(), "atSeconds": FixedDecimal.format($0.at.nanoseconds, decimals: 9)] as [String: Any]
+            }])
+            return
+        }
+        print("Insurance fund: \(f.balance)")
+        print(Table(["#", "from", "to", "amount", "reason", "account"], f.entries.map { ["\($0.sequence)", $0.from, $0.to, "\($0.amount)", $0.reason, $0.account.map { "\($0)" } ?? ""] }).render())
+    }
+}
+
+struct BreakerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "breaker", abstract: "Cascade breaker state per market.")
+    @OptionGroup var cluster: ClusterOptions
+    func run() throws {
+        guard case .breakerList(let l) = try cluster.client().request(.breakerRequest(Message.BreakerRequest()), timeout: cluster.wait) else {
+            throw ValidationError("the cluster answered something else than the breakers")
+        }
+        if cluster.json { try cluster.printJSON(["breakers": l.breakers.map(json)]); return }
+        print(Table(["market", "level", "reason", "sequence", "step scale", "interval scale"], l.breakers.map {
+            [$0.market.symbol, $0.level.rawValue, "\($0.reason)", "\($0.sequence)", "\($0.stepScale)", "\($0.intervalScale)"]
+        }).render())
+    }
+}
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "Liquidation events as they happen (one JSON object per line with --json).")
+    @Flag(help: "Keep following until interrupted (otherwise stop after --seconds).") var follow = false
+    @Option(help: "Only this account.") var account: UInt64?
+    @Option(help: "Listen this long without --follow.") var seconds: Double = 5
+    @Option(help: "Events endpoint (default: from the configuration).") var endpoint: String?
+    @OptionGroup var cluster: ClusterOptions
+    func run() throws {
+        let url = try endpoint ?? cluster.configuration().endpoints.events
+        let context = try ZMQContext()
+        let socket = try ZMQSocket(context, .sub)
+        try socket.subscribe()
+        try socket.connect(url)
+        let end = Date().addingTimeInterval(seconds)
+        while follow || Date() < end {
+            guard let frames = try socket.receive(timeoutMilliseconds: 200), let payload = frames.last,
+                  let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else { continue }
+            let e = m.event
+            if let a = account, e.account != AccountID(a) { continue }
+            if cluster.json {
+                var line: [UInt8] = []
+                e.appendJSONLine(to: &line)
+                FileHandle.standardOutput.write(Data(line))
+            } else {
+                var parts = ["\(FixedDecimal.format(e.at.nanoseconds / 1_000_000, decimals: 3))", e.kind.rawValue]
+                if let a = e.account { parts.append("account \(a)") }
+                if let mk = e.market { parts.append(mk.symbol) }
+                if let s = e.size { parts.append("size \(s)") }
+                if let p = e.price { parts.append("price \(p)") }
+                if let q = e.amount { parts.append("amount \(q)") }
+                if let d = e.detail { parts.append("— \(d)") }
+                // Unbuffered: a follower piped into a file or another program sees each event at once.
+                FileHandle.standardOutput.write(Data((parts.joined(separator: " ") + "\n").utf8))
+            }
+        }
+        socket.close()
+        context.shutdown()
+    }
+}
+
+func printAccount(_ reply: Message.CommandReply, _ cluster: ClusterOptions) throws {
+    guard let v = reply.account else { if cluster.json { try cluster.printJSON(["ok": true]) } else { print("ok") }; return }
+    if cluster.json { try cluster.printJSON(json(v)) } else { print(text(v), terminator: "") }
+}

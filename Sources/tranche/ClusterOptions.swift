@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import TrancheCore
+import TrancheNode
+
+/// Options every cluster command shares.
+struct ClusterOptions: ParsableArguments {
+    @Option(help: "Cluster configuration (default: $TRANCHE_CONFIG or cluster/local.json).")
+    var config: String?
+
+    @Option(help: "Coordinator client endpoint (default: $TRANCHE_COORDINATOR, else from the configuration).")
+    var coordinator: String?
+
+    @Option(help: "Seconds to wait for an answer.")
+    var timeout: Double = 5
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func configuration() throws -> ClusterConfiguration {
+        try ConfigurationFile.load(config ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json")
+    }
+
+    func client() throws -> ClusterClient {
+        let endpoint: String
+        if let c = coordinator ?? ProcessInfo.processInfo.environment["TRANCHE_COORDINATOR"] { endpoint = c } else { endpoint = try configuration().endpoints.coordinatorClients }
+        return try ClusterClient(endpoint: endpoint)
+    }
+
+    var wait: TrancheCore.Duration { .milliseconds(Int64(timeout * 1000)) }
+
+    /// Prints a JSON object (keys sorted).
+    func printJSON(_ object: Any) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}
+
+/// Parses a decimal argument into a fixed-point value, naming the argument on error.
+func parseDecimal(_ text: String, _ decimals: Int, _ name: String) throws -> Int64 {
+    do { return try FixedDecimal.parse(text, decimals: decimals) } catch { throw ValidationError("\(name): \(error)") }
+}
