@@ -60,12 +60,24 @@ public final class ClusterClient {
     }
 
     /// A command whose answer is a `CommandReply`; throws its error code as `CommandFailure`.
+    /// UNAVAILABLE (no owner for the shard yet, no mark yet: a cluster still starting or
+    /// moving shards) is retried with a short backoff until `timeout`.
     public func command(_ body: MessageBody, timeout: Duration = .seconds(5)) throws -> Message.CommandReply {
-        switch try request(body, timeout: timeout) {
-        case .commandReply(let r):
-            guard r.errorCode == .ok else { throw CommandFailure(reply: r) }
-            return r
-        case let other: throw Failure.unexpectedReply("\(other.kind)")
+        let deadline = WallClock.now() + timeout
+        var backoff = 0.05
+        while true {
+            let left = deadline - WallClock.now()
+            switch try request(body, timeout: left > .zero ? left : .milliseconds(1)) {
+            case .commandReply(let r):
+                if r.errorCode == .unavailable, WallClock.now() + .milliseconds(Int64(backoff * 1000)) < deadline {
+                    Thread.sleep(forTimeInterval: backoff)
+                    backoff = min(backoff * 2, 0.5)
+                    continue
+                }
+                guard r.errorCode == .ok else { throw CommandFailure(reply: r) }
+                return r
+            case let other: throw Failure.unexpectedReply("\(other.kind)")
+            }
         }
     }
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Starts a local cluster in the background: venue, aggregator, coordinator and N workers,
+# with logs and PID files in the configuration's run directory, then waits until every
+# shard is owned. Usage: scripts/cluster-up.sh [--workers N] [--config FILE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/cluster-lib.sh
+config=${TRANCHE_CONFIG:-cluster/local.json}
+workers=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workers) workers="$2"; shift 2 ;;
+    --config) config="$2"; shift 2 ;;
+    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    *) echo "cluster-up: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ -f "$config" ] || { echo "cluster-up: no configuration file $config" >&2; exit 1; }
+run_dir=$(config_value "$config" runDirectory run)
+[ -n "$workers" ] || workers=$(config_value "$config" workers 2)
+mkdir -p "$run_dir"
+
+# Refuse clearly if a cluster is already running there.
+for pid_file in "$run_dir"/*.pid; do
+  [ -e "$pid_file" ] || continue
+  if kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    echo "cluster-up: a cluster is already running in $run_dir ($(basename "$pid_file" .pid), pid $(cat "$pid_file")); stop it with scripts/cluster-down.sh --config $config" >&2
+    exit 1
+  fi
+  rm -f "$pid_file"
+done
+
+scripts/setup.sh
+echo "cluster-up: building (release)…"
+swift build -c release --product tranche >/dev/null
+for r in venue aggregator coordinator worker; do swift build -c release --product "tranche-$r" >/dev/null; done
+bin=$(swift build -c release --show-bin-path)
+
+start() {  # start NAME ARGS...
+  local name=$1; shift
+  "$bin/$@" --config "$config" >>"$run_dir/$name.log" 2>&1 &
+  echo $! >"$run_dir/$name.pid"
+}
+start venue tranche-venue
+start aggregator tranche-aggregator
+start coordinator tranche-coordinator
+for i in $(seq 1 "$workers"); do start "w$i" tranche-worker --id "w$i"; done
+
+# Wait until every shard has a live owner.
+for _ in $(seq 1 60); do
+  if status=$("$bin/tranche" status --config "$config" --json --timeout 1 2>/dev/null) &&
+     python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and all(w["alive"] for w in s["workers"]) else 1)' <<<"$status"; then
+    echo "cluster-up: $workers worker(s) own every shard. Logs and PIDs: $run_dir/"
+    python3 - "$config" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1])).get("endpoints", {})
+for k in ["coordinatorClients", "venueMarketData", "aggregatorControl", "events"]:
+    if k in e: print(f"  {k:20} {e[k]}")
+PY
+    cat <<MSG
+Try:
+  .build/release/tranche status --config $config
+  .build/release/tranche account open 1 --collateral 1000 --config $config
+  .build/release/tranche position submit 1 BTC-PERP long 1 20000 --config $config
+  .build/release/tranche price set BTC-PERP 19100 --config $config
+  .build/release/tranche events --follow --config $config
+Stop with: scripts/cluster-down.sh --config $config
+MSG
+    exit 0
+  fi
+  for pid_file in "$run_dir"/*.pid; do
+    kill -0 "$(cat "$pid_file")" 2>/dev/null || { echo "cluster-up: $(basename "$pid_file" .pid) exited; its log:" >&2; tail -20 "${pid_file%.pid}.log" >&2; scripts/cluster-down.sh --config "$config" >&2; exit 1; }
+  done
+  sleep 0.5
+done
+echo "cluster-up: shards not all owned after 30 s; see $run_dir/*.log" >&2
+exit 1
