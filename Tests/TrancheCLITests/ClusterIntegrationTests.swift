@@ -58,8 +58,12 @@ import Darwin
         try #require(settled, "the liquidation did not settle within 40 s; events:\n\(events.map(\.line).suffix(40).joined(separator: "\n"))\n\(cluster.logTail())")
         let orders = events.filter { $0.kind == "trancheOrder" && $0.account == 1 }
         #expect(orders.count >= 2, "tranche orders of account 1: \(orders.map(\.line))")
+        // Each tranche is smaller than the position left when it was sent (1 minus earlier fills).
+        let fillsOfOne = events.filter { $0.kind == "fill" && $0.account == 1 }
         for o in orders {
-            #expect(o.size.map { $0 > 0 && $0 < 1 } == true, "a tranche is not smaller than the position of 1: \(o.line)")
+            let earlier = fillsOfOne.filter { ($0.tranche ?? .max) < (o.tranche ?? 0) }.reduce(0) { $0 + ($1.size ?? 0) }
+            let left = 1 - earlier
+            #expect(o.size.map { $0 > 0 && $0 < left - 1e-9 } == true, "a tranche is not smaller than the position left (\(left)) of account 1: \(o.line)")
         }
         #expect(events.contains { $0.kind == "fee" })
         let fundAfterLiquidation = try cluster.fundBalance()
