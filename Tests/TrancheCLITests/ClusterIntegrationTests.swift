@@ -224,11 +224,11 @@ final class LocalCluster {
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let logURL = directory.appendingPathComponent(log)
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: logURL)
         process.standardError = logHandle
         if let stdout {
-            FileManager.default.createFile(atPath: stdout.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: stdout)
         } else {
             process.standardOutput = logHandle
