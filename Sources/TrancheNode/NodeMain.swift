@@ -93,9 +93,11 @@ public enum ConfigurationFile {
         }
         switch error {
         case .keyNotFound(let key, let ctx): return "\(path(ctx.codingPath + [key])): missing required field"
-        case .typeMismatch(let type, let ctx): return "\(path(ctx.codingPath)): expected \(type)"
+        case .typeMismatch(let type, let ctx): return "\(path(ctx.codingPath)): expected \(type) (\(ctx.debugDescription))"
         case .valueNotFound(let type, let ctx): return "\(path(ctx.codingPath)): expected \(type), found null"
-        case .dataCorrupted(let ctx): return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
+        case .dataCorrupted(let ctx):
+            if ctx.codingPath.isEmpty, let underlying = ctx.underlyingError { return "not valid JSON: \(underlying.localizedDescription)" }
+            return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
         @unknown default: return "\(error)"
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TrancheCore
+import TrancheNode
 
 /// Reads and decodes a JSON input file; every failure names the file and the field.
 enum InputFile {
@@ -21,28 +22,7 @@ enum InputFile {
     }
 
     /// "account.positions[0].entryPrice: '12x' is not a decimal number"
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            var out = ""
-            for k in keys {
-                if let i = k.intValue { out += "[\(i)]" } else { out += out.isEmpty ? k.stringValue : ".\(k.stringValue)" }
-            }
-            return out.isEmpty ? "(top level)" : out
-        }
-        switch error {
-        case .keyNotFound(let key, let ctx):
-            return "\(path(ctx.codingPath + [key])): missing required field"
-        case .typeMismatch(let type, let ctx):
-            return "\(path(ctx.codingPath)): expected \(type) (\(ctx.debugDescription))"
-        case .valueNotFound(let type, let ctx):
-            return "\(path(ctx.codingPath)): expected \(type), found null"
-        case .dataCorrupted(let ctx):
-            if ctx.codingPath.isEmpty, let underlying = ctx.underlyingError { return "not valid JSON: \(underlying.localizedDescription)" }
-            return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
+    static func describe(_ error: DecodingError) -> String { ConfigurationFile.describe(error) }
 }
 
 /// Machine output: one JSON object, keys sorted, on stdout.
