@@ -102,6 +102,19 @@ import Darwin
         #expect(afterRestart.map(\.state) == before.map(\.state), "accounts changed across the restart:\n\(before.map(\.state))\n\(afterRestart.map(\.state))")
         #expect(try cluster.fundBalance() == fundBeforeStop)
 
+        // The other client commands against the restarted cluster: withdraw, close, a
+        // rejection with its code and numbers (non-zero exit), and the breaker.
+        let withdraw = try cluster.retrying { try cluster.cli(["withdraw", "3", "100"]) }
+        #expect(withdraw.status == 0, "withdraw: \(withdraw.stderr)")
+        let close = try cluster.retrying { try cluster.cli(["position", "close", "5", "BTC-PERP"]) }
+        #expect(close.status == 0, "close: \(close.stderr)")
+        #expect(try cluster.account(5).positions.isEmpty)
+        let refused = try CLIRunner.run("tranche", ["position", "submit", "4", "BTC-PERP", "long", "10", "20000", "--config", cluster.configPath], timeout: 10)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("INSUFFICIENT_MARGIN") && refused.stderr.contains("required"), "stderr: \(refused.stderr)")
+        let breaker = try cluster.cli(["breaker"])
+        #expect(breaker.status == 0 && breaker.stdout.contains("BTC-PERP"), "breaker: \(breaker.stdout) \(breaker.stderr)")
+
         for (name, status) in cluster.stopAll() {
             #expect(status == 0, "\(name) exited with \(status)\n\(cluster.logTail())")
         }
