@@ -18,6 +18,8 @@ public final class NodeRunner<Role: NodeRole> {
         var messages: [(socket: Int, identity: [UInt8]?, envelope: Envelope)]
         /// The persist batch these messages wait for; nil once durable (or never needed).
         var batch: Int?
+        /// The store refused the batch: drop the messages.
+        var refused = false
     }
 
     var role: Role
@@ -25,8 +27,11 @@ public final class NodeRunner<Role: NodeRole> {
     let route: Route
     let publishers: [Topic: Int]
     let log: NodeLog
-    /// Makes a set of records durable, calling back (from any thread) when done.
-    let persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable () -> Void) -> Void)?
+    /// Makes a set of records durable, calling back (from any thread) when done: true when
+    /// every record is on disk, false when the store refused (a stale epoch: another worker
+    /// owns the shard now). Messages held for a refused batch are dropped, never sent: what
+    /// was not made durable is never acknowledged.
+    let persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (Bool) -> Void) -> Void)?
     /// Loads a shard's records for the role (worker only).
     let loadShard: ((inout Role, _ shard: Int, _ epoch: UInt64, _ now: Instant) -> [RoleDirective])?
     /// Called after every handler (stores of the aggregator and coordinator).
@@ -40,7 +45,7 @@ public final class NodeRunner<Role: NodeRole> {
     var batchCounter = 0
 
     public init(role: Role, sockets: [NodeSocket], route: @escaping Route, publishers: [Topic: Int], log: NodeLog,
-                persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable () -> Void) -> Void)? = nil,
+                persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (Bool) -> Void) -> Void)? = nil,
                 loadShard: ((inout Role, Int, UInt64, Instant) -> [RoleDirective])? = nil,
                 afterHandler: ((Role) -> Void)? = nil,
                 onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) {
@@ -136,7 +141,7 @@ public final class NodeRunner<Role: NodeRole> {
             held.append(Held(messages: out, batch: id))
             let batch = persisted.keys.sorted().map { (shard: $0, epoch: persisted[$0]!.epoch, records: persisted[$0]!.records) }
             let queue = completed
-            persist!(batch) { queue.add(id) }
+            persist!(batch) { ok in queue.add(id, ok: ok) }
         }
         if !more.isEmpty { carryOut(more) }
     }
@@ -144,11 +149,18 @@ public final class NodeRunner<Role: NodeRole> {
     /// Sends, in order, every held group whose records are durable.
     func releaseDurable() {
         let done = completed.takeAll()
-        for id in done {
-            if let i = held.firstIndex(where: { $0.batch == id }) { held[i].batch = nil }
+        for (id, ok) in done {
+            if let i = held.firstIndex(where: { $0.batch == id }) {
+                held[i].batch = nil
+                held[i].refused = !ok
+            }
         }
         while let first = held.first, first.batch == nil {
-            send(first.messages)
+            if first.refused {
+                log.warning("dropped \(first.messages.count) message(s) whose state the store refused (the shard has a newer owner)")
+            } else {
+                send(first.messages)
+            }
             held.removeFirst()
         }
     }
@@ -164,7 +176,7 @@ public final class NodeRunner<Role: NodeRole> {
 
 /// Batch ids made durable, handed from the store's thread to the loop's.
 final class CompletedBatches: Sendable {
-    private let ids = Mutex<[Int]>([])
-    func add(_ id: Int) { ids.withLock { $0.append(id) } }
-    func takeAll() -> [Int] { ids.withLock { c in defer { c.removeAll() }; return c } }
+    private let ids = Mutex<[(Int, Bool)]>([])
+    func add(_ id: Int, ok: Bool) { ids.withLock { $0.append((id, ok)) } }
+    func takeAll() -> [(Int, Bool)] { ids.withLock { c in defer { c.removeAll() }; return c } }
 }

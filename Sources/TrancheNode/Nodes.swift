@@ -93,8 +93,11 @@ public enum Nodes {
             let remaining = RemainingCounter(batch.count)
             for b in batch {
                 committer.submit(shard: b.shard, epoch: b.epoch, records: b.records) { result in
-                    if case .failure(let e) = result { log.error("store write of shard \(b.shard) refused: \(e)") }
-                    if remaining.decrement() { done() }
+                    if case .failure(let e) = result {
+                        log.error("store write of shard \(b.shard) refused: \(e)")
+                        remaining.fail()
+                    }
+                    if remaining.decrement() { done(remaining.succeeded) }
                 }
             }
         }, loadShard: { worker, shard, epoch, now in
@@ -161,22 +164,46 @@ public enum Nodes {
     // MARK: - Venue
 
     public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Venue> {
-        let role = try Venue(markets: c.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice, initialPrice: $0.initialPrice) },
+        // The exogenous (index) prices survive a restart: the venue resumes where it was,
+        // so liquidations in progress resume against the same marks.
+        let pricesFile = URL(fileURLWithPath: c.dataDirectory).appendingPathComponent("venue-prices.json")
+        var saved: [String: Price] = [:]
+        if let data = FileManager.default.contents(atPath: pricesFile.path) {
+            do { saved = try JSONDecoder().decode([String: Price].self, from: data) } catch {
+                throw ConfigurationFile.Failure(description: "\(pricesFile.path): unreadable venue prices: \(error)")
+            }
+            log.info("resuming at the saved index prices \(saved.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        }
+        let role = try Venue(markets: c.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice,
+                                                                  initialPrice: saved[$0.market.id.symbol] ?? $0.initialPrice) },
                              publishInterval: c.markInterval, now: WallClock.now())
+        try FileManager.default.createDirectory(at: pricesFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var written = saved
         let sockets = [
             try socket(ctx, .router, "orders", bind: c.endpoints.venueOrders, framing: .router),
             try socket(ctx, .pub, "marketData", bind: c.endpoints.venueMarketData),
         ]
         return NodeRunner(role: role, sockets: sockets, route: { to in (0, identity(to)) },
-                          publishers: [.marketData: 1], log: log, onEvent: { _ in nil })
+                          publishers: [.marketData: 1], log: log, afterHandler: { venue in
+            var prices: [String: Price] = [:]
+            for (m, book) in venue.books { prices[m.symbol] = book.fairPrice }
+            guard prices != written else { return }
+            do {
+                try JSONEncoder().encode(prices).write(to: pricesFile, options: .atomic)
+                written = prices
+            } catch { log.error("saving the index prices: \(error)") }
+        }, onEvent: { _ in nil })
     }
 }
 
 /// Counts outstanding completions across threads.
 final class RemainingCounter: @unchecked Sendable {
     private var count: Int
+    private var failed = false
     private let lock = NSLock()
     init(_ count: Int) { self.count = count }
     /// True for the call that brings the count to zero.
     func decrement() -> Bool { lock.lock(); defer { lock.unlock() }; count -= 1; return count == 0 }
+    func fail() { lock.lock(); failed = true; lock.unlock() }
+    var succeeded: Bool { lock.lock(); defer { lock.unlock() }; return !failed }
 }

@@ -101,6 +101,17 @@ import Darwin
         let afterRestart = try accounts.map { try cluster.account($0) }
         #expect(afterRestart.map(\.state) == before.map(\.state), "accounts changed across the restart:\n\(before.map(\.state))\n\(afterRestart.map(\.state))")
         #expect(try cluster.fundBalance() == fundBeforeStop)
+        // The venue resumed at the index set before the stop (19 100), not at the configured
+        // 20 000: a liquidation in progress resumes against the same market.
+        var mark: String?
+        let markDeadline = Date().addingTimeInterval(5)
+        repeat {  // the restarted worker hears its first mark within a publication interval
+            let positions = try cluster.retrying { try cluster.cli(["account", "show", "3"]) }.json["positions"] as? [[String: Any]]
+            mark = positions?.first?["mark"] as? String
+            if mark != nil && mark != "0" { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        } while Date() < markDeadline
+        #expect(mark == "19100", "mark after restart: \(mark ?? "none")")
 
         // The other client commands against the restarted cluster: withdraw, close, a
         // rejection with its code and numbers (non-zero exit), and the breaker.
