@@ -28,11 +28,12 @@ t account open 4 --collateral 1000 >/dev/null;  t position submit 4 BTC-PERP lon
 t account show 1
 
 say "Liquidation events, live (run/demo/events.log)"
-t events --follow > "$run/events.log" 2>&1 &
+# Started directly (not through `t`), so $! is the follower itself and the trap stops it.
+.build/release/tranche events --follow --config "$config" > "$run/events.log" 2>&1 &
 events_pid=$!
-trap 'kill $events_pid 2>/dev/null || true' EXIT
 tail -f "$run/events.log" &
 tail_pid=$!
+trap 'kill $events_pid $tail_pid 2>/dev/null || true' EXIT
 sleep 1
 for p in 19700 19400 19100; do
   say "Index price → $p"
@@ -55,7 +56,7 @@ say "Cluster"
 t status
 cat <<MSG
 
-The cluster is still running (logs in $run/*.log, events in $run/events.log). Look around:
+The cluster is still running (logs in $run/*.log; the events of this demo are in $run/events.log). Look around:
   .build/release/tranche account show 3 --config $config
   .build/release/tranche price set BTC-PERP 18500 --config $config
   .build/release/tranche events --follow --config $config
