@@ -18,8 +18,7 @@ public struct AllOrNothingPolicy: LiquidationPolicy {
         let mark = try ctx.mark(first.market)
         let orderSide = first.side.opposite
         let absSize = try arith { () throws(ArithmeticError) in try first.size.magnitude() }
-        let report = try MarginCalculator.metrics(account, ctx)
-        let bankruptcy = report.positions.first { $0.position.market == first.market }?.bankruptcyPrice
+        let bankruptcy = try arith { () throws(ArithmeticError) in try MarginCalculator.bankruptcyPrice(of: first, scopeEquity: metrics.equity, mark: mark) }
         let band = adjustments.priceBand ?? spec.liquidation.priceBand
         var limit = try arith { () throws(ArithmeticError) in try Self.bandLimit(orderSide: orderSide, mark: mark, band: band, tick: spec.tickSize) }
         if let b = bankruptcy, (orderSide == .short && b < mark) || (orderSide == .long && b > mark) { limit = b }

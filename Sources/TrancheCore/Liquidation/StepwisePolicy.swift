@@ -53,9 +53,7 @@ public struct StepwisePolicy: LiquidationPolicy {
         // would create a deficit the fund pays. If the book has nothing better, the tranche
         // fills nothing and the backstop takes over at the mark, which is still solvent.
         if metrics.equity.isPositive {
-            let firstPnl = try arith { () throws(ArithmeticError) in try first.unrealisedPnl(at: mark) }
-            let capital = try arith { () throws(ArithmeticError) in try metrics.equity - firstPnl }
-            if let bk = try arith({ () throws(ArithmeticError) in try MarginCalculator.bankruptcyPrice(size: first.size, entry: first.entryPrice, otherCapital: capital) }) {
+            if let bk = try arith({ () throws(ArithmeticError) in try MarginCalculator.bankruptcyPrice(of: first, scopeEquity: metrics.equity, mark: mark) }) {
                 let bkOnTick = try arith { () throws(ArithmeticError) in try bk.rounded(toTick: spec.tickSize, orderSide == .short ? .up : .down) }
                 limit = orderSide == .short ? max(limit, bkOnTick) : min(limit, bkOnTick)
             }

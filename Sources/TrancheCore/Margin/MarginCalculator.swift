@@ -108,6 +108,13 @@ public enum MarginCalculator {
         return nil
     }
 
+    /// Bankruptcy price of one position of a scope whose equity at `mark` is `scopeEquity`:
+    /// the rest of the scope (its capital without this position's PnL) held as it is.
+    public static func bankruptcyPrice(of position: Position, scopeEquity: Quote, mark: Price) throws(ArithmeticError) -> Price? {
+        let capital = try scopeEquity - position.unrealisedPnl(at: mark)
+        return try bankruptcyPrice(size: position.size, entry: position.entryPrice, otherCapital: capital)
+    }
+
     /// The mark at which `capital + size × (p − entry) = 0`: p = entry − capital·10^10 / s.
     /// Rounded at 10^-8 to the early side (up for a long, down for a short).
     public static func bankruptcyPrice(size: Size, entry: Price, otherCapital: Quote) throws(ArithmeticError) -> Price? {

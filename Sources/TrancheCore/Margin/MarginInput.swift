@@ -43,7 +43,7 @@ public struct MarginInput: Sendable, Codable {
             if p.size.isZero { throw ConfigurationError(field: "\(f).size", reason: "must not be zero") }
             if p.size.e8 % spec.stepSize.e8 != 0 { throw ConfigurationError(field: "\(f).size", reason: "\(p.size) is not a multiple of the step \(spec.stepSize)") }
             if p.entryPrice.e8 <= 0 { throw ConfigurationError(field: "\(f).entryPrice", reason: "must be positive") }
-            if p.mode == .cross && !p.isolatedMargin.isZeroQuote { throw ConfigurationError(field: "\(f).isolatedMargin", reason: "only isolated positions carry margin") }
+            if p.mode == .cross && p.isolatedMargin != .zero { throw ConfigurationError(field: "\(f).isolatedMargin", reason: "only isolated positions carry margin") }
             if p.isolatedMargin.isNegative { throw ConfigurationError(field: "\(f).isolatedMargin", reason: "must not be negative") }
             guard let mark = marks[p.market.symbol] else { throw ConfigurationError(field: "marks", reason: "no mark for \(p.market)") }
             if mark.e8 <= 0 { throw ConfigurationError(field: "marks.\(p.market)", reason: "must be positive") }
@@ -52,8 +52,4 @@ public struct MarginInput: Sendable, Codable {
         for (k, v) in marks { byID[MarketID(k)] = v }
         return MarginContext(markets: markets, marks: byID)
     }
-}
-
-extension Quote {
-    var isZeroQuote: Bool { e6 == 0 }
 }

@@ -219,11 +219,10 @@ extension Worker {
     /// positions on the side needed, ranked, just enough to cover the size needed.
     func onAdlRequest(_ r: Message.AdlCandidatesRequest, now: Instant) -> [RoleDirective] {
         var candidates: [ADLCandidate] = []
-        for (id, rec) in accounts {
+        for rec in accounts.values {
             guard let p = rec.account.position(in: r.market), p.side == r.sideNeeded, !rec.isActive,
                   let c = try? AutoDeleveraging.candidate(rec.account, market: r.market, context: context), c.unrealisedPnl.isPositive
             else { continue }
-            _ = id
             candidates.append(c)
         }
         let ranked = AutoDeleveraging.rank(candidates, bankruptSide: r.sideNeeded.opposite, market: r.market)
