@@ -82,6 +82,49 @@ import Testing
     }
 }
 
+@Suite struct WorkerPauseTests {
+    /// A worker paused long enough to be declared dead comes back with its old memory. The
+    /// coordinator makes it drop everything before giving it shards, so it reloads them from
+    /// the store and never serves (or writes) a record another worker changed meanwhile.
+    @Test func aPausedWorkerDoesNotComeBackWithStaleAccounts() throws {
+        var kit = try RoleTestKit(workers: 2)
+        // w1 registered first (all shards), then w2 took the upper half: shards 8…15.
+        let ids = (1...60).map { UInt64($0) }.filter { ShardMath.shard(of: AccountID($0), shardCount: 16) >= 8 }.prefix(5)
+        for id in ids { kit.open(id, collateral: "1000") }
+        #expect(ids.allSatisfy { kit.owner(of: $0) == "w2" })
+        kit.cluster.kill(worker: "w2")  // paused, memory kept
+        kit.advance(.seconds(5))
+        #expect(ids.allSatisfy { kit.owner(of: $0) == "w1" })
+        for id in ids { #expect(kit.command(.deposit(Message.Deposit(account: AccountID(id), amount: q("7"))))?.errorCode == .ok) }
+        kit.cluster.resume(worker: "w2")
+        kit.advance(.seconds(5))
+        // The upper half is w2's again, and it serves the accounts as w1 left them.
+        #expect(ids.allSatisfy { kit.owner(of: $0) == "w2" })
+        for id in ids {
+            #expect(kit.cluster.workers["w2"]?.accounts[AccountID(id)]?.account.collateral == q("1007"), "account \(id)")
+            #expect(kit.command(.deposit(Message.Deposit(account: AccountID(id), amount: q("1"))))?.errorCode == .ok)
+            #expect(kit.record(id)?.account.collateral == q("1008"))
+        }
+        #expect(kit.cluster.fencedWrites == 0)
+        #expect(kit.moneyConserved)
+    }
+
+    /// A shard load the shell never answered (the store was busy, say) is asked for again.
+    @Test func anUnansweredLoadIsRetried() {
+        var worker = Worker(configuration: WorkerConfiguration(id: "w1", shardCount: 4), markets: [Fixtures.btc()])
+        _ = worker.start(now: .seconds(0))
+        let d = worker.receive(Envelope(sender: "coordinator", sentAt: .seconds(0), body: .shardAssignment(
+            Message.ShardAssignment(workerID: "w1", epoch: 1, shards: [2]))), from: .coordinator, now: .seconds(0))
+        func loads(_ ds: [RoleDirective]) -> [Int] { ds.compactMap { if case .loadShard(let s, _) = $0 { return s } else { return nil } } }
+        #expect(loads(d) == [2])
+        #expect(loads(worker.onWake(now: Instant(nanoseconds: 500_000_000))) == [])
+        #expect(loads(worker.onWake(now: Instant(nanoseconds: 1_100_000_000))) == [2])
+        _ = worker.onShardLoaded(shard: 2, epoch: 1, records: [], now: Instant(nanoseconds: 1_200_000_000))
+        #expect(worker.loading.isEmpty)
+        #expect(loads(worker.onWake(now: .seconds(5))) == [])
+    }
+}
+
 @Suite struct WorkerIndexTests {
     /// Random portfolios (cross and isolated, long and short, one or two markets) and random
     /// price paths: after every mark, every account the full scan finds liquidatable is in

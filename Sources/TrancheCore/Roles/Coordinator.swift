@@ -156,12 +156,21 @@ public struct Coordinator: Sendable {
     // MARK: - Internals
 
     private mutating func seen(worker id: String, accounts: UInt64?, now: Instant) -> [RoleDirective] {
+        let known = workers[id] != nil
         let wasAlive = workers[id]?.alive ?? false
         workers[id, default: WorkerInfo(lastSeen: now, accounts: 0, alive: true)].lastSeen = now
         workers[id]!.alive = true
         if let a = accounts { workers[id]!.accounts = a }
-        if !wasAlive { return rebalance(now: now) }
-        return []
+        guard !wasAlive else { return [] }
+        var out: [RoleDirective] = []
+        if known {
+            // A worker declared dead and back (a pause, not a restart) may still hold shards
+            // in memory that others changed meanwhile: it first drops everything, then loads
+            // what it is given afresh from the store.
+            out.append(.send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(
+                Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: [])))))
+        }
+        return out + rebalance(now: now)
     }
 
     private mutating func rebalance(now: Instant) -> [RoleDirective] {

@@ -149,11 +149,13 @@ extension Worker {
         for s in shards.keys.sorted() where !assigned.contains(s) {
             shards[s] = nil
             loading.remove(s)
+            loadRequestedAt[s] = nil
             for id in accounts.keys.sorted() where shard(of: id) == s { drop(id) }
         }
         for s in assigned.sorted() where shards[s] == nil {
             shards[s] = a.epoch
             loading.insert(s)
+            loadRequestedAt[s] = now
             out.append(.loadShard(shard: s, epoch: a.epoch))
         }
         return out

@@ -20,8 +20,12 @@ public struct Worker: Sendable {
     public internal(set) var context: MarginContext
     /// Owned shards with the epoch they were assigned under.
     public internal(set) var shards: [Int: UInt64] = [:]
-    /// Shards being loaded from the store (commands for them are refused meanwhile).
+    /// Shards being loaded from the store (commands for them are refused meanwhile), with
+    /// when the load was asked for: a load not answered within `loadRetryInterval` (the
+    /// store was busy, say) is asked for again.
     public internal(set) var loading: Set<Int> = []
+    var loadRequestedAt: [Int: Instant] = [:]
+    static let loadRetryInterval = Duration.seconds(1)
     public internal(set) var epoch: UInt64 = 0
     public internal(set) var accounts: [AccountID: AccountRecord] = [:]
     public internal(set) var controls: [MarketID: MarketControl] = [:]
@@ -75,7 +79,8 @@ public struct Worker: Sendable {
             return onBreaker(b, now: now)
         case .fundState:
             lastControlAt = now
-            return leaveFailSafe(now: now)
+            leaveFailSafe()
+            return []
         case .insuranceFundEvent(let e):
             lastControlAt = now
             return onFundEvent(e, now: now)
@@ -105,11 +110,17 @@ public struct Worker: Sendable {
             out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now)), now))
             nextHeartbeat = now + configuration.heartbeatInterval
         }
+        for s in loading.sorted() where now - (loadRequestedAt[s] ?? now) >= Self.loadRetryInterval {
+            loadRequestedAt[s] = now
+            out.append(.loadShard(shard: s, epoch: shards[s] ?? epoch))
+        }
         let silentSince = lastControlAt ?? startedAt
         if !failSafe && now - silentSince > configuration.controlSilenceTimeout {
             out += enterFailSafe(now: now)
         }
-        out.append(.wake(at: max(min(nextHeartbeat, timers.next ?? nextHeartbeat), now + Duration(nanoseconds: 1))))
+        var next = min(nextHeartbeat, timers.next ?? nextHeartbeat)
+        if !loading.isEmpty { next = min(next, now + Self.loadRetryInterval) }
+        out.append(.wake(at: max(next, now + Duration(nanoseconds: 1))))
         return out
     }
 
@@ -117,6 +128,7 @@ public struct Worker: Sendable {
     public mutating func onShardLoaded(shard: Int, epoch: UInt64, records: [AccountRecord], now: Instant) -> [RoleDirective] {
         guard loading.contains(shard), shards[shard] == epoch else { return [] }
         loading.remove(shard)
+        loadRequestedAt[shard] = nil
         var out: [RoleDirective] = []
         for rec in records.sorted(by: { $0.account.id < $1.account.id }) {
             accounts[rec.account.id] = rec
@@ -169,7 +181,8 @@ public struct Worker: Sendable {
 
     mutating func onBreaker(_ b: Message.BreakerState, now: Instant) -> [RoleDirective] {
         guard context.markets[b.market] != nil else { return [] }
-        var out = leaveFailSafe(now: now)
+        leaveFailSafe()
+        var out: [RoleDirective] = []
         let current = controls[b.market] ?? MarketControl()
         if b.sequence < current.sequence { return out }  // older than what we have (a re-broadcast of the same state is applied: it ends a fail safe)
         controls[b.market] = MarketControl(level: b.level, reason: b.reason, sequence: b.sequence, stepScale: b.stepScale,
@@ -193,13 +206,9 @@ public struct Worker: Sendable {
         return out
     }
 
-    mutating func leaveFailSafe(now: Instant) -> [RoleDirective] {
-        guard failSafe else { return [] }
-        failSafe = false
-        // The aggregator's next state per market replaces the fail-safe one; until then the
-        // markets stay throttled (never less safe than before).
-        return []
-    }
+    /// The aggregator is heard again. Its next state per market replaces the fail-safe
+    /// one; until then the markets stay throttled (never less safe than before).
+    mutating func leaveFailSafe() { failSafe = false }
 
     func marketControls(for scope: MarginScope, _ account: Account) -> LiquidationControls {
         let positions = account.positions(in: scope)

@@ -118,6 +118,14 @@ public struct SimulatedCluster: Sendable {
     /// Stops delivering to a worker, as if its process were killed (`kill -9`).
     public mutating func kill(worker id: String) { down.insert(id) }
 
+    /// Delivers to a stopped worker again with its memory as it was (a process that was
+    /// paused long enough to be declared dead, then carried on).
+    public mutating func resume(worker id: String, _ sink: (ClusterEvent) -> Void = { _ in }) {
+        down.remove(id)
+        // Its timers went on running while it was paused: they fire now.
+        apply([.wake(at: now)], from: .worker(id), sink)
+    }
+
     /// Starts a fresh process for a worker id (empty memory: it reloads its shards).
     public mutating func restart(worker id: String, _ sink: (ClusterEvent) -> Void = { _ in }) {
         guard let (config, markets) = workerConfigurations[id] else { return }
@@ -157,8 +165,6 @@ public struct SimulatedCluster: Sendable {
         for (id, w) in workers where !down.contains(id) { for (aid, r) in w.accounts { out[aid] = r } }
         return out.keys.sorted().map { out[$0]! }
     }
-
-    public var storedShards: Int { store.count }
 
     // MARK: - Delivery
 
