@@ -80,6 +80,12 @@ public struct MarketSpec: Sendable, Codable, Hashable {
                 throw fail("\(p).initialMarginRate", "must be in [maintenanceMarginRate, 1], got \(b.initialMarginRate)")
             }
             if b.maintenanceAmount.e6 < 0 { throw fail("\(p).maintenanceAmount", "must not be negative") }
+            // maintenance = notional × rate − amount: a positive amount on the first bracket
+            // makes small positions need no maintenance at all, so a bankrupt one would never
+            // be liquidatable.
+            if k == 0 && b.maintenanceAmount.e6 != 0 {
+                throw fail("\(p).maintenanceAmount", "must be 0 on the first bracket (got \(b.maintenanceAmount)): positions below \(b.maintenanceAmount) / rate of notional would need no maintenance and never be liquidated")
+            }
             if k > 0 {
                 let prev = brackets[k - 1]
                 if b.notionalFloor <= prev.notionalFloor { throw fail("\(p).notionalFloor", "floors must be strictly ascending") }

@@ -9,6 +9,16 @@
 /// toward the fair price. Because levels are placed relative to the fair price, moving
 /// the fair price (`setFairPrice`) moves the whole book, hole included.
 ///
+/// Two effects make the market able to cascade and recover (docs/venue-book.md):
+/// - **Permanent impact** (Almgren–Chriss): a share `permanentImpactShare` of the move of
+///   the touch an execution caused stays in the fair price for good; the consumed depth
+///   is reduced by the same share, so right after the fill the touch is where the fill
+///   left it, and only the transient rest recovers. The fair price is the exogenous
+///   reference × (1 + accumulated permanent impact): selling moves the index and the mark.
+/// - **Depth that thins with volatility**: the profile is scaled by
+///   (referenceVolatility / σ)^elasticity within [minimumDepthShare, 1], σ the EWMA
+///   realised volatility of the fair price, updated on every price update.
+///
 /// Pure value type: time is always a parameter; a `now` earlier than the latest one
 /// seen is taken as the latest (the book's clock never runs backwards).
 public struct VenueBook: Sendable, Hashable {
@@ -20,8 +30,18 @@ public struct VenueBook: Sendable, Hashable {
 
     public let market: MarketID
     public let configuration: VenueBookConfiguration
-    /// The exogenous price the book is built around (index / external reference).
+    /// The price the book is built around: the exogenous reference moved by our own
+    /// permanent impact. This is the venue's index.
     public private(set) var fairPrice: Price
+    /// The exogenous reference last given (`setFairPrice`).
+    public private(set) var referencePrice: Price
+    /// Accumulated permanent impact, relative to the reference, in 10^-9 (signed).
+    public private(set) var permanentImpactE9: Int64 = 0
+    /// Share of the profile resting now, in ppm (volatility thinning).
+    public private(set) var depthSharePpm: Int64 = Precision.rateScale
+    /// EWMA of squared log-returns of the fair price per second (σ²), and when it was last fed.
+    public private(set) var varianceRate: Double
+    private var varianceAt: Instant
     /// Latest time the book has seen.
     public private(set) var clock: Instant
 
@@ -45,6 +65,9 @@ public struct VenueBook: Sendable, Hashable {
         self.market = market
         self.configuration = configuration
         self.fairPrice = fairPrice
+        self.referencePrice = fairPrice
+        self.varianceRate = configuration.referenceVolatility * configuration.referenceVolatility
+        self.varianceAt = now
         self.clock = now
         self.bidLevels = levels.bids
         self.askLevels = levels.asks
@@ -52,11 +75,40 @@ public struct VenueBook: Sendable, Hashable {
 
     // MARK: Events
 
-    /// Sets the exogenous fair price; the whole profile (and its consumed part) moves with it.
+    /// Sets the exogenous reference price; the fair price is it moved by our accumulated
+    /// permanent impact, and the whole profile (and its consumed part) moves with it.
+    /// Feeds the realised volatility that thins the depth.
     public mutating func setFairPrice(_ price: Price, now: Instant) throws(VenueError) {
         guard price.e8 > 0, price <= Self.maxFairPrice else { throw .invalidFairPrice(price) }
         advance(to: now)
-        fairPrice = price
+        referencePrice = price
+        let before = fairPrice
+        fairPrice = Self.impacted(price, permanentImpactE9)
+        updateVolatility(from: before, to: fairPrice)
+    }
+
+    /// reference × (1 + impact), rounded down, at least one quantum, at most `maxFairPrice`.
+    static func impacted(_ reference: Price, _ impactE9: Int64) -> Price {
+        let v = (Int128(reference.e8) * (1_000_000_000 + Int128(impactE9))) / 1_000_000_000
+        return Price(e8: Int64(max(1, min(v, Int128(maxFairPrice.e8)))))
+    }
+
+    /// σ² ← d·σ² + (1 − d)·r²/Δt with d = 2^(−Δt/H), r the log-return since the last
+    /// update (statistics: doubles), then the depth share from it.
+    mutating func updateVolatility(from old: Price, to new: Price) {
+        let dtNs = clock.nanoseconds &- varianceAt.nanoseconds
+        guard dtNs > 0, old.e8 > 0 else { return }
+        varianceAt = clock
+        let dt = Double(dtNs) / 1e9
+        let r = Elementary.log(Double(new.e8) / Double(old.e8))
+        let decay = Elementary.exp2(-Double(dtNs) / Double(configuration.volatilityHalfLife.nanoseconds))
+        varianceRate = decay * varianceRate + (1 - decay) * r * r / dt
+        let c = configuration
+        guard c.depthVolatilityElasticity > 0, varianceRate > 0 else { depthSharePpm = Precision.rateScale; return }
+        // (σref/σ)^α = 2^(α · log2(σref² / σ²) / 2)
+        let ratio = c.referenceVolatility * c.referenceVolatility / varianceRate
+        let share = ratio >= 1 ? 1 : Elementary.exp2(c.depthVolatilityElasticity * Elementary.log(ratio) / (2 * 0.6931471805599453))
+        depthSharePpm = max(c.minimumDepthShare.ppm, min(Precision.rateScale, Int64(share * Double(Precision.rateScale))))
     }
 
     /// Moves the book's clock forward; consumed depth recovers with the half-life.
@@ -79,6 +131,9 @@ public struct VenueBook: Sendable, Hashable {
         let bookSide = BookSide(hitBy: side)
         let levels = self.levels(bookSide)
         var consumedE6 = consumption(bookSide).decayed(at: clock, halfLife: configuration.resilienceHalfLife)
+        let consumedBeforeE6 = consumedE6
+        let touchBefore = best(bookSide, now: clock)
+        var lastPrice: Price?
         var remainingE8 = size.e8
         var exactNotional: Int128 = 0  // Σ size_e8 × price_e8: quote × 10^16, exact
         var fills: [VenueLevelFill] = []
@@ -86,7 +141,7 @@ public struct VenueBook: Sendable, Hashable {
 
         for k in levels.indices where remainingE8 > 0 {
             // Cannot overflow: the side's total was checked when the configuration was validated.
-            let cumulativeAfter = cumulativeBefore + levels[k].notional.e6
+            let cumulativeAfter = cumulativeBefore + scaled(levels[k].notional.e6)
             defer { cumulativeBefore = cumulativeAfter }
             if consumedE6 >= cumulativeAfter { continue }
             guard let price = levelPrice(bookSide, k) else { break }
@@ -103,11 +158,16 @@ public struct VenueBook: Sendable, Hashable {
             exactNotional += product
             let levelNotional = try Self.quote(product, rounding: side == .short ? .down : .up)
             fills.append(VenueLevelFill(level: k, price: price, size: Size(e8: takeE8), notional: levelNotional))
+            lastPrice = price
         }
 
         let filledE8 = size.e8 - remainingE8
         if filledE8 > 0 {
             setConsumption(bookSide, Consumption(amountE6: consumedE6, anchor: clock))
+            if let before = touchBefore, let last = lastPrice {
+                applyPermanentImpact(bookSide, touchBefore: before, touchAfter: best(bookSide, now: clock) ?? last,
+                                     consumedBeforeE6: consumedBeforeE6, consumedAfterE6: consumedE6)
+            }
         }
         let rounding: Rounding = side == .short ? .down : .up
         let vwap: Price? = filledE8 > 0
@@ -116,6 +176,32 @@ public struct VenueBook: Sendable, Hashable {
         return VenueExecution(side: side, requested: size, filled: Size(e8: filledE8), unfilled: Size(e8: remainingE8),
                               vwap: vwap, notional: try Self.quote(exactNotional, rounding: rounding),
                               fills: fills, limit: limit, at: clock)
+    }
+
+    /// Moves the fair price by `permanentImpactShare` of the touch's move and takes the
+    /// same share of this execution's consumption off the hole, so the touch stays where
+    /// the fill left it (exact for evenly spaced, equal levels; close otherwise) and only
+    /// the transient rest recovers.
+    mutating func applyPermanentImpact(_ side: BookSide, touchBefore: Price, touchAfter: Price, consumedBeforeE6: Int64, consumedAfterE6: Int64) {
+        let share = Int128(configuration.permanentImpactShare.ppm)
+        guard share > 0, fairPrice.e8 > 0 else { return }
+        let move = Int128(touchAfter.e8) - Int128(touchBefore.e8)  // < 0 for sells into bids
+        // Relative move × share, in 10^-9, truncated toward zero (never overstates impact).
+        let deltaE9 = move * 1_000_000_000 * share / Int128(Precision.rateScale) / Int128(fairPrice.e8)
+        guard deltaE9 != 0 else { return }
+        permanentImpactE9 = Int64(clamping: Int128(permanentImpactE9) + deltaE9)
+        // Never below −99.9 %: the fair price stays positive.
+        permanentImpactE9 = max(permanentImpactE9, -999_000_000)
+        fairPrice = Self.impacted(referencePrice, permanentImpactE9)
+        let increment = Int128(consumedAfterE6 - consumedBeforeE6)
+        let kept = Int128(consumedBeforeE6) + increment - (increment * share).divided(by: Int128(Precision.rateScale), .down)
+        setConsumption(side, Consumption(amountE6: Int64(kept), anchor: clock))
+    }
+
+    /// A level's notional scaled by the depth share, rounded down (depth never overstated).
+    @inline(__always)
+    func scaled(_ notionalE6: Int64) -> Int64 {
+        depthSharePpm == Precision.rateScale ? notionalE6 : Int64(Int128(notionalE6) * Int128(depthSharePpm) / Int128(Precision.rateScale))
     }
 
     // MARK: Queries
@@ -166,9 +252,9 @@ public struct VenueBook: Sendable, Hashable {
         Quote(e6: consumption(side).decayed(at: max(now, clock), halfLife: configuration.resilienceHalfLife))
     }
 
-    /// Total notional of a side's profile, fully recovered.
+    /// Total notional of a side's profile, fully recovered, at the current depth share.
     public func profileNotional(_ side: BookSide) -> Quote {
-        Quote(e6: levels(side).reduce(0) { $0 + $1.notional.e6 })
+        Quote(e6: levels(side).reduce(0) { $0 + scaled($1.notional.e6) })
     }
 
     /// The book around its fair price, for publishing.
@@ -201,7 +287,7 @@ public struct VenueBook: Sendable, Hashable {
         let consumedE6 = consumption(side).decayed(at: max(now, clock), halfLife: configuration.resilienceHalfLife)
         var cumulativeBefore: Int64 = 0
         for (k, level) in levels(side).enumerated() {
-            let cumulativeAfter = cumulativeBefore + level.notional.e6
+            let cumulativeAfter = cumulativeBefore + scaled(level.notional.e6)
             defer { cumulativeBefore = cumulativeAfter }
             if consumedE6 >= cumulativeAfter { continue }
             guard let price = levelPrice(side, k) else { return }
