@@ -862,6 +862,186 @@ void   tranche__v1__cluster_event__free_unpacked
   assert(message->base.descriptor == &tranche__v1__cluster_event__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tranche__v1__liquidation_demand__init
+                     (Tranche__V1__LiquidationDemand         *message)
+{
+  static const Tranche__V1__LiquidationDemand init_value = TRANCHE__V1__LIQUIDATION_DEMAND__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__liquidation_demand__get_packed_size
+                     (const Tranche__V1__LiquidationDemand *message)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__liquidation_demand__pack
+                     (const Tranche__V1__LiquidationDemand *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__liquidation_demand__pack_to_buffer
+                     (const Tranche__V1__LiquidationDemand *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__LiquidationDemand *
+       tranche__v1__liquidation_demand__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__LiquidationDemand *)
+     protobuf_c_message_unpack (&tranche__v1__liquidation_demand__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__liquidation_demand__free_unpacked
+                     (Tranche__V1__LiquidationDemand *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__liquidation_demand_entry__init
+                     (Tranche__V1__LiquidationDemandEntry         *message)
+{
+  static const Tranche__V1__LiquidationDemandEntry init_value = TRANCHE__V1__LIQUIDATION_DEMAND_ENTRY__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__liquidation_demand_entry__get_packed_size
+                     (const Tranche__V1__LiquidationDemandEntry *message)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__liquidation_demand_entry__pack
+                     (const Tranche__V1__LiquidationDemandEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__liquidation_demand_entry__pack_to_buffer
+                     (const Tranche__V1__LiquidationDemandEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__LiquidationDemandEntry *
+       tranche__v1__liquidation_demand_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__LiquidationDemandEntry *)
+     protobuf_c_message_unpack (&tranche__v1__liquidation_demand_entry__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__liquidation_demand_entry__free_unpacked
+                     (Tranche__V1__LiquidationDemandEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__liquidation_demand_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__bucket_demand__init
+                     (Tranche__V1__BucketDemand         *message)
+{
+  static const Tranche__V1__BucketDemand init_value = TRANCHE__V1__BUCKET_DEMAND__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__bucket_demand__get_packed_size
+                     (const Tranche__V1__BucketDemand *message)
+{
+  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__bucket_demand__pack
+                     (const Tranche__V1__BucketDemand *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__bucket_demand__pack_to_buffer
+                     (const Tranche__V1__BucketDemand *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__BucketDemand *
+       tranche__v1__bucket_demand__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__BucketDemand *)
+     protobuf_c_message_unpack (&tranche__v1__bucket_demand__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__bucket_demand__free_unpacked
+                     (Tranche__V1__BucketDemand *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__liquidation_budget__init
+                     (Tranche__V1__LiquidationBudget         *message)
+{
+  static const Tranche__V1__LiquidationBudget init_value = TRANCHE__V1__LIQUIDATION_BUDGET__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__liquidation_budget__get_packed_size
+                     (const Tranche__V1__LiquidationBudget *message)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_budget__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__liquidation_budget__pack
+                     (const Tranche__V1__LiquidationBudget *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_budget__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__liquidation_budget__pack_to_buffer
+                     (const Tranche__V1__LiquidationBudget *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__liquidation_budget__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__LiquidationBudget *
+       tranche__v1__liquidation_budget__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__LiquidationBudget *)
+     protobuf_c_message_unpack (&tranche__v1__liquidation_budget__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__liquidation_budget__free_unpacked
+                     (Tranche__V1__LiquidationBudget *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__liquidation_budget__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor tranche__v1__breaker_state__field_descriptors[9] =
 {
   {
@@ -2185,7 +2365,7 @@ const ProtobufCMessageDescriptor tranche__v1__bankruptcy_decision__descriptor =
   (ProtobufCMessageInit) tranche__v1__bankruptcy_decision__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__takeover_notice__field_descriptors[6] =
+static const ProtobufCFieldDescriptor tranche__v1__takeover_notice__field_descriptors[7] =
 {
   {
     "tranche",
@@ -2259,10 +2439,23 @@ static const ProtobufCFieldDescriptor tranche__v1__takeover_notice__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "clearance_fee_e6",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TakeoverNotice, clearance_fee_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__takeover_notice__field_indices_by_name[] = {
   1,   /* field[1] = account_id */
   5,   /* field[5] = at_ns */
+  6,   /* field[6] = clearance_fee_e6 */
   2,   /* field[2] = market */
   4,   /* field[4] = model_price_e8 */
   3,   /* field[3] = size_e8 */
@@ -2271,7 +2464,7 @@ static const unsigned tranche__v1__takeover_notice__field_indices_by_name[] = {
 static const ProtobufCIntRange tranche__v1__takeover_notice__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor tranche__v1__takeover_notice__descriptor =
 {
@@ -2281,7 +2474,7 @@ const ProtobufCMessageDescriptor tranche__v1__takeover_notice__descriptor =
   "Tranche__V1__TakeoverNotice",
   "tranche.v1",
   sizeof(Tranche__V1__TakeoverNotice),
-  6,
+  7,
   tranche__v1__takeover_notice__field_descriptors,
   tranche__v1__takeover_notice__field_indices_by_name,
   1,  tranche__v1__takeover_notice__number_ranges,
@@ -2557,6 +2750,275 @@ const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor =
   tranche__v1__cluster_event__field_indices_by_name,
   1,  tranche__v1__cluster_event__number_ranges,
   (ProtobufCMessageInit) tranche__v1__cluster_event__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand__field_descriptors[2] =
+{
+  {
+    "entries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__LiquidationDemand, n_entries),
+    offsetof(Tranche__V1__LiquidationDemand, entries),
+    &tranche__v1__liquidation_demand_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationDemand, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__liquidation_demand__field_indices_by_name[] = {
+  1,   /* field[1] = at_ns */
+  0,   /* field[0] = entries */
+};
+static const ProtobufCIntRange tranche__v1__liquidation_demand__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__liquidation_demand__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.LiquidationDemand",
+  "LiquidationDemand",
+  "Tranche__V1__LiquidationDemand",
+  "tranche.v1",
+  sizeof(Tranche__V1__LiquidationDemand),
+  2,
+  tranche__v1__liquidation_demand__field_descriptors,
+  tranche__v1__liquidation_demand__field_indices_by_name,
+  1,  tranche__v1__liquidation_demand__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__liquidation_demand__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__field_descriptors[3] =
+{
+  {
+    "market",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationDemandEntry, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "backlog_e6",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationDemandEntry, backlog_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "buckets",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__LiquidationDemandEntry, n_buckets),
+    offsetof(Tranche__V1__LiquidationDemandEntry, buckets),
+    &tranche__v1__bucket_demand__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__liquidation_demand_entry__field_indices_by_name[] = {
+  1,   /* field[1] = backlog_e6 */
+  2,   /* field[2] = buckets */
+  0,   /* field[0] = market */
+};
+static const ProtobufCIntRange tranche__v1__liquidation_demand_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.LiquidationDemandEntry",
+  "LiquidationDemandEntry",
+  "Tranche__V1__LiquidationDemandEntry",
+  "tranche.v1",
+  sizeof(Tranche__V1__LiquidationDemandEntry),
+  3,
+  tranche__v1__liquidation_demand_entry__field_descriptors,
+  tranche__v1__liquidation_demand_entry__field_indices_by_name,
+  1,  tranche__v1__liquidation_demand_entry__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__liquidation_demand_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__bucket_demand__field_descriptors[2] =
+{
+  {
+    "bucket",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BucketDemand, bucket),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notional_e6",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BucketDemand, notional_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__bucket_demand__field_indices_by_name[] = {
+  0,   /* field[0] = bucket */
+  1,   /* field[1] = notional_e6 */
+};
+static const ProtobufCIntRange tranche__v1__bucket_demand__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__bucket_demand__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.BucketDemand",
+  "BucketDemand",
+  "Tranche__V1__BucketDemand",
+  "tranche.v1",
+  sizeof(Tranche__V1__BucketDemand),
+  2,
+  tranche__v1__bucket_demand__field_descriptors,
+  tranche__v1__bucket_demand__field_indices_by_name,
+  1,  tranche__v1__bucket_demand__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__bucket_demand__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_descriptors[6] =
+{
+  {
+    "market",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sequence",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rate_per_second_e6",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, rate_per_second_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cutoff_bucket",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, cutoff_bucket),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "admit_ppm",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, admit_ppm),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__liquidation_budget__field_indices_by_name[] = {
+  4,   /* field[4] = admit_ppm */
+  5,   /* field[5] = at_ns */
+  3,   /* field[3] = cutoff_bucket */
+  0,   /* field[0] = market */
+  2,   /* field[2] = rate_per_second_e6 */
+  1,   /* field[1] = sequence */
+};
+static const ProtobufCIntRange tranche__v1__liquidation_budget__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.LiquidationBudget",
+  "LiquidationBudget",
+  "Tranche__V1__LiquidationBudget",
+  "tranche.v1",
+  sizeof(Tranche__V1__LiquidationBudget),
+  6,
+  tranche__v1__liquidation_budget__field_descriptors,
+  tranche__v1__liquidation_budget__field_indices_by_name,
+  1,  tranche__v1__liquidation_budget__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__liquidation_budget__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue tranche__v1__insurance_fund_event_kind__enum_values_by_number[7] =

@@ -52,7 +52,7 @@ void   tranche__v1__envelope__free_unpacked
   assert(message->base.descriptor == &tranche__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[41] =
+static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[43] =
 {
   {
     "protocol_version",
@@ -546,6 +546,30 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[4
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "liquidation_demand",
+    75,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, liquidation_demand),
+    &tranche__v1__liquidation_demand__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "liquidation_budget",
+    76,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, liquidation_budget),
+    &tranche__v1__liquidation_budget__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
   33,   /* field[33] = adl_candidates */
@@ -570,6 +594,8 @@ static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
   27,   /* field[27] = insurance_fund_event */
   1,   /* field[1] = kind */
   35,   /* field[35] = ledger_posting */
+  42,   /* field[42] = liquidation_budget */
+  41,   /* field[41] = liquidation_demand */
   28,   /* field[28] = liquidation_event */
   21,   /* field[21] = mark_price */
   5,   /* field[5] = open_account */
@@ -598,7 +624,7 @@ static const ProtobufCIntRange tranche__v1__envelope__number_ranges[6 + 1] =
   { 40, 21 },
   { 50, 23 },
   { 60, 26 },
-  { 0, 41 }
+  { 0, 43 }
 };
 const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
 {
@@ -608,14 +634,14 @@ const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
   "Tranche__V1__Envelope",
   "tranche.v1",
   sizeof(Tranche__V1__Envelope),
-  41,
+  43,
   tranche__v1__envelope__field_descriptors,
   tranche__v1__envelope__field_indices_by_name,
   6,  tranche__v1__envelope__number_ranges,
   (ProtobufCMessageInit) tranche__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[37] =
+static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[39] =
 {
   { "MESSAGE_KIND_UNSPECIFIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT", 10 },
@@ -654,11 +680,13 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_TAKEOVER_NOTICE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TAKEOVER_NOTICE", 72 },
   { "MESSAGE_KIND_FUND_STATE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_STATE", 73 },
   { "MESSAGE_KIND_CLUSTER_EVENT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT", 74 },
+  { "MESSAGE_KIND_LIQUIDATION_DEMAND", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND", 75 },
+  { "MESSAGE_KIND_LIQUIDATION_BUDGET", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET", 76 },
 };
 static const ProtobufCIntRange tranche__v1__message_kind__value_ranges[] = {
-{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 37}
+{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 39}
 };
-static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[37] =
+static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[39] =
 {
   { "MESSAGE_KIND_ADL_CANDIDATES", 29 },
   { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 28 },
@@ -680,6 +708,8 @@ static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_n
   { "MESSAGE_KIND_HEARTBEAT", 25 },
   { "MESSAGE_KIND_INSURANCE_FUND_EVENT", 23 },
   { "MESSAGE_KIND_LEDGER_POSTING", 31 },
+  { "MESSAGE_KIND_LIQUIDATION_BUDGET", 38 },
+  { "MESSAGE_KIND_LIQUIDATION_DEMAND", 37 },
   { "MESSAGE_KIND_LIQUIDATION_EVENT", 24 },
   { "MESSAGE_KIND_MARK_PRICE", 17 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", 1 },
@@ -705,9 +735,9 @@ const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
   "MessageKind",
   "Tranche__V1__MessageKind",
   "tranche.v1",
-  37,
+  39,
   tranche__v1__message_kind__enum_values_by_number,
-  37,
+  39,
   tranche__v1__message_kind__enum_values_by_name,
   6,
   tranche__v1__message_kind__value_ranges,

@@ -116,6 +116,12 @@ extension WireCodec {
         case .clusterEvent(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT
             env.cluster_event = m.makeC(in: arena)
+        case .liquidationDemand(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND
+            env.liquidation_demand = m.makeC(in: arena)
+        case .liquidationBudget(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET
+            env.liquidation_budget = m.makeC(in: arena)
         }
     }
 
@@ -158,6 +164,8 @@ extension WireCodec {
         case TRANCHE__V1__ENVELOPE__BODY_TAKEOVER_NOTICE: return .takeoverNotice(try WireRead.required(env.takeover_notice, "Envelope.takeover_notice"))
         case TRANCHE__V1__ENVELOPE__BODY_FUND_STATE: return .fundState(try WireRead.required(env.fund_state, "Envelope.fund_state"))
         case TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT: return .clusterEvent(try WireRead.required(env.cluster_event, "Envelope.cluster_event"))
+        case TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND: return .liquidationDemand(try WireRead.required(env.liquidation_demand, "Envelope.liquidation_demand"))
+        case TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET: return .liquidationBudget(try WireRead.required(env.liquidation_budget, "Envelope.liquidation_budget"))
         default: return nil
         }
     }

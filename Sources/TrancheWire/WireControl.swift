@@ -263,6 +263,7 @@ extension Message.TakeoverNotice: WireMessage {
             $0.size_e8 = size.e8
             $0.model_price_e8 = modelPrice.e8
             $0.at_ns = at.nanoseconds
+            $0.clearance_fee_e6 = clearanceFee.e6
         }
     }
 
@@ -273,7 +274,8 @@ extension Message.TakeoverNotice: WireMessage {
             market: try WireRead.market(m.market, "TakeoverNotice.market"),
             size: Size(e8: m.size_e8),
             modelPrice: Price(e8: m.model_price_e8),
-            at: Instant(nanoseconds: m.at_ns))
+            at: Instant(nanoseconds: m.at_ns),
+            clearanceFee: Quote(e6: m.clearance_fee_e6))
     }
 }
 
@@ -295,5 +297,67 @@ extension Message.FundState: WireMessage {
             uncoveredDeficit: Quote(e6: m.uncovered_deficit_e6),
             sequence: m.sequence,
             at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.LiquidationDemand: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__LiquidationDemand> {
+        arena.message(tranche__v1__liquidation_demand__init) {
+            ($0.n_entries, $0.entries) = WireWrite.list(entries, in: arena)
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__LiquidationDemand) throws(WireDecodeError) {
+        self.init(entries: try WireRead.list(m.n_entries, m.entries, "LiquidationDemand.entries"), at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.LiquidationDemand.Entry: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__LiquidationDemandEntry> {
+        arena.message(tranche__v1__liquidation_demand_entry__init) {
+            $0.market = arena.string(market.symbol)
+            $0.backlog_e6 = backlog.e6
+            ($0.n_buckets, $0.buckets) = WireWrite.list(buckets, in: arena)
+        }
+    }
+
+    init(c m: Tranche__V1__LiquidationDemandEntry) throws(WireDecodeError) {
+        self.init(market: try WireRead.market(m.market, "LiquidationDemandEntry.market"), backlog: Quote(e6: m.backlog_e6),
+                  buckets: try WireRead.list(m.n_buckets, m.buckets, "LiquidationDemandEntry.buckets"))
+    }
+}
+
+extension Message.LiquidationDemand.BucketDemand: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BucketDemand> {
+        arena.message(tranche__v1__bucket_demand__init) {
+            $0.bucket = UInt32(clamping: bucket)
+            $0.notional_e6 = notional.e6
+        }
+    }
+
+    init(c m: Tranche__V1__BucketDemand) throws(WireDecodeError) {
+        guard Int(m.bucket) < BudgetCutoff.bucketCount else { throw .inconsistentField(field: "BucketDemand.bucket", detail: "must be below \(BudgetCutoff.bucketCount), got \(m.bucket)") }
+        self.init(bucket: Int(m.bucket), notional: Quote(e6: m.notional_e6))
+    }
+}
+
+extension Message.LiquidationBudget: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__LiquidationBudget> {
+        arena.message(tranche__v1__liquidation_budget__init) {
+            $0.market = arena.string(market.symbol)
+            $0.sequence = sequence
+            $0.rate_per_second_e6 = ratePerSecond.e6
+            $0.cutoff_bucket = UInt32(clamping: cutoffBucket)
+            $0.admit_ppm = admitPpm
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__LiquidationBudget) throws(WireDecodeError) {
+        guard Int(m.cutoff_bucket) <= BudgetCutoff.bucketCount else { throw .inconsistentField(field: "LiquidationBudget.cutoff_bucket", detail: "must be at most \(BudgetCutoff.bucketCount), got \(m.cutoff_bucket)") }
+        self.init(market: try WireRead.market(m.market, "LiquidationBudget.market"), sequence: m.sequence,
+                  ratePerSecond: Quote(e6: m.rate_per_second_e6), cutoffBucket: Int(m.cutoff_bucket), admitPpm: m.admit_ppm,
+                  at: Instant(nanoseconds: m.at_ns))
     }
 }

@@ -35,6 +35,10 @@ typedef struct Tranche__V1__BankruptcyDecision Tranche__V1__BankruptcyDecision;
 typedef struct Tranche__V1__TakeoverNotice Tranche__V1__TakeoverNotice;
 typedef struct Tranche__V1__FundState Tranche__V1__FundState;
 typedef struct Tranche__V1__ClusterEvent Tranche__V1__ClusterEvent;
+typedef struct Tranche__V1__LiquidationDemand Tranche__V1__LiquidationDemand;
+typedef struct Tranche__V1__LiquidationDemandEntry Tranche__V1__LiquidationDemandEntry;
+typedef struct Tranche__V1__BucketDemand Tranche__V1__BucketDemand;
+typedef struct Tranche__V1__LiquidationBudget Tranche__V1__LiquidationBudget;
 
 
 /* --- enums --- */
@@ -538,10 +542,14 @@ struct  Tranche__V1__TakeoverNotice
   int64_t size_e8;
   int64_t model_price_e8;
   int64_t at_ns;
+  /*
+   * The trader's remaining margin kept as a clearance fee for the fund.
+   */
+  int64_t clearance_fee_e6;
 };
 #define TRANCHE__V1__TAKEOVER_NOTICE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__takeover_notice__descriptor) \
-    , NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , NULL, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 /*
@@ -617,6 +625,77 @@ struct  Tranche__V1__ClusterEvent
 #define TRANCHE__V1__CLUSTER_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__cluster_event__descriptor) \
     , TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A worker's liquidation demand (worker -> aggregator, every budget interval). The
+ * worker is the authenticated sender. Safe to lose: the next report replaces it.
+ */
+struct  Tranche__V1__LiquidationDemand
+{
+  ProtobufCMessage base;
+  size_t n_entries;
+  Tranche__V1__LiquidationDemandEntry **entries;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__LIQUIDATION_DEMAND__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_demand__descriptor) \
+    , 0,NULL, 0 }
+
+
+struct  Tranche__V1__LiquidationDemandEntry
+{
+  ProtobufCMessage base;
+  char *market;
+  /*
+   * Notional of every position in a liquidating scope.
+   */
+  int64_t backlog_e6;
+  /*
+   * Notional of the tranches due per margin-ratio bucket (non-empty buckets only).
+   */
+  size_t n_buckets;
+  Tranche__V1__BucketDemand **buckets;
+};
+#define TRANCHE__V1__LIQUIDATION_DEMAND_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_demand_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+struct  Tranche__V1__BucketDemand
+{
+  ProtobufCMessage base;
+  /*
+   * 0 = bankrupt; 1..64 = margin ratio in [k-1, k)/64; 65 = at or above 1.
+   */
+  uint32_t bucket;
+  int64_t notional_e6;
+};
+#define TRANCHE__V1__BUCKET_DEMAND__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__bucket_demand__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * The cluster-wide liquidation budget of one market (aggregator -> workers, control
+ * topic): a margin-ratio cutoff every worker applies the same way. A snapshot.
+ */
+struct  Tranche__V1__LiquidationBudget
+{
+  ProtobufCMessage base;
+  char *market;
+  uint64_t sequence;
+  int64_t rate_per_second_e6;
+  uint32_t cutoff_bucket;
+  /*
+   * Share of the cutoff bucket admitted, in ppm.
+   */
+  int64_t admit_ppm;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__LIQUIDATION_BUDGET__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_budget__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
 
 
 /* Tranche__V1__BreakerState methods */
@@ -980,6 +1059,82 @@ Tranche__V1__ClusterEvent *
 void   tranche__v1__cluster_event__free_unpacked
                      (Tranche__V1__ClusterEvent *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__LiquidationDemand methods */
+void   tranche__v1__liquidation_demand__init
+                     (Tranche__V1__LiquidationDemand         *message);
+size_t tranche__v1__liquidation_demand__get_packed_size
+                     (const Tranche__V1__LiquidationDemand   *message);
+size_t tranche__v1__liquidation_demand__pack
+                     (const Tranche__V1__LiquidationDemand   *message,
+                      uint8_t             *out);
+size_t tranche__v1__liquidation_demand__pack_to_buffer
+                     (const Tranche__V1__LiquidationDemand   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__LiquidationDemand *
+       tranche__v1__liquidation_demand__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__liquidation_demand__free_unpacked
+                     (Tranche__V1__LiquidationDemand *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__LiquidationDemandEntry methods */
+void   tranche__v1__liquidation_demand_entry__init
+                     (Tranche__V1__LiquidationDemandEntry         *message);
+size_t tranche__v1__liquidation_demand_entry__get_packed_size
+                     (const Tranche__V1__LiquidationDemandEntry   *message);
+size_t tranche__v1__liquidation_demand_entry__pack
+                     (const Tranche__V1__LiquidationDemandEntry   *message,
+                      uint8_t             *out);
+size_t tranche__v1__liquidation_demand_entry__pack_to_buffer
+                     (const Tranche__V1__LiquidationDemandEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__LiquidationDemandEntry *
+       tranche__v1__liquidation_demand_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__liquidation_demand_entry__free_unpacked
+                     (Tranche__V1__LiquidationDemandEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__BucketDemand methods */
+void   tranche__v1__bucket_demand__init
+                     (Tranche__V1__BucketDemand         *message);
+size_t tranche__v1__bucket_demand__get_packed_size
+                     (const Tranche__V1__BucketDemand   *message);
+size_t tranche__v1__bucket_demand__pack
+                     (const Tranche__V1__BucketDemand   *message,
+                      uint8_t             *out);
+size_t tranche__v1__bucket_demand__pack_to_buffer
+                     (const Tranche__V1__BucketDemand   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__BucketDemand *
+       tranche__v1__bucket_demand__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__bucket_demand__free_unpacked
+                     (Tranche__V1__BucketDemand *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__LiquidationBudget methods */
+void   tranche__v1__liquidation_budget__init
+                     (Tranche__V1__LiquidationBudget         *message);
+size_t tranche__v1__liquidation_budget__get_packed_size
+                     (const Tranche__V1__LiquidationBudget   *message);
+size_t tranche__v1__liquidation_budget__pack
+                     (const Tranche__V1__LiquidationBudget   *message,
+                      uint8_t             *out);
+size_t tranche__v1__liquidation_budget__pack_to_buffer
+                     (const Tranche__V1__LiquidationBudget   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__LiquidationBudget *
+       tranche__v1__liquidation_budget__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__liquidation_budget__free_unpacked
+                     (Tranche__V1__LiquidationBudget *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Tranche__V1__BreakerState_Closure)
@@ -1039,6 +1194,18 @@ typedef void (*Tranche__V1__FundState_Closure)
 typedef void (*Tranche__V1__ClusterEvent_Closure)
                  (const Tranche__V1__ClusterEvent *message,
                   void *closure_data);
+typedef void (*Tranche__V1__LiquidationDemand_Closure)
+                 (const Tranche__V1__LiquidationDemand *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__LiquidationDemandEntry_Closure)
+                 (const Tranche__V1__LiquidationDemandEntry *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__BucketDemand_Closure)
+                 (const Tranche__V1__BucketDemand *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__LiquidationBudget_Closure)
+                 (const Tranche__V1__LiquidationBudget *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1068,6 +1235,10 @@ extern const ProtobufCMessageDescriptor tranche__v1__bankruptcy_decision__descri
 extern const ProtobufCMessageDescriptor tranche__v1__takeover_notice__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__fund_state__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__liquidation_demand__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__bucket_demand__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -11,6 +11,9 @@ public enum LiquidationDirective: Sendable, Equatable {
     case restored(scope: MarginScope)
     /// Liquidation is due but the market's breaker is HALTED: wait for it to change.
     case halted(scope: MarginScope, market: MarketID)
+    /// A tranche is due but the market's cluster-wide liquidation budget is spent: the
+    /// owner evaluates the scope again when the next grant arrives.
+    case awaitBudget(scope: MarginScope, market: MarketID)
     /// The venue filled nothing inside the band `maxUnfilledAttempts` times in a row:
     /// the backstop must take `market`'s position over at the model price.
     case takeover(scope: MarginScope, market: MarketID)
@@ -30,12 +33,17 @@ public struct LiquidationControls: Sendable, Equatable {
     /// trend known). A scope that would fall below the hard floor there gets no grace:
     /// waiting would only let a falling market take it toward bankruptcy.
     public var projectedMarks: [MarketID: Price]?
+    /// The market's cluster-wide liquidation budget granted to this worker is spent: no
+    /// tranche may go to the book until the next grant.
+    public var budgetExhausted: Bool
 
-    public init(breaker: BreakerLevel = .normal, intervalScale: Rate = .one, adjustments: PlanAdjustments = .none, projectedMarks: [MarketID: Price]? = nil) {
+    public init(breaker: BreakerLevel = .normal, intervalScale: Rate = .one, adjustments: PlanAdjustments = .none, projectedMarks: [MarketID: Price]? = nil,
+                budgetExhausted: Bool = false) {
         self.breaker = breaker
         self.intervalScale = intervalScale
         self.adjustments = adjustments
         self.projectedMarks = projectedMarks
+        self.budgetExhausted = budgetExhausted
     }
 
     public static let normal = LiquidationControls()

@@ -20,8 +20,16 @@ public struct LiquidationParameters: Sendable, Codable, Hashable {
     /// at once (e.g. 0.5: equity has fallen to half the maintenance requirement).
     public var hardFloorMarginRatio: Rate = Rate(ppm: 500_000)
     /// Consecutive tranches that fill nothing inside the band before the backstop (the
-    /// insurance fund) takes the position over at the model price.
+    /// insurance fund) takes the position over (if the scope is below
+    /// `takeoverMarginRatio`); below the hard floor one empty attempt is enough.
     public var maxUnfilledAttempts: Int = 3
+    /// Equity / maintenance below which the backstop may take a position the book cannot
+    /// fill over, keeping the scope's remaining margin (up to the position's maintenance)
+    /// as a clearance fee for the fund. Above it, a scope that the book cannot fill keeps
+    /// retrying the book. 2/3: Hyperliquid's backstop threshold ("if the account equity
+    /// drops below 2/3 of the maintenance margin ... the maintenance margin is not returned
+    /// to the user"). In [0, 1].
+    public var takeoverMarginRatio: Rate = Rate(ppm: 666_667)
 
     public init() {}
 
@@ -43,13 +51,14 @@ public struct LiquidationParameters: Sendable, Codable, Hashable {
         if graceWindow.nanoseconds < 0 { throw fail("graceWindow", "must not be negative") }
         if hardFloorMarginRatio.ppm < 0 || hardFloorMarginRatio.ppm > Precision.rateScale { throw fail("hardFloorMarginRatio", "must be in [0, 1], got \(hardFloorMarginRatio)") }
         if maxUnfilledAttempts < 1 { throw fail("maxUnfilledAttempts", "must be at least 1") }
+        if takeoverMarginRatio.ppm < 0 || takeoverMarginRatio.ppm > Precision.rateScale { throw fail("takeoverMarginRatio", "must be in [0, 1], got \(takeoverMarginRatio)") }
     }
 }
 
 extension LiquidationParameters {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case bufferRate, liquidationFeeRate, maxStepFraction, minTrancheNotional, priceBand
-        case stepInterval, graceWindow, hardFloorMarginRatio, maxUnfilledAttempts
+        case stepInterval, graceWindow, hardFloorMarginRatio, maxUnfilledAttempts, takeoverMarginRatio
     }
 
     /// Every field is optional in JSON; missing ones take the documented defaults.
@@ -66,5 +75,6 @@ extension LiquidationParameters {
         graceWindow = try c.decode(.graceWindow, default: d.graceWindow)
         hardFloorMarginRatio = try c.decode(.hardFloorMarginRatio, default: d.hardFloorMarginRatio)
         maxUnfilledAttempts = try c.decode(.maxUnfilledAttempts, default: d.maxUnfilledAttempts)
+        takeoverMarginRatio = try c.decode(.takeoverMarginRatio, default: d.takeoverMarginRatio)
     }
 }

@@ -10,7 +10,8 @@
 ///   maintenance cancels the call.
 /// - The grace window is also skipped when the marks projected along the recent trend
 ///   (`LiquidationControls.projectedMarks`) would put the scope below the hard floor by
-///   the deadline; such a scope also has its step cap lifted (like one already below it).
+///   the deadline. The trend never lifts the step cap: only a scope already below the
+///   hard floor may exceed it (in the policy).
 /// - Liquidating: one tranche in flight at a time; the next waits `stepInterval` (scaled
 ///   by the breaker) and stops as soon as equity reaches the target (maintenance + buffer),
 ///   which is also how a deposit between steps stops it.
@@ -32,6 +33,15 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
     public private(set) var unfilledAttempts: Int = 0
     /// When the last tranche was sent.
     public private(set) var lastTrancheAt: Instant?
+    /// The tranche due at the last evaluation (sent, or waiting for the budget): what the
+    /// scope asks of the market's budget.
+    public private(set) var pendingTranche: PendingTranche?
+
+    public struct PendingTranche: Sendable, Equatable, Codable {
+        public var market: MarketID
+        /// Size × mark, rounded up.
+        public var notional: Quote
+    }
 
     public init() {}
 
@@ -89,25 +99,27 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
             break
         }
 
-        // Urgent (below the floor, or the trend takes it there within the grace horizon):
-        // the step cap is lifted so what is needed goes at once.
-        var adjustments = controls.adjustments
-        if trendBelowFloor {
-            adjustments.maxStepFraction = .one
-            adjustments.stepScale = .one
-        }
-        guard let plan = try policy.nextTranche(account: account, scope: scope, context: ctx, adjustments: adjustments) else {
+        guard let plan = try policy.nextTranche(account: account, scope: scope, context: ctx, adjustments: controls.adjustments) else {
             phase = .healthy
             nextTrancheAt = nil
+            pendingTranche = nil
             return [.restored(scope: scope)]
         }
         if controls.breaker == .halted {
             // The breaker stops tranches into the book, not risk reduction: a scope below the
-            // hard floor goes to the backstop off-book, before its losses grow further.
-            if belowFloor && inFlight == nil { return [.takeover(scope: scope, market: plan.market)] }
+            // takeover threshold goes to the backstop off-book, before its losses grow further.
+            if metrics.isBelow(hardFloor: params.takeoverMarginRatio) && inFlight == nil { return [.takeover(scope: scope, market: plan.market)] }
             return [.halted(scope: scope, market: plan.market)]
         }
-        if policy.usesStepInterval, let at = nextTrancheAt, now < at { return [.wake(at: at)] }
+        // The cluster-wide budget: no grant left for this market, wait for the next one.
+        pendingTranche = PendingTranche(market: plan.market, notional: (try? plan.size.notional(at: plan.markPrice, .up)) ?? .zero)
+        if controls.budgetExhausted {
+            // Below the hard floor and the takeover threshold, waiting is what the scope
+            // cannot afford: the backstop takes it over, as when the book cannot fill it.
+            if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) { return [.takeover(scope: scope, market: plan.market)] }
+            return [.awaitBudget(scope: scope, market: plan.market)]
+        }
+        if let at = nextTrancheAt, now < at { return [.wake(at: at)] }
 
         trancheIndex += 1
         trancheEstimate = trancheIndex - 1 + plan.estimatedRemainingTranches
@@ -132,24 +144,37 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
     ///
     /// `requested`: the tranche's size. An attempt that fills less than a tenth of it counts
     /// as unfilled (a book that only gives crumbs is a book without liquidity).
+    ///
+    /// `belowTakeover`: the scope is below its takeover threshold (`takeoverMarginRatio`);
+    /// only then may the backstop take the position over. Above it, empty attempts keep
+    /// retrying the book.
+    ///
+    /// `retryAfterEmpty`: the wait after an attempt that filled nothing, from when it was
+    /// sent (the policy's: a quarter of the step interval for stepwise, which had no
+    /// impact to let recover; the whole interval for all-or-nothing, as exchanges space
+    /// their retries).
     public mutating func onFill(id: TrancheID, filled: Size, requested: Size? = nil, account: Account, scope: MarginScope,
-                                maxUnfilledAttempts: Int, belowHardFloor: Bool = false, now: Instant) -> [LiquidationDirective] {
+                                maxUnfilledAttempts: Int, belowHardFloor: Bool = false, belowTakeover: Bool = true,
+                                retryAfterEmpty: Duration? = nil, now: Instant) -> [LiquidationDirective] {
         guard inFlight == id else { return [] }
         inFlight = nil
         let empty = filled.isZero || requested.map { filled.e8 * 10 < $0.e8 } ?? false
         unfilledAttempts = empty ? unfilledAttempts + 1 : 0
-        // The interval lets the book recover from our own impact; an empty tranche had none,
-        // so the next attempt comes after a quarter of it.
-        if filled.isZero, let sent = lastTrancheAt, let next = nextTrancheAt, next > sent {
-            nextTrancheAt = sent + Duration(nanoseconds: (next - sent).nanoseconds / 4)
+        if filled.isZero, let sent = lastTrancheAt {
+            if let retry = retryAfterEmpty {
+                nextTrancheAt = sent + retry
+            } else if let next = nextTrancheAt, next > sent {
+                nextTrancheAt = sent + Duration(nanoseconds: (next - sent).nanoseconds / 4)
+            }
         }
         if account.positions(in: scope).isEmpty {
             return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: false)]
         }
-        if unfilledAttempts >= maxUnfilledAttempts || (empty && belowHardFloor) {
+        if belowTakeover && (unfilledAttempts >= maxUnfilledAttempts || (empty && belowHardFloor)) {
             unfilledAttempts = 0
             return [.takeover(scope: scope, market: id.market)]
         }
+        if unfilledAttempts >= maxUnfilledAttempts { unfilledAttempts = 0 }
         return []
     }
 
@@ -167,6 +192,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
 
     private mutating func finish(scope: MarginScope, deficit: Quote, takenOver: Bool) -> LiquidationDirective {
         phase = takenOver ? .takenOver : (deficit.isPositive ? .bankrupt : .closed)
+        pendingTranche = nil
         graceDeadline = nil
         nextTrancheAt = nil
         inFlight = nil

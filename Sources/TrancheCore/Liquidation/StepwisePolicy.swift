@@ -22,6 +22,9 @@ public struct StepwisePolicy: LiquidationPolicy {
     public var name: String { "stepwise" }
     public var usesGraceWindow: Bool { true }
     public var usesStepInterval: Bool { true }
+    public var splitsTranches: Bool { true }
+    /// An empty tranche had no impact to let recover: a quarter of the interval.
+    public func retryAfterEmpty(_ parameters: LiquidationParameters) -> Duration? { nil }
 
     public func nextTranche(account: Account, scope: MarginScope, context ctx: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
         let positions = account.positions(in: scope)

@@ -41,6 +41,8 @@ public enum MessageBody: Sendable, Equatable {
     case takeoverNotice(Message.TakeoverNotice)
     case fundState(Message.FundState)
     case clusterEvent(Message.ClusterEventMessage)
+    case liquidationDemand(Message.LiquidationDemand)
+    case liquidationBudget(Message.LiquidationBudget)
 
     /// The kind of this body, as written in the envelope.
     public var kind: MessageKind {
@@ -79,6 +81,8 @@ public enum MessageBody: Sendable, Equatable {
         case .bankruptcyNotice: return .bankruptcyNotice
         case .bankruptcyDecision: return .bankruptcyDecision
         case .takeoverNotice: return .takeoverNotice
+        case .liquidationDemand: return .liquidationDemand
+        case .liquidationBudget: return .liquidationBudget
         case .fundState: return .fundState
         case .clusterEvent: return .clusterEvent
         }

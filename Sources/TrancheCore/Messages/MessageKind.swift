@@ -42,4 +42,6 @@ public enum MessageKind: Int, Sendable, Hashable, CaseIterable {
     case takeoverNotice = 72
     case fundState = 73
     case clusterEvent = 74
+    case liquidationDemand = 75
+    case liquidationBudget = 76
 }

@@ -11,6 +11,10 @@ public struct AggregatorConfiguration: Sendable, Codable, Equatable {
     public var adlCollectWindow: Duration = .milliseconds(20)
     /// Ledger entries kept in memory for `tranche fund`.
     public var retainedLedgerEntries: Int = 1_000
+    /// The cluster-wide liquidation budget.
+    public var budget: LiquidationBudgetConfiguration = .init()
+    /// Share of the depth left in the band one backstop unwind may take. In (0, 1].
+    public var backstopDepthShare: Rate = Rate(ppm: 500_000)
 
     public init() {}
 
@@ -20,9 +24,11 @@ public struct AggregatorConfiguration: Sendable, Codable, Equatable {
         if controlInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).controlInterval", reason: "must be positive") }
         if adlCollectWindow.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).adlCollectWindow", reason: "must be positive") }
         if retainedLedgerEntries < 0 { throw ConfigurationError(field: "\(field).retainedLedgerEntries", reason: "must not be negative") }
+        try budget.validate(field: "\(field).budget")
+        if backstopDepthShare.ppm <= 0 || backstopDepthShare.ppm > Precision.rateScale { throw ConfigurationError(field: "\(field).backstopDepthShare", reason: "must be in (0, 1]") }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case fundInitialBalance, fundFloor, controlInterval, adlCollectWindow, retainedLedgerEntries }
+    enum CodingKeys: String, CodingKey, CaseIterable { case fundInitialBalance, fundFloor, controlInterval, adlCollectWindow, retainedLedgerEntries, budget, backstopDepthShare }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -33,6 +39,8 @@ public struct AggregatorConfiguration: Sendable, Codable, Equatable {
         controlInterval = try c.decode(.controlInterval, default: d.controlInterval)
         adlCollectWindow = try c.decode(.adlCollectWindow, default: d.adlCollectWindow)
         retainedLedgerEntries = try c.decode(.retainedLedgerEntries, default: d.retainedLedgerEntries)
+        budget = try c.decode(.budget, default: d.budget)
+        backstopDepthShare = try c.decode(.backstopDepthShare, default: d.backstopDepthShare)
     }
 }
 
@@ -68,8 +76,22 @@ public struct Aggregator: Sendable {
         /// Σ notional × slippage (bps) and Σ notional, as doubles (statistics).
         public var slippageWeighted: Double = 0
         public var slippageNotional: Double = 0
-        /// Fill VWAP against the mark at order time, notional-weighted, in bps (worse = positive).
+        /// Fill VWAP against the mark at order time, notional-weighted, in bps (worse = positive);
+        /// traders' tranches and the backstop's unwinds.
         public var averageSlippageBps: Double { slippageNotional > 0 ? slippageWeighted / slippageNotional : 0 }
+        /// Notional the backstop unwound into the book, at fill prices.
+        public var backstopUnwoundNotional: Quote = .zero
+        /// Remaining margin kept from taken-over traders (clearance fees, into the fund).
+        public var clearanceFees: Quote = .zero
+        /// The backstop's loss from the mark moving while it held inventory (mark at
+        /// takeover → mark when the unwind was sent; negative: a gain), and its execution
+        /// cost (mark at order → fill price). Their sum is its realised trading result.
+        public var backstopInventoryLoss: Quote = .zero
+        public var backstopExecutionCost: Quote = .zero
+        /// Backstop inventory closed by auto-deleveraging, and the ADL rounds for it.
+        public var backstopDeleveraged: Quote = .zero
+        /// Budgets published, and the latest rate per market (statistics).
+        public var budgetsPublished = 0
     }
 
     struct ADLRound: Sendable {
@@ -97,6 +119,24 @@ public struct Aggregator: Sendable {
     var backstopInFlight: [MarketID: TrancheID] = [:]
     var backstopNextAt: [MarketID: Instant] = [:]
     var backstopSequence: UInt64 = 1
+    /// Mark at order of the backstop's unwinds in flight (slippage and the loss split).
+    var backstopOrderMark: [TrancheID: Price] = [:]
+    /// What is left of the backstop's share of each market's budget.
+    var backstopGrant: [MarketID: Int64] = [:]
+    /// Latest depth summary per market (the budget's and the unwinds' input).
+    var depths: [MarketID: Message.DepthSummary] = [:]
+    /// Latest demand per market and worker (the authenticated sender), with when it came:
+    /// the backlog and the tranches due per margin-ratio bucket.
+    var demands: [MarketID: [String: (backlog: Int64, buckets: [Int64], at: Instant)]] = [:]
+    /// Recent marks per market for the trend, and the budget's volatility estimate.
+    var markTrail: [MarketID: [(at: Instant, price: Price)]] = [:]
+    var budgetVolatility: [MarketID: EWMAVolatility] = [:]
+    var budgetSequence: UInt64 = 0
+    var nextBudgetAt: Instant = .zero
+    /// The pace last computed per market (for status and tests).
+    public private(set) var paces: [MarketID: LiquidationPace] = [:]
+    /// ADL rounds that deleverage the backstop's inventory (no worker account behind them).
+    var backstopRounds: Set<UInt64> = []
 
     public init(configuration: AggregatorConfiguration, markets: [AggregatorMarket], now: Instant) throws(ConfigurationError) {
         self.configuration = configuration
@@ -109,6 +149,7 @@ public struct Aggregator: Sendable {
                 recalibrators[m.spec.id] = try Recalibrator(parameters: r)
                 volatility[m.spec.id] = try EWMAVolatility(halfLife: r.volatilityHalfLife, initialVolatility: r.referenceVolatility)
             }
+            budgetVolatility[m.spec.id] = try EWMAVolatility(halfLife: configuration.budget.volatilityHalfLife)
         }
     }
 
@@ -120,7 +161,8 @@ public struct Aggregator: Sendable {
             _ = try? ledger.post(LedgerTransfer(from: .external, to: .insuranceFund, amount: configuration.fundInitialBalance, reason: .fundSeed), at: now)
         }
         nextControl = now + configuration.controlInterval
-        return controlBroadcast(now: now) + [.wake(at: nextControl)]
+        nextBudgetAt = now + configuration.budget.interval
+        return controlBroadcast(now: now) + [.wake(at: min(nextControl, nextBudgetAt))]
     }
 
     /// Restores the ledger and backstop from the store (the processes' restart path).
@@ -161,10 +203,19 @@ public struct Aggregator: Sendable {
         case .clusterEvent(let m):
             // Workers forward their events here; the aggregator's shell publishes them all.
             return [.event(m.event)]
+        case .liquidationDemand(let d):
+            // The worker is the authenticated sender, never a field it wrote.
+            guard case .worker(let w) = sender else { return [] }
+            for e in d.entries where markets[e.market] != nil {
+                var buckets = [Int64](repeating: 0, count: BudgetCutoff.bucketCount)
+                for b in e.buckets where b.bucket >= 0 && b.bucket < BudgetCutoff.bucketCount { buckets[b.bucket] &+= max(b.notional.e6, 0) }
+                demands[e.market, default: [:]][w] = (max(e.backlog.e6, 0), buckets, now)
+            }
+            return []
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount, .statusRequest,
              .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .trancheOrder,
              .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat, .workerRegister, .shardAssignment,
-             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState:
+             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .liquidationBudget:
             return []
         }
     }
@@ -173,12 +224,18 @@ public struct Aggregator: Sendable {
         var out: [RoleDirective] = []
         for id in rounds.keys.sorted() where rounds[id]!.deadline <= now { out += closeRound(id, now: now) }
         for m in breakers.keys.sorted() { out += transitions(breakers[m]!.evaluate(now: now), now: now) }
+        if configuration.budget.enabled && now >= nextBudgetAt {
+            out += publishBudgets(now: now)
+            nextBudgetAt = now + configuration.budget.interval
+        }
+        out += deleverageBackstopIfNeeded(now: now)
         out += unwindBackstop(now: now)
         if now >= nextControl {
             out += controlBroadcast(now: now)
             nextControl = now + configuration.controlInterval
         }
         var next = nextControl
+        if configuration.budget.enabled { next = min(next, nextBudgetAt) }
         for r in rounds.values { next = min(next, r.deadline) }
         for (m, at) in backstopNextAt where backstopInFlight[m] == nil && backstop.position(in: m) != nil { next = min(next, at) }
         out.append(.wake(at: next))
@@ -191,12 +248,7 @@ public struct Aggregator: Sendable {
         var out: [RoleDirective] = []
         if r.filledSize.isPositive, let notional = try? r.filledSize.notional(at: r.vwap, .down) {
             statistics.liquidatedNotional = Quote(e6: statistics.liquidatedNotional.e6 + notional.e6)
-            let m = Double(r.markAtOrder.e8), v = Double(r.vwap.e8), n = Double(notional.e6)
-            if m > 0 {
-                // Worse than the mark is positive: a sell below it, a buy above it.
-                statistics.slippageWeighted += n * (r.orderSide == .short ? m - v : v - m) / m * 10_000
-                statistics.slippageNotional += n
-            }
+            recordSlippage(notional: notional, mark: r.markAtOrder, vwap: r.vwap, side: r.orderSide)
             if var b = breakers[r.tranche.market] {
                 out += transitions(b.recordLiquidation(notional: notional, now: now), now: now)
                 breakers[r.tranche.market] = b
@@ -221,21 +273,37 @@ public struct Aggregator: Sendable {
         return out
     }
 
+    /// Worse than the mark is positive: a sell below it, a buy above it (statistics).
+    mutating func recordSlippage(notional: Quote, mark: Price, vwap: Price, side: Side) {
+        let m = Double(mark.e8), v = Double(vwap.e8), n = Double(notional.e6)
+        guard m > 0 else { return }
+        statistics.slippageWeighted += n * (side == .short ? m - v : v - m) / m * 10_000
+        statistics.slippageNotional += n
+    }
+
     mutating func onMark(_ m: Message.MarkPrice, now: Instant) -> [RoleDirective] {
         guard var b = breakers[m.market] else { return [] }
         context.marks[m.market] = m.price
         volatility[m.market]?.update(price: m.price, now: now)
+        budgetVolatility[m.market]?.update(price: m.price, now: now)
+        var trail = markTrail[m.market] ?? []
+        trail.append((now, m.price))
+        while trail.count > 2, now - trail[1].at >= configuration.budget.trendWindow { trail.removeFirst() }
+        markTrail[m.market] = trail
         let out = transitions(b.recordMark(m.price, now: now), now: now)
         breakers[m.market] = b
         return out
     }
 
     mutating func onDepth(_ d: Message.DepthSummary, now: Instant) -> [RoleDirective] {
+        if markets[d.market] != nil { depths[d.market] = d }
         guard let r = recalibrators[d.market], var b = breakers[d.market] else { return [] }
         // The side liquidations hit is unknown in advance: the thinner side governs.
         let depth = min(d.bidDepthInBand, d.askDepthInBand)
         let t = r.calibrate(volatility: volatility[d.market]?.volatility ?? r.parameters.referenceVolatility, depthInBand: depth)
         calibrated[d.market] = t
+        // With the budget on, the breaker's capacity comes from the budget's measures.
+        if configuration.budget.enabled { return [] }
         let out = transitions((try? b.setCapacity(t.breakerCapacity, now: now)) ?? [], now: now)
         breakers[d.market] = b
         return out
@@ -300,6 +368,7 @@ public struct Aggregator: Sendable {
     mutating func closeRound(_ id: UInt64, now: Instant) -> [RoleDirective] {
         guard let round = rounds.removeValue(forKey: id) else { return [] }
         let n = round.notice
+        let forBackstop = backstopRounds.remove(id) != nil
         let mark = context.marks[n.tranche.market] ?? n.markPrice
         let ranked = round.candidates.sorted { a, b in
             if a.score != b.score { return a.score > b.score }
@@ -318,7 +387,27 @@ public struct Aggregator: Sendable {
                                                                                         size: Size(e8: take), price: n.bankruptcyPrice,
                                                                                         bankruptAccount: n.tranche.account)), now)))
         }
-        let matched = Size(e8: n.size.e8 - left)
+        var matched = Size(e8: n.size.e8 - left)
+        if forBackstop {
+            // The backstop's side is applied here: it closes what was matched at the price
+            // that keeps the fund at its floor.
+            let held = backstop.position(in: n.tranche.market).map { Size(e8: abs($0.size.e8)) } ?? .zero
+            matched = min(matched, held)
+            guard matched.isPositive else { return out }
+            do {
+                let transfers = try Backstop.applyUnwindFill(&backstop, market: n.tranche.market, size: matched, price: n.bankruptcyPrice)
+                try ledger.post(transfers, at: now)
+                recordBackstop(transfers)
+            } catch {
+                return out + [.event(ClusterEvent(at: now, kind: .rejected, account: Backstop.accountID, market: n.tranche.market, detail: "backstop ADL failed: \(error)"))]
+            }
+            if let mark = context.marks[n.tranche.market], let nn = try? matched.notional(at: mark, .up) {
+                statistics.backstopDeleveraged = Quote(e6: statistics.backstopDeleveraged.e6 &+ nn.e6)
+            }
+            out.append(.event(ClusterEvent(at: now, kind: .adl, account: Backstop.accountID, market: n.tranche.market, size: matched, price: n.bankruptcyPrice,
+                                           detail: "backstop inventory deleveraged against \(out.count) counterparties")))
+            return out
+        }
         if matched.isPositive {
             out.append(.publish(.control, envelope(.adlInstruction(Message.AdlInstruction(requestID: id, account: n.tranche.account, market: n.tranche.market,
                                                                                         size: matched, price: n.bankruptcyPrice,
@@ -334,6 +423,7 @@ public struct Aggregator: Sendable {
 
     mutating func onTakeover(_ t: Message.TakeoverNotice, now: Instant) -> [RoleDirective] {
         statistics.takeovers += 1
+        statistics.clearanceFees = Quote(e6: statistics.clearanceFees.e6 &+ max(t.clearanceFee.e6, 0))
         do {
             let transfers = try Backstop.acquire(&backstop, size: t.size, market: t.market, at: t.modelPrice)
             try ledger.post(transfers, at: now)
@@ -341,29 +431,154 @@ public struct Aggregator: Sendable {
         } catch {
             return [.event(ClusterEvent(at: now, kind: .rejected, account: t.account, market: t.market, detail: "backstop takeover failed: \(error)"))]
         }
-        let interval = markets[t.market]?.spec.liquidation.stepInterval ?? .seconds(1)
-        backstopNextAt[t.market] = now + interval
-        return [.wake(at: now + interval)]
+        // A takeover never postpones an unwind that is due: the next one stays when it was
+        // (or is now, for a first position), and the unwind goes out right away if it can.
+        if backstopNextAt[t.market] == nil || backstopInFlight[t.market] == nil && backstopNextAt[t.market]! < now { backstopNextAt[t.market] = now }
+        return unwindBackstop(now: now) + [.wake(at: max(backstopNextAt[t.market] ?? now, now))]
     }
 
+    /// Sends each market's next backstop unwind when it is due (never postponed by
+    /// takeovers): sized to `backstopDepthShare` of the depth left in the band on the side
+    /// it hits and to the backstop's share of the budget, inside the band.
     mutating func unwindBackstop(now: Instant) -> [RoleDirective] {
         var out: [RoleDirective] = []
         for p in backstop.positions where backstopInFlight[p.market] == nil && (backstopNextAt[p.market] ?? now) <= now {
-            let interval = markets[p.market]?.spec.liquidation.stepInterval ?? .seconds(1)
-            backstopNextAt[p.market] = now + interval  // retried then if nothing can be sent now
-            guard context.marks[p.market] != nil, breakers[p.market]?.level != .halted else { continue }
-            let adjustments = PlanAdjustments(stepScale: breakers[p.market]?.stepScale ?? .one, maxStepFraction: calibrated[p.market]?.maxStepFraction,
-                                              priceBand: calibrated[p.market]?.priceBand)
-            guard let plan = try? Backstop.nextUnwind(backstop, market: p.market, context: context, adjustments: adjustments) else { continue }
+            guard let spec = markets[p.market]?.spec else { continue }
+            let interval = spec.liquidation.stepInterval
+            backstopNextAt[p.market] = now + Duration(nanoseconds: max(interval.nanoseconds / 4, 1))  // retried then if nothing can be sent now
+            guard let mark = context.marks[p.market], breakers[p.market]?.level != .halted, !backstopRoundPending(p.market) else { continue }
+            let side = p.side.opposite
+            let absSize = Size(e8: abs(p.size.e8))
+            var capE6 = Int64.max
+            if let d = depths[p.market] {
+                let depth = side == .short ? d.bidDepthInBand : d.askDepthInBand
+                capE6 = Int64(Int128(depth.e6) * Int128(configuration.backstopDepthShare.ppm) / Int128(Precision.rateScale))
+            }
+            if configuration.budget.enabled, let grant = backstopGrant[p.market] { capE6 = min(capE6, grant) }
+            guard capE6 > 0 else { continue }
+            // notional / mark, rounded down to the step: never more than the depth or grant.
+            let raw = Int128(capE6) * Precision.notionalDivisor / Int128(mark.e8)
+            var size = min(absSize, Size(e8: Int64(min(raw, Int128(Int64.max)))))
+            size = (try? size.rounded(toStep: spec.stepSize, .down)) ?? .zero
+            if let rest = try? (absSize - size).notional(at: mark, .down), rest < spec.liquidation.minTrancheNotional,
+               let whole = try? absSize.notional(at: mark, .up), whole.e6 <= capE6 &+ spec.liquidation.minTrancheNotional.e6 {
+                size = absSize  // no dust left behind
+            }
+            guard size.isPositive else { continue }
+            let band = calibrated[p.market]?.priceBand ?? spec.liquidation.priceBand
+            guard let limit = try? StepwisePolicy.bandLimit(orderSide: side, mark: mark, band: band, tick: spec.tickSize) else { continue }
+            if configuration.budget.enabled, let grant = backstopGrant[p.market], let n = try? size.notional(at: mark, .up) {
+                backstopGrant[p.market] = grant &- n.e6
+            }
             let tid = TrancheID(account: Backstop.accountID, market: p.market, sequence: backstopSequence)
             backstopSequence += 1
             backstopInFlight[p.market] = tid
-            out.append(.send(to: .venue, envelope(.trancheOrder(Message.TrancheOrder(tranche: tid, side: plan.orderSide, size: plan.size, limitPrice: plan.limitPrice,
-                                                                                  markPrice: plan.markPrice, epoch: 0, shard: 0)), now)))
-            out.append(.event(ClusterEvent(at: now, kind: .trancheOrder, account: Backstop.accountID, market: p.market, size: plan.size, price: plan.limitPrice,
+            backstopOrderMark[tid] = mark
+            out.append(.send(to: .venue, envelope(.trancheOrder(Message.TrancheOrder(tranche: tid, side: side, size: size, limitPrice: limit,
+                                                                                  markPrice: mark, epoch: 0, shard: 0)), now)))
+            out.append(.event(ClusterEvent(at: now, kind: .trancheOrder, account: Backstop.accountID, market: p.market, size: size, price: limit,
                                            tranche: tid.sequence, detail: "backstop unwind")))
         }
         return out
+    }
+
+    func backstopRoundPending(_ market: MarketID) -> Bool {
+        backstopRounds.contains { rounds[$0]?.notice.tranche.market == market }
+    }
+
+    // MARK: - Liquidation budget
+
+    /// Each market's budget for the next interval: the Almgren–Chriss pace from the depth
+    /// in the band, volatility, trend and backlog (`LiquidationPace`), shared between the
+    /// backstop (by its share of the backlog) and the workers' tranches (`BudgetCutoff`). The breaker's volume capacity is
+    /// the most the budget can grant over its window, so flow within budget never halts it.
+    mutating func publishBudgets(now: Instant) -> [RoleDirective] {
+        let c = configuration.budget
+        let expiry = Duration(nanoseconds: c.interval.nanoseconds * Int64(c.demandExpiryIntervals))
+        let seconds = Double(c.interval.nanoseconds) / 1e9
+        var out: [RoleDirective] = []
+        for m in markets.keys.sorted() {
+            let live = (demands[m] ?? [:]).filter { now - $0.value.at <= expiry }
+            demands[m] = live
+            guard let d = depths[m], let mark = context.marks[m], let spec = markets[m]?.spec else { continue }
+            let band = calibrated[m]?.priceBand ?? spec.liquidation.priceBand
+            let depth = Double(min(d.bidDepthInBand.e6, d.askDepthInBand.e6)) / 1e6
+            let backstopE6 = backstop.position(in: m).flatMap { try? Size(e8: abs($0.size.e8)).notional(at: mark, .up).e6 } ?? 0
+            let backlog = Double(live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6) / 1e6
+            var drift = 0.0
+            if let trail = markTrail[m], let first = trail.first, let last = trail.last, last.at > first.at, first.price.e8 > 0 {
+                drift = Elementary.log(Double(last.price.e8) / Double(first.price.e8)) / (Double((last.at - first.at).nanoseconds) / 1e9)
+            }
+            let pace = LiquidationPace.compute(depth: depth, band: band.doubleValue, backlog: backlog,
+                                               variancePerSecond: budgetVolatility[m]?.variancePerSecond ?? 0, drift: drift, configuration: c)
+            paces[m] = pace
+            let budgetE6 = Int64(min(pace.ratePerSecond * seconds * 1e6, Double(Int64.max / 4)).rounded(.down))
+            // The backstop's share of the budget follows its share of the backlog; the rest
+            // goes to the workers' tranches, worst margin ratio first (the cutoff).
+            let backlogE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6
+            let backstopShare = backlogE6 > 0 ? Int64(Int128(budgetE6) * Int128(backstopE6) / Int128(backlogE6)) : 0
+            backstopGrant[m] = min(backstopGrant[m] ?? 0, 0) &+ backstopShare
+            var perBucket = [Int64](repeating: 0, count: BudgetCutoff.bucketCount)
+            for d in live.values { for (b, n) in d.buckets.enumerated() { perBucket[b] &+= n } }
+            let cut = BudgetCutoff.cutoff(budgetE6: budgetE6 - backstopShare, demand: perBucket)
+            budgetSequence += 1
+            statistics.budgetsPublished += 1
+            out.append(.publish(.control, envelope(.liquidationBudget(Message.LiquidationBudget(
+                market: m, sequence: budgetSequence, ratePerSecond: Quote(e6: Int64(min(pace.ratePerSecond * 1e6, Double(Int64.max / 4)))),
+                cutoffBucket: cut.bucket, admitPpm: cut.admitPpm, at: now)), now)))
+            if var b = breakers[m] {
+                let capacity = Int64(min(pace.ceilingRate * Double(b.parameters.window.nanoseconds) / 1e9 * 1e6, Double(Int64.max / 4)))
+                if capacity > 0, let ts = try? b.setCapacity(Quote(e6: capacity), now: now) {
+                    breakers[m] = b
+                    out += transitions(ts, now: now)
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - Auto-deleveraging the backstop
+
+    /// The fund pays the backstop's losses. When its unrealised loss at the marks would
+    /// take the fund below its floor, the inventory of the market with the largest loss is
+    /// auto-deleveraged against profitable counterparties at the price that keeps the fund
+    /// at its floor (an ADL round like a bankrupt trader's).
+    mutating func deleverageBackstopIfNeeded(now: Instant) -> [RoleDirective] {
+        guard !backstop.positions.isEmpty, backstopRounds.isEmpty else { return [] }
+        var losses: [(market: MarketID, lossE6: Int64, position: Position, mark: Price)] = []
+        var totalLoss: Int64 = 0
+        for p in backstop.positions {
+            guard let mark = context.marks[p.market] else { continue }
+            let diff = Int128(p.size.e8) * (Int128(mark.e8) - Int128(p.entryPrice.e8))  // signed PnL × 10^16
+            let pnlE6 = Int64(clamping: diff.divided(by: Precision.notionalDivisor, .down))
+            if pnlE6 < 0 {
+                losses.append((p.market, -pnlE6, p, mark))
+                totalLoss &+= -pnlE6
+            }
+        }
+        let availableE6 = max(fundBalance.e6 - configuration.fundFloor.e6 - reserved.values.reduce(0) { $0 + $1.e6 }, 0)
+        guard totalLoss > availableE6, let worst = losses.max(by: { $0.lossE6 < $1.lossE6 }) else { return [] }
+        // The price at which this market's loss is what the fund can still pay beyond the
+        // other markets' losses: entry ∓ affordable / size, rounded toward the entry.
+        let affordable = max(availableE6 - (totalLoss - worst.lossE6), 0)
+        let size = abs(worst.position.size.e8)
+        let moveE8 = Int64((Int128(affordable) * Precision.notionalDivisor).divided(by: Int128(size), .down))
+        let price = Price(e8: worst.position.size.e8 > 0 ? max(worst.position.entryPrice.e8 - moveE8, worst.mark.e8)
+                                                        : min(worst.position.entryPrice.e8 + moveE8, worst.mark.e8))
+        let tid = TrancheID(account: Backstop.accountID, market: worst.market, sequence: backstopSequence)
+        backstopSequence += 1
+        let notice = Message.BankruptcyNotice(tranche: tid, scope: .cross, positionSide: worst.position.side, size: Size(e8: size),
+                                              bankruptcyPrice: price, markPrice: worst.mark, expectedDeficit: .zero, at: now)
+        let id = nextRequest
+        nextRequest += 1
+        let deadline = now + configuration.adlCollectWindow
+        rounds[id] = ADLRound(notice: notice, candidates: [], deadline: deadline)
+        backstopRounds.insert(id)
+        return [.publish(.control, envelope(.adlCandidatesRequest(Message.AdlCandidatesRequest(requestID: id, market: worst.market,
+                                                                                             sideNeeded: worst.position.side.opposite, sizeNeeded: Size(e8: size))), now)),
+                .event(ClusterEvent(at: now, kind: .adl, account: Backstop.accountID, market: worst.market, size: Size(e8: size), price: price,
+                                    detail: "backstop loss would take the fund below its floor: deleveraging its inventory")),
+                .wake(at: deadline)]
     }
 
     /// Adds the sweep of a backstop trade (into or out of the fund) to its result.
@@ -377,11 +592,15 @@ public struct Aggregator: Sendable {
     mutating func onBackstopFill(_ f: Message.TrancheFill, now: Instant) -> [RoleDirective] {
         guard f.tranche.account == Backstop.accountID, backstopInFlight[f.tranche.market] == f.tranche else { return [] }
         backstopInFlight[f.tranche.market] = nil
+        let markAtOrder = backstopOrderMark.removeValue(forKey: f.tranche)
         let interval = markets[f.tranche.market]?.spec.liquidation.stepInterval ?? .seconds(1)
-        backstopNextAt[f.tranche.market] = now + interval
-        var out: [RoleDirective] = [.wake(at: now + interval)]
-        guard f.filledSize.isPositive, f.vwap.e8 > 0 else { return out }
+        // After a fill the book gets the step interval to recover; after an empty one, a quarter.
+        let wait = f.filledSize.isPositive ? interval : Duration(nanoseconds: max(interval.nanoseconds / 4, 1))
+        backstopNextAt[f.tranche.market] = now + wait
+        var out: [RoleDirective] = [.wake(at: now + wait)]
+        guard f.filledSize.isPositive, f.vwap.e8 > 0, let held = backstop.position(in: f.tranche.market) else { return out }
         let vwap = f.vwap
+        let side = held.side.opposite
         do {
             let transfers = try Backstop.applyUnwindFill(&backstop, market: f.tranche.market, size: f.filledSize, price: vwap)
             try ledger.post(transfers, at: now)
@@ -389,8 +608,21 @@ public struct Aggregator: Sendable {
         } catch {
             return out + [.event(ClusterEvent(at: now, kind: .rejected, account: Backstop.accountID, market: f.tranche.market, detail: "unwind fill failed: \(error)"))]
         }
+        let notional = (try? f.filledSize.notional(at: vwap, .down)) ?? .zero
+        statistics.backstopUnwoundNotional = Quote(e6: statistics.backstopUnwoundNotional.e6 &+ notional.e6)
+        if let mark = markAtOrder {
+            recordSlippage(notional: notional, mark: mark, vwap: vwap, side: side)
+            // Loss split, signed toward a loss: a long held loses when the mark falls below
+            // its entry (inventory) and when it sells below the mark (execution).
+            let sign: Int128 = held.size.e8 > 0 ? 1 : -1
+            let size = Int128(f.filledSize.e8)
+            let inventory = (sign * (Int128(held.entryPrice.e8) - Int128(mark.e8)) * size).divided(by: Precision.notionalDivisor, .up)
+            let execution = (sign * (Int128(mark.e8) - Int128(vwap.e8)) * size).divided(by: Precision.notionalDivisor, .up)
+            statistics.backstopInventoryLoss = Quote(e6: statistics.backstopInventoryLoss.e6 &+ Int64(clamping: inventory))
+            statistics.backstopExecutionCost = Quote(e6: statistics.backstopExecutionCost.e6 &+ Int64(clamping: execution))
+        }
         out.append(.event(ClusterEvent(at: now, kind: .fill, account: Backstop.accountID, market: f.tranche.market, size: f.filledSize, price: vwap,
-                                       amount: (try? f.filledSize.notional(at: vwap, .down)) ?? .zero, tranche: f.tranche.sequence, detail: "backstop unwind")))
+                                       amount: notional, tranche: f.tranche.sequence, detail: "backstop unwind")))
         return out
     }
 }

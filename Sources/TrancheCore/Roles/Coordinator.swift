@@ -115,7 +115,7 @@ public struct Coordinator: Sendable {
             return []
         case .markPrice, .depthSummary, .trancheOrder, .trancheFill, .fillReport, .insuranceFundEvent, .liquidationEvent,
              .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting, .bankruptcyNotice,
-             .bankruptcyDecision, .takeoverNotice, .clusterEvent:
+             .bankruptcyDecision, .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget:
             return []
         }
     }

@@ -37,10 +37,11 @@ extension Worker {
             return [.wake(at: at)]
         case .sendTranche(let tid, let plan):
             let st = rec.state(of: plan.scope)
-            var f = InFlightTranche(id: tid, scope: plan.scope, orderSide: plan.orderSide, size: plan.size, limitPrice: plan.limitPrice,
+            let size = plan.size
+            var f = InFlightTranche(id: tid, scope: plan.scope, orderSide: plan.orderSide, size: size, limitPrice: plan.limitPrice,
                                     markPrice: plan.markPrice, awaitingDecision: false, adlFilled: .zero)
             let event = ClusterEvent(at: now, kind: .trancheOrder, account: id, market: plan.market, scope: plan.scope.description,
-                                     size: plan.size, price: plan.limitPrice, tranche: tid.sequence,
+                                     size: size, price: plan.limitPrice, tranche: tid.sequence,
                                      detail: "\(plan.orderSide == .short ? "sell" : "buy") \(plan.reason.rawValue), tranche \(st.trancheIndex) of ~\(st.trancheEstimate), mark \(plan.markPrice)")
             if plan.reason == .bankrupt {
                 // A bankrupt scope: the aggregator decides between the book (the fund pays the
@@ -54,6 +55,9 @@ extension Worker {
         case .restored(let scope):
             return [.event(ClusterEvent(at: now, kind: .restored, account: id, scope: scope.description))]
         case .halted:
+            return []
+        case .awaitBudget(_, let market):
+            awaitingBudget[market, default: []].insert(id)
             return []
         case .takeover(let scope, let market):
             return takeover(&rec, scope: scope, market: market, now: now)
@@ -95,12 +99,14 @@ extension Worker {
         var st = rec.state(of: f.scope)
         let maxAttempts = context.markets[f.id.market]?.liquidation.maxUnfilledAttempts ?? 3
         let filled = Size(e8: fill.filledSize.e8 + f.adlFilled.e8)
-        var belowFloor = false
-        if let m = try? MarginCalculator.scopeMetrics(rec.account, f.scope, context), let floor = context.markets[f.id.market]?.liquidation.hardFloorMarginRatio {
-            belowFloor = m.isBelow(hardFloor: floor)
+        var belowFloor = false, belowTakeover = false
+        if let m = try? MarginCalculator.scopeMetrics(rec.account, f.scope, context), let params = context.markets[f.id.market]?.liquidation {
+            belowFloor = m.isBelow(hardFloor: params.hardFloorMarginRatio)
+            belowTakeover = m.isBelow(hardFloor: params.takeoverMarginRatio)
         }
+        let retry = context.markets[f.id.market].flatMap { policy.retryAfterEmpty($0.liquidation) }
         let directives = st.onFill(id: f.id, filled: filled, requested: Size(e8: f.size.e8 + f.adlFilled.e8), account: rec.account, scope: f.scope, maxUnfilledAttempts: maxAttempts,
-                                   belowHardFloor: belowFloor, now: now)
+                                   belowHardFloor: belowFloor, belowTakeover: belowTakeover, retryAfterEmpty: retry, now: now)
         rec.setState(st, of: f.scope)
         for d in directives { out += handle(d, record: &rec, now: now) }
         accounts[id] = rec
@@ -137,16 +143,26 @@ extension Worker {
         return out
     }
 
-    /// The venue filled nothing too many times: close the trader's position at the model
-    /// price (the mark) and hand it to the aggregator's backstop.
+    /// The book cannot take the position (empty fills, a spent budget or a halted breaker
+    /// below the takeover threshold): close the trader's position at the model price (the
+    /// mark) and hand it to the aggregator's backstop. The trader's remaining margin, up to
+    /// the position's maintenance requirement, goes to the fund as a clearance fee (what
+    /// Binance and Hyperliquid do): it is the cushion that pays for the backstop's unwind.
     mutating func takeover(_ rec: inout AccountRecord, scope: MarginScope, market: MarketID, now: Instant) -> [RoleDirective] {
         let id = rec.account.id
         guard let p = rec.account.position(in: market), let mark = context.marks[market], let spec = context.markets[market] else { return [] }
         let size = Size(e8: abs(p.size.e8))
         let model = mark  // the model price: the mark (index plus the clamped basis)
+        // Clearance fee rate: the position's maintenance / notional, rounded up; the fee
+        // itself is capped at the scope's equity after the close (never a deficit).
+        var clearanceRate = spec.liquidation.liquidationFeeRate
+        if let n = try? size.notional(at: model, .up), n.isPositive, let mm = try? spec.maintenance(notional: n),
+           let r = try? Checked.mulDiv(mm.e6, Precision.rateScale, n.e6, .up) {
+            clearanceRate = Rate(ppm: min(max(r, clearanceRate.ppm), Precision.rateScale - 1))
+        }
         let settlement: FillSettlement
         do {
-            settlement = try rec.account.applyFill(market: market, size: size, price: model, liquidationFeeRate: spec.liquidation.liquidationFeeRate,
+            settlement = try rec.account.applyFill(market: market, size: size, price: model, liquidationFeeRate: clearanceRate,
                                                    pnlReason: .takeover, context: context)
         } catch {
             return [.event(ClusterEvent(at: now, kind: .rejected, account: id, market: market, detail: "takeover failed: \(error)"))]
@@ -155,7 +171,8 @@ extension Worker {
         rec.nextSequence += 1
         var out: [RoleDirective] = [
             send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now),
-            send(.aggregator, .takeoverNotice(Message.TakeoverNotice(tranche: tid, account: id, market: market, size: p.size, modelPrice: model, at: now)), now),
+            send(.aggregator, .takeoverNotice(Message.TakeoverNotice(tranche: tid, account: id, market: market, size: p.size, modelPrice: model, at: now,
+                                                                     clearanceFee: settlement.liquidationFee)), now),
             .event(ClusterEvent(at: now, kind: .takeover, account: id, market: market, scope: scope.description, size: p.size, price: model,
                                 amount: (try? size.notional(at: model, .down)) ?? .zero, tranche: tid.sequence,
                                 detail: controls[market]?.level == .halted ? "breaker halted with the scope below its hard floor" : "the book filled nothing inside the band")),

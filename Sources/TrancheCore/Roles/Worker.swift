@@ -43,6 +43,12 @@ public struct Worker: Sendable {
     /// Recent marks per market (oldest first), for the trend behind trend-aware grace.
     var markHistory: [MarketID: [(at: Instant, price: Price)]] = [:]
     var lastControlAt: Instant?
+    /// The latest cluster-wide liquidation budget per market (absent: none heard, none
+    /// enforced).
+    public internal(set) var budgets: [MarketID: Message.LiquidationBudget] = [:]
+    /// Accounts with a tranche due that wait for the market's next grant.
+    var awaitingBudget: [MarketID: Set<AccountID>] = [:]
+    var nextDemandAt: Instant = .zero
     var startedAt: Instant = .zero
     var nextHeartbeat: Instant = .zero
 
@@ -60,6 +66,7 @@ public struct Worker: Sendable {
     public mutating func start(now: Instant) -> [RoleDirective] {
         startedAt = now
         nextHeartbeat = now + configuration.heartbeatInterval
+        nextDemandAt = now + configuration.demandInterval
         return [send(.coordinator, .workerRegister(Message.WorkerRegister(workerID: configuration.id)), now),
                 .wake(at: nextHeartbeat)]
     }
@@ -93,9 +100,12 @@ public struct Worker: Sendable {
         case .adlInstruction(let i):
             lastControlAt = now
             return onAdlInstruction(i, now: now)
+        case .liquidationBudget(let b):
+            lastControlAt = now
+            return onBudget(b, now: now)
         case .depthSummary, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply,
              .statusView, .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
-             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent:
+             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand:
             return []
         }
     }
@@ -106,6 +116,10 @@ public struct Worker: Sendable {
         var due = Set<AccountID>()
         for id in timers.popDue(now) { due.insert(id) }
         for id in due.sorted() { out += evaluate(id, now: now) }
+        if now >= nextDemandAt {
+            out.append(demandReport(now: now))
+            nextDemandAt = now + configuration.demandInterval
+        }
         if now >= nextHeartbeat {
             out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now)), now))
             nextHeartbeat = now + configuration.heartbeatInterval
@@ -118,7 +132,7 @@ public struct Worker: Sendable {
         if !failSafe && now - silentSince > configuration.controlSilenceTimeout {
             out += enterFailSafe(now: now)
         }
-        var next = min(nextHeartbeat, timers.next ?? nextHeartbeat)
+        var next = min(nextHeartbeat, timers.next ?? nextHeartbeat, nextDemandAt)
         if !loading.isEmpty { next = min(next, now + Self.loadRetryInterval) }
         out.append(.wake(at: max(next, now + Duration(nanoseconds: 1))))
         return out
@@ -218,7 +232,8 @@ public struct Worker: Sendable {
         let c = controls[market] ?? MarketControl()
         return LiquidationControls(breaker: c.level, intervalScale: c.intervalScale,
                                    adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand),
-                                   projectedMarks: projectedMarks(for: positions.map(\.market)))
+                                   projectedMarks: projectedMarks(for: positions.map(\.market)),
+                                   budgetExhausted: budgetExcludes(account, scope, market: market))
     }
 
     /// Marks extrapolated linearly over each market's grace window from the trend of the

@@ -14,6 +14,9 @@ public struct WorkerConfiguration: Sendable, Codable, Equatable {
     public var failSafeIntervalScale: Rate = Rate(ppm: 2_000_000)
     /// Liquidation policy.
     public var policy: PolicyKind = .stepwise
+    /// Interval of the liquidation-demand reports to the aggregator (its budget input);
+    /// should equal the aggregator's `budget.interval`.
+    public var demandInterval: Duration = .milliseconds(500)
 
     public init(id: String, shardCount: Int = 64, policy: PolicyKind = .stepwise) {
         self.id = id
@@ -27,6 +30,7 @@ public struct WorkerConfiguration: Sendable, Codable, Equatable {
         if heartbeatInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).heartbeatInterval", reason: "must be positive") }
         if controlSilenceTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).controlSilenceTimeout", reason: "must be positive") }
         if failSafeStepScale.ppm <= 0 || failSafeStepScale.ppm > Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeStepScale", reason: "must be in (0, 1]") }
+        if demandInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).demandInterval", reason: "must be positive") }
         if failSafeIntervalScale.ppm < Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeIntervalScale", reason: "must be at least 1") }
     }
 }

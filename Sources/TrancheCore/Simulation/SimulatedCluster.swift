@@ -265,7 +265,7 @@ public struct SimulatedCluster: Sendable {
         case .adlCandidates(let c): return (0, c.requestID)
         case .insuranceFundEvent(let e): return (e.account?.rawValue ?? 0, 0)
         case .commandReply, .statusView, .fundView, .breakerList, .markPrice, .depthSummary, .breakerState, .fundState, .liquidationEvent,
-             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clusterEvent:
+             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clusterEvent, .liquidationDemand, .liquidationBudget:
             return (0, 0)
         }
     }

@@ -10,8 +10,12 @@ extension Message {
         public var size: Size
         public var modelPrice: Price
         public var at: Instant
+        /// The trader's remaining margin kept as a clearance fee for the fund (already in
+        /// the worker's ledger posting; reported for the statistics).
+        public var clearanceFee: Quote
 
-        public init(tranche: TrancheID?, account: AccountID, market: MarketID, size: Size, modelPrice: Price, at: Instant) {
+        public init(tranche: TrancheID?, account: AccountID, market: MarketID, size: Size, modelPrice: Price, at: Instant, clearanceFee: Quote = .zero) {
+            self.clearanceFee = clearanceFee
             self.tranche = tranche
             self.account = account
             self.market = market
