@@ -30,6 +30,15 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Worker processes to simulate, overriding the scenario's (1…256).")
     var workers: Int?
 
+    @Option(help: "Run the product (stepwise + budget) and all-or-nothing as exchanges run it over N seeds (the scenario's seed and the next N−1) and report mean and range.")
+    var seeds: Int?
+
+    @Flag(help: "With --seeds: also all-or-nothing + budget and stepwise without budget (what each part contributes).")
+    var ablation = false
+
+    @Option(help: "Run with the cluster-wide liquidation budget on or off, overriding the scenario (true/false).")
+    var budget: Bool?
+
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
@@ -41,6 +50,12 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--policy and --compare are exclusive: --compare runs both policies")
         }
         _ = try policyKind()
+        if let n = seeds {
+            if !(1...1000).contains(n) { throw ValidationError("--seeds: must be in 1…1000, got \(n)") }
+            if policy != nil || compare || events != nil || budget != nil { throw ValidationError("--seeds runs its own variants: it excludes --policy, --compare, --events and --budget") }
+        } else if ablation {
+            throw ValidationError("--ablation needs --seeds N")
+        }
         if let w = workers, !(1...256).contains(w) {
             throw ValidationError("--workers: must be in 1…256, got \(w)")
         }
@@ -60,16 +75,22 @@ struct SimulateCommand: ParsableCommand {
             print(try Self.check(loaded))
             return
         }
+        if let n = seeds {
+            let start = ContinuousClock.now
+            let study = try SimulationStudy.run(loaded, seeds: n, ablation: ablation, workers: workers)
+            if json { try JSONOutput.print(study) } else { print(study.text(wallTime: ContinuousClock.now - start)) }
+            return
+        }
         if compare {
             let base = events.map(Self.eventsBase)
             let start = ContinuousClock.now
-            let stepwise = try Self.simulate(loaded, policy: .stepwise, workers: workers, eventsPath: base.map { "\($0).stepwise.jsonl" })
-            let allOrNothing = try Self.simulate(loaded, policy: .allOrNothing, workers: workers, eventsPath: base.map { "\($0).all-or-nothing.jsonl" })
+            let stepwise = try Self.simulate(loaded, policy: .stepwise, workers: workers, budget: budget, eventsPath: base.map { "\($0).stepwise.jsonl" })
+            let allOrNothing = try Self.simulate(loaded, policy: .allOrNothing, workers: workers, budget: budget, eventsPath: base.map { "\($0).all-or-nothing.jsonl" })
             let comparison = SimulationComparison(stepwise: stepwise, allOrNothing: allOrNothing)
             if json { try JSONOutput.print(comparison) } else { print(comparison.text(wallTime: ContinuousClock.now - start)) }
         } else {
             let start = ContinuousClock.now
-            let summary = try Self.simulate(loaded, policy: try policyKind(), workers: workers, eventsPath: events)
+            let summary = try Self.simulate(loaded, policy: try policyKind(), workers: workers, budget: budget, eventsPath: events)
             if json { try JSONOutput.print(summary) } else { print(SimulationComparison.text(summary, wallTime: ContinuousClock.now - start)) }
         }
     }
@@ -105,8 +126,8 @@ struct SimulateCommand: ParsableCommand {
     }
 
     /// One run; with `eventsPath`, every event is streamed to that file as it is emitted.
-    static func simulate(_ scenario: Scenario, policy: PolicyKind, workers: Int?, eventsPath: String?) throws -> SimulationSummary {
-        let options = SimulationOptions(policy: policy, workers: workers, recordEvents: eventsPath != nil)
+    static func simulate(_ scenario: Scenario, policy: PolicyKind, workers: Int?, budget: Bool? = nil, eventsPath: String?) throws -> SimulationSummary {
+        let options = SimulationOptions(policy: policy, workers: workers, recordEvents: eventsPath != nil, budget: budget)
         guard let eventsPath else { return try Simulator.run(scenario, options: options) }
         let writer = try EventLogWriter(path: eventsPath)
         let summary: SimulationSummary

@@ -23,6 +23,8 @@ public struct Scenario: Sendable, Codable {
     public var latency: Duration = .milliseconds(1)
     /// The insurance fund's starting balance and floor.
     public var insuranceFund: InsuranceFundSetup = .init()
+    /// The aggregator's cluster-wide liquidation budget (on by default, calibrated).
+    public var budget: LiquidationBudgetConfiguration = .init()
     public var markets: [MarketScenario]
     public var accounts: AccountPopulation
 
@@ -34,7 +36,7 @@ public struct Scenario: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, seed, duration, tail, markInterval, workers, shards, latency, insuranceFund, markets, accounts
+        case name, description, seed, duration, tail, markInterval, workers, shards, latency, insuranceFund, budget, markets, accounts
     }
 
     public init(from decoder: Decoder) throws {
@@ -50,6 +52,7 @@ public struct Scenario: Sendable, Codable {
         shards = try c.decode(.shards, default: 64)
         latency = try c.decode(.latency, default: .milliseconds(1))
         insuranceFund = try c.decode(.insuranceFund, default: InsuranceFundSetup())
+        budget = try c.decode(.budget, default: LiquidationBudgetConfiguration())
         markets = try c.decode([MarketScenario].self, forKey: .markets)
         accounts = try c.decode(AccountPopulation.self, forKey: .accounts)
     }
@@ -65,6 +68,7 @@ public struct Scenario: Sendable, Codable {
         if shards < 1 || shards > 65_536 { throw ConfigurationError(field: "shards", reason: "must be in 1…65536") }
         if latency.nanoseconds <= 0 { throw ConfigurationError(field: "latency", reason: "must be positive (messages take time)") }
         try insuranceFund.validate(field: "insuranceFund")
+        try budget.validate(field: "budget")
         if markets.isEmpty { throw ConfigurationError(field: "markets", reason: "at least one market is required") }
         var seen = Set<MarketID>()
         for (i, m) in markets.enumerated() {

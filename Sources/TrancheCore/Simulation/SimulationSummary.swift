@@ -16,9 +16,12 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Fill VWAP against the mark at order time, notional-weighted, in basis points
     /// (positive = worse than mark).
     public var avgSlippageBps: Double
+    /// Whether the cluster-wide liquidation budget ran.
+    public var budget: Bool
     /// Losses the accounts did not cover: deficits of scopes that closed below zero, plus
-    /// the backstop's realised loss on positions it took over (what the fund paid for
-    /// positions the accounts could no longer carry). Zero when the backstop made money.
+    /// the backstop's realised loss on positions it took over beyond the clearance fees
+    /// (the remaining margin those positions came with). The backstop part is zero when
+    /// it made money.
     public var badDebt: Quote
     /// The trader-side part of `badDebt`: deficits of scopes that closed below zero.
     public var accountDeficits: Quote
@@ -32,6 +35,15 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Positions the backstop still held when the run ended (not yet unwound), as notional
     /// at the last mark.
     public var backstopOpenNotional: Quote
+    /// Remaining margin kept from taken-over traders (into the fund).
+    public var clearanceFees: Quote
+    /// The backstop's loss from the mark moving while it held inventory (takeover → unwind
+    /// order) and its execution cost (mark at order → fill); negative: a gain.
+    public var backstopInventoryLoss: Quote
+    public var backstopExecutionCost: Quote
+    /// Notional the backstop unwound into the book, and closed by auto-deleveraging.
+    public var backstopUnwoundNotional: Quote
+    public var backstopDeleveraged: Quote
     /// ADL closes of counterparties.
     public var adlEvents: Int
     /// Positions taken over by the backstop.
@@ -59,6 +71,7 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         tranches = 0
         liquidatedNotional = .zero
         avgSlippageBps = 0
+        budget = false
         badDebt = .zero
         accountDeficits = .zero
         uncoveredDeficit = .zero
@@ -66,6 +79,11 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         insuranceFundEnd = .zero
         backstopResult = .zero
         backstopOpenNotional = .zero
+        clearanceFees = .zero
+        backstopInventoryLoss = .zero
+        backstopExecutionCost = .zero
+        backstopUnwoundNotional = .zero
+        backstopDeleveraged = .zero
         adlEvents = 0
         takeovers = 0
         breakerTrips = 0

@@ -5,11 +5,17 @@ public struct SimulationOptions: Sendable {
     public var workers: Int?
     /// Collect events for the caller (`--events`); off, only the summary is computed.
     public var recordEvents: Bool
+    /// Overrides whether the scenario's liquidation budget runs (the ablation).
+    public var budget: Bool?
+    /// Overrides the scenario's seed.
+    public var seed: UInt64?
 
-    public init(policy: PolicyKind = .stepwise, workers: Int? = nil, recordEvents: Bool = false) {
+    public init(policy: PolicyKind = .stepwise, workers: Int? = nil, recordEvents: Bool = false, budget: Bool? = nil, seed: UInt64? = nil) {
         self.policy = policy
         self.workers = workers
         self.recordEvents = recordEvents
+        self.budget = budget
+        self.seed = seed
     }
 }
 
@@ -26,7 +32,10 @@ public enum Simulator {
     /// called with every event in a canonical order (time, then account, then source role,
     /// then emission order), so the same scenario and seed give the same sequence whatever
     /// the worker count.
-    public static func run(_ scenario: Scenario, options: SimulationOptions, events sink: (ClusterEvent) -> Void = { _ in }) throws -> SimulationSummary {
+    public static func run(_ original: Scenario, options: SimulationOptions, events sink: (ClusterEvent) -> Void = { _ in }) throws -> SimulationSummary {
+        var scenario = original
+        if let b = options.budget { scenario.budget.enabled = b }
+        if let s = options.seed { scenario.seed = s }
         try scenario.validate()
         let workerCount = options.workers ?? scenario.workers
         if workerCount < 1 { throw ConfigurationError(field: "workers", reason: "must be at least 1") }
@@ -92,7 +101,13 @@ public enum Simulator {
         summary.liquidatedNotional = stats.liquidatedNotional
         summary.avgSlippageBps = stats.averageSlippageBps
         summary.accountDeficits = stats.deficits
-        summary.badDebt = Quote(e6: stats.deficits.e6 + max(0, -stats.backstopResult.e6))
+        summary.budget = scenario.budget.enabled
+        summary.badDebt = Quote(e6: stats.deficits.e6 + max(0, -stats.backstopResult.e6 - stats.clearanceFees.e6))
+        summary.clearanceFees = stats.clearanceFees
+        summary.backstopInventoryLoss = stats.backstopInventoryLoss
+        summary.backstopExecutionCost = stats.backstopExecutionCost
+        summary.backstopUnwoundNotional = stats.backstopUnwoundNotional
+        summary.backstopDeleveraged = stats.backstopDeleveraged
         summary.uncoveredDeficit = stats.uncoveredDeficit
         summary.insuranceFundEnd = cluster.aggregator.fundBalance
         summary.backstopResult = stats.backstopResult
@@ -129,6 +144,7 @@ public enum Simulator {
         aggConfig.fundInitialBalance = scenario.insuranceFund.initialBalance
         aggConfig.fundFloor = scenario.insuranceFund.floor
         aggConfig.retainedLedgerEntries = 0
+        aggConfig.budget = scenario.budget
         let aggregator = try Aggregator(configuration: aggConfig,
                                         markets: scenario.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
                                         now: .zero)
