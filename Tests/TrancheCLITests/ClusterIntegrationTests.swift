@@ -111,7 +111,10 @@ import Darwin
             if mark != nil && mark != "0" { break }
             Thread.sleep(forTimeInterval: 0.2)
         } while Date() < markDeadline
-        #expect(mark == "19100", "mark after restart: \(mark ?? "none")")
+        // Near 19 100: the liquidation's own selling moved the index down a little for good
+        // (permanent impact), and the venue resumed at that index.
+        let resumed = Double(mark ?? "") ?? 0
+        #expect(resumed > 18_800 && resumed <= 19_100, "mark after restart: \(mark ?? "none")")
 
         // The other client commands against the restarted cluster: withdraw, close, a
         // rejection with its code and numbers (non-zero exit), and the breaker.

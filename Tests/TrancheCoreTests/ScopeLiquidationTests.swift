@@ -106,7 +106,7 @@ import Testing
         let controls = LiquidationControls(projectedMarks: ["BTC-PERP": px("18950")])
         let d = try s.evaluate(account: account(), scope: .cross, context: Fixtures.context(btc: "19100"), policy: policy, controls: controls, nextSequence: &seq, now: t0)
         guard case .sendTranche(_, let plan)? = d.first else { Issue.record("expected a tranche at once, got \(d)"); return }
-        #expect(plan.size == sz("0.752"))  // cap lifted: the smallest restoring size
+        #expect(plan.size == sz("0.25"))  // the step cap holds: a trend only skips the grace
     }
 
     /// An empty fill brings the next attempt forward to a quarter of the interval.

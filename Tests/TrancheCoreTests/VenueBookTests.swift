@@ -12,7 +12,16 @@ import Testing
 ///
 /// Resilience half-life 10 s.
 enum VenueHandBook {
+    /// The transient model alone (no permanent impact, no thinning): the hand-worked
+    /// figures below; `VenueMarketModelTests` covers the other two effects.
     static func configuration() throws -> VenueBookConfiguration {
+        var c = try transientAndPermanent()
+        c.permanentImpactShare = .zero
+        c.depthVolatilityElasticity = 0
+        return c
+    }
+
+    static func transientAndPermanent() throws -> VenueBookConfiguration {
         VenueBookConfiguration(
             halfSpread: Rate(ppm: 1_000),
             depth: .levels(

@@ -136,7 +136,16 @@ enum Samples {
             tranche: unicodeTranche, account: AccountID(.max), market: unicodeMarket, size: Size(e8: min),
             modelPrice: Price(e8: max), at: Instant(nanoseconds: 13))),
         .takeoverNotice(.init(
-            tranche: nil, account: AccountID(0), market: btc, size: Size(e8: 250_000_000), modelPrice: Price(e8: 0), at: .zero)),
+            tranche: nil, account: AccountID(0), market: btc, size: Size(e8: 250_000_000), modelPrice: Price(e8: 0), at: .zero,
+            clearanceFee: Quote(e6: 191_000_000))),
+        .liquidationDemand(.init(entries: [
+            .init(market: btc, backlog: Quote(e6: max), buckets: [.init(bucket: 0, notional: Quote(e6: 1)), .init(bucket: 65, notional: Quote(e6: min))]),
+            .init(market: unicodeMarket, backlog: .zero, buckets: []),
+        ], at: Instant(nanoseconds: max))),
+        .liquidationDemand(.init(entries: [], at: .zero)),
+        .liquidationBudget(.init(market: unicodeMarket, sequence: .max, ratePerSecond: Quote(e6: max), cutoffBucket: 66, admitPpm: min,
+                                 at: Instant(nanoseconds: min))),
+        .liquidationBudget(.init(market: btc, sequence: 0, ratePerSecond: .zero, cutoffBucket: 0, admitPpm: 0, at: .zero)),
         .fundState(.init(
             balance: Quote(e6: max), available: Quote(e6: min), uncoveredDeficit: Quote(e6: 7), sequence: .max,
             at: Instant(nanoseconds: max))),

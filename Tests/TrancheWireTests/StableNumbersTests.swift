@@ -71,6 +71,8 @@ import TrancheWire
             .takeoverNotice: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TAKEOVER_NOTICE), n(TRANCHE__V1__ENVELOPE__BODY_TAKEOVER_NOTICE)),
             .fundState: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_STATE), n(TRANCHE__V1__ENVELOPE__BODY_FUND_STATE)),
             .clusterEvent: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT), n(TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT)),
+            .liquidationDemand: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND)),
+            .liquidationBudget: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET)),
         ]
         #expect(expected.count == MessageKind.allCases.count)
         for kind in MessageKind.allCases {

@@ -107,8 +107,9 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         }
         if controls.breaker == .halted {
             // The breaker stops tranches into the book, not risk reduction: a scope below the
-            // takeover threshold goes to the backstop off-book, before its losses grow further.
-            if metrics.isBelow(hardFloor: params.takeoverMarginRatio) && inFlight == nil { return [.takeover(scope: scope, market: plan.market)] }
+            // hard floor (and the takeover threshold) goes to the backstop off-book, before its
+            // losses grow further.
+            if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) && inFlight == nil { return [.takeover(scope: scope, market: plan.market)] }
             return [.halted(scope: scope, market: plan.market)]
         }
         // The cluster-wide budget: no grant left for this market, wait for the next one.

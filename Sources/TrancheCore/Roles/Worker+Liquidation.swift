@@ -19,7 +19,11 @@ extension Worker {
                 continue
             }
             if st != before { rec.setState(st, of: scope); changed = true }
-            for d in directives { out += handle(d, record: &rec, now: now) }
+            for d in directives {
+                // A takeover changes the account itself: it must reach the store.
+                if case .takeover = d { changed = true }
+                out += handle(d, record: &rec, now: now)
+            }
         }
         accounts[id] = rec
         if changed { out += persist(id) } else if rec.isActive { active.insert(id) } else { active.remove(id) }
