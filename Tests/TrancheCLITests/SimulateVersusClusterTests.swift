@@ -97,8 +97,10 @@ import Testing
         var phases: [UInt64: String] = [:]
     }
 
-    /// Accounts with tranche orders (the backstop excluded), tranche counts, and the last
-    /// phase each reached (restored / closed / bankrupt) from JSON-line events.
+    /// Accounts with tranche orders or a takeover (the backstop excluded: a scope below its
+    /// hard floor that the budget cannot serve goes to the backstop without a tranche, and
+    /// whether it had one first depends on timing), tranche counts, and the last phase each
+    /// reached (restored / closed / bankrupt) from JSON-line events.
     static func liquidations(_ jsonLines: String) -> Liquidations {
         var out = Liquidations()
         for line in jsonLines.split(separator: "\n") {
@@ -108,6 +110,7 @@ import Testing
             case "trancheOrder":
                 out.accounts.insert(account)
                 out.tranches[account, default: 0] += 1
+            case "takeover": out.accounts.insert(account)
             case "restored": out.phases[account] = "healthy"
             case "closed": out.phases[account] = (o["detail"] as? String) ?? "closed"
             case "bankrupt": out.phases[account] = "bankrupt"
