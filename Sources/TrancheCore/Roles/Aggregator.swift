@@ -137,6 +137,10 @@ public struct Aggregator: Sendable {
     public private(set) var paces: [MarketID: LiquidationPace] = [:]
     /// ADL rounds that deleverage the backstop's inventory (no worker account behind them).
     var backstopRounds: Set<UInt64> = []
+    /// No new backstop ADL round before this: the last round's instructions must have
+    /// reached the counterparties before their positions are asked for again, and a round
+    /// that found no counterparty is not repeated at once.
+    var backstopAdlNotBefore: Instant = .zero
 
     public init(configuration: AggregatorConfiguration, markets: [AggregatorMarket], now: Instant) throws(ConfigurationError) {
         self.configuration = configuration
@@ -393,6 +397,7 @@ public struct Aggregator: Sendable {
             // that keeps the fund at its floor.
             let held = backstop.position(in: n.tranche.market).map { Size(e8: abs($0.size.e8)) } ?? .zero
             matched = min(matched, held)
+            backstopAdlNotBefore = now + Duration(nanoseconds: configuration.controlInterval.nanoseconds * (matched.isPositive ? 1 : 10))
             guard matched.isPositive else { return out }
             do {
                 let transfers = try Backstop.applyUnwindFill(&backstop, market: n.tranche.market, size: matched, price: n.bankruptcyPrice)
@@ -544,7 +549,7 @@ public struct Aggregator: Sendable {
     /// auto-deleveraged against profitable counterparties at the price that keeps the fund
     /// at its floor (an ADL round like a bankrupt trader's).
     mutating func deleverageBackstopIfNeeded(now: Instant) -> [RoleDirective] {
-        guard !backstop.positions.isEmpty, backstopRounds.isEmpty else { return [] }
+        guard !backstop.positions.isEmpty, backstopRounds.isEmpty, now >= backstopAdlNotBefore else { return [] }
         var losses: [(market: MarketID, lossE6: Int64, position: Position, mark: Price)] = []
         var totalLoss: Int64 = 0
         for p in backstop.positions {
