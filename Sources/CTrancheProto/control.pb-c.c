@@ -3141,7 +3141,7 @@ const ProtobufCEnumDescriptor tranche__v1__ledger_reason__descriptor =
   tranche__v1__ledger_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_number[17] =
+static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_number[18] =
 {
   { "CLUSTER_EVENT_KIND_UNSPECIFIED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED", 0 },
   { "CLUSTER_EVENT_KIND_COMMAND", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_COMMAND", 1 },
@@ -3160,15 +3160,17 @@ static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_
   { "CLUSTER_EVENT_KIND_CLOSED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_CLOSED", 14 },
   { "CLUSTER_EVENT_KIND_BANKRUPT", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT", 15 },
   { "CLUSTER_EVENT_KIND_REJECTED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED", 16 },
+  { "CLUSTER_EVENT_KIND_BUDGET", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BUDGET", 17 },
 };
 static const ProtobufCIntRange tranche__v1__cluster_event_kind__value_ranges[] = {
-{0, 0},{0, 17}
+{0, 0},{0, 18}
 };
-static const ProtobufCEnumValueIndex tranche__v1__cluster_event_kind__enum_values_by_name[17] =
+static const ProtobufCEnumValueIndex tranche__v1__cluster_event_kind__enum_values_by_name[18] =
 {
   { "CLUSTER_EVENT_KIND_ADL", 10 },
   { "CLUSTER_EVENT_KIND_BANKRUPT", 15 },
   { "CLUSTER_EVENT_KIND_BREAKER", 12 },
+  { "CLUSTER_EVENT_KIND_BUDGET", 17 },
   { "CLUSTER_EVENT_KIND_CLOSED", 14 },
   { "CLUSTER_EVENT_KIND_COMMAND", 1 },
   { "CLUSTER_EVENT_KIND_DEFICIT", 7 },
@@ -3191,9 +3193,9 @@ const ProtobufCEnumDescriptor tranche__v1__cluster_event_kind__descriptor =
   "ClusterEventKind",
   "Tranche__V1__ClusterEventKind",
   "tranche.v1",
-  17,
+  18,
   tranche__v1__cluster_event_kind__enum_values_by_number,
-  17,
+  18,
   tranche__v1__cluster_event_kind__enum_values_by_name,
   1,
   tranche__v1__cluster_event_kind__value_ranges,

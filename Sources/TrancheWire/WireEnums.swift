@@ -167,6 +167,7 @@ extension ClusterEvent.Kind {
         case .closed: return 14
         case .bankrupt: return 15
         case .rejected: return 16
+        case .budget: return 17
         }
     }
 

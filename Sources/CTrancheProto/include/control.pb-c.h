@@ -160,7 +160,8 @@ typedef enum _Tranche__V1__ClusterEventKind {
   TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_RESTORED = 13,
   TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_CLOSED = 14,
   TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT = 15,
-  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED = 16
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED = 16,
+  TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BUDGET = 17
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__CLUSTER_EVENT_KIND)
 } Tranche__V1__ClusterEventKind;
 
@@ -628,7 +629,8 @@ struct  Tranche__V1__ClusterEvent
 
 
 /*
- * A worker's liquidation demand (worker -> aggregator, every budget interval). The
+ * A worker's liquidation demand (worker -> aggregator, after every budget it receives,
+ * and every budget interval while it hears none). The
  * worker is the authenticated sender. Safe to lose: the next report replaces it.
  */
 struct  Tranche__V1__LiquidationDemand

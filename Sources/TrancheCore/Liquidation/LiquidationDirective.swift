@@ -14,9 +14,12 @@ public enum LiquidationDirective: Sendable, Equatable {
     /// A tranche is due but the market's cluster-wide liquidation budget is spent: the
     /// owner evaluates the scope again when the next grant arrives.
     case awaitBudget(scope: MarginScope, market: MarketID)
-    /// The venue filled nothing inside the band `maxUnfilledAttempts` times in a row:
-    /// the backstop must take `market`'s position over at the model price.
-    case takeover(scope: MarginScope, market: MarketID)
+    /// The book cannot take what the scope must sell (empty fills below the takeover
+    /// threshold, a spent budget or a halted breaker below the hard floor): the backstop
+    /// takes `size` of `market`'s position over at the model price: the tranche the book
+    /// could not take (a stepwise tranche restores the scope; all-or-nothing's is the whole
+    /// position); nil: the whole position.
+    case takeover(scope: MarginScope, market: MarketID, size: Size?)
     /// Every position of the scope is closed. `deficit` is positive when the scope closed
     /// below zero (bankrupt): the fund, then ADL, must cover it.
     case finished(scope: MarginScope, phase: LiquidationPhase, deficit: Quote)

@@ -109,7 +109,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
             // The breaker stops tranches into the book, not risk reduction: a scope below the
             // hard floor (and the takeover threshold) goes to the backstop off-book, before its
             // losses grow further.
-            if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) && inFlight == nil { return [.takeover(scope: scope, market: plan.market)] }
+            if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) && inFlight == nil { return [.takeover(scope: scope, market: plan.market, size: plan.size)] }
             return [.halted(scope: scope, market: plan.market)]
         }
         // The cluster-wide budget: no grant left for this market, wait for the next one.
@@ -117,7 +117,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         if controls.budgetExhausted {
             // Below the hard floor and the takeover threshold, waiting is what the scope
             // cannot afford: the backstop takes it over, as when the book cannot fill it.
-            if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) { return [.takeover(scope: scope, market: plan.market)] }
+            if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) { return [.takeover(scope: scope, market: plan.market, size: plan.size)] }
             return [.awaitBudget(scope: scope, market: plan.market)]
         }
         if let at = nextTrancheAt, now < at { return [.wake(at: at)] }
@@ -173,7 +173,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         }
         if belowTakeover && (unfilledAttempts >= maxUnfilledAttempts || (empty && belowHardFloor)) {
             unfilledAttempts = 0
-            return [.takeover(scope: scope, market: id.market)]
+            return [.takeover(scope: scope, market: id.market, size: requested)]
         }
         if unfilledAttempts >= maxUnfilledAttempts { unfilledAttempts = 0 }
         return []

@@ -528,8 +528,11 @@ public struct Aggregator: Sendable {
             let cut = BudgetCutoff.cutoff(budgetE6: budgetE6 - backstopShare, demand: perBucket)
             budgetSequence += 1
             statistics.budgetsPublished += 1
+            let rate = Quote(e6: Int64(min(pace.ratePerSecond * 1e6, Double(Int64.max / 4))))
+            out.append(.event(ClusterEvent(at: now, kind: .budget, market: m, amount: rate,
+                                           detail: "cutoff bucket \(cut.bucket) admit \(cut.admitPpm) ppm; backlog \(Quote(e6: backlogE6)), backstop grant \(Quote(e6: backstopShare)), depth in band \(Quote(e6: Int64(depth * 1e6)))")))
             out.append(.publish(.control, envelope(.liquidationBudget(Message.LiquidationBudget(
-                market: m, sequence: budgetSequence, ratePerSecond: Quote(e6: Int64(min(pace.ratePerSecond * 1e6, Double(Int64.max / 4)))),
+                market: m, sequence: budgetSequence, ratePerSecond: rate,
                 cutoffBucket: cut.bucket, admitPpm: cut.admitPpm, at: now)), now)))
             if var b = breakers[m] {
                 let capacity = Int64(min(pace.ceilingRate * Double(b.parameters.window.nanoseconds) / 1e9 * 1e6, Double(Int64.max / 4)))

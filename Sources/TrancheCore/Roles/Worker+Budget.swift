@@ -1,7 +1,8 @@
 /// The worker's side of the cluster-wide liquidation budget (docs/simulation.md, "The
-/// liquidation budget"): it reports the tranches due per margin-ratio bucket, applies the
-/// aggregator's cutoff (worst margin ratio first, cluster-wide), and parks the scopes the
-/// cutoff leaves out until the next budget.
+/// liquidation budget"): after each budget it reports the tranches due per margin-ratio
+/// bucket, applies the aggregator's next cutoff to them (worst margin ratio first,
+/// cluster-wide), and parks the scopes left out (and tranches that fell due since the
+/// report) until the next budget.
 extension Worker {
     /// The bucket of a scope at the current marks.
     func budgetBucket(_ account: Account, _ scope: MarginScope) -> Int {
@@ -10,8 +11,13 @@ extension Worker {
     }
 
     /// Whether the market's budget leaves this scope out for now (no budget heard: never).
+    /// A tranche we reported is under the cutoff; one that fell due after our report waits
+    /// for the next budget (at most a report and a budget interval): the budget admits
+    /// only what it was computed for, and each account's fate depends on its own state and
+    /// the broadcast alone, not on how accounts are sharded.
     func budgetExcludes(_ account: Account, _ scope: MarginScope, market: MarketID) -> Bool {
         guard let b = budgets[market] else { return false }
+        guard reportedDemand[market]?.contains(account.id) == true else { return true }
         if b.cutoffBucket >= BudgetCutoff.bucketCount { return false }
         return !BudgetCutoff.admits(bucket: budgetBucket(account, scope), account: account.id, cutoff: b.cutoffBucket,
                                     admitPpm: b.admitPpm, sequence: b.sequence)
@@ -20,9 +26,10 @@ extension Worker {
     /// The demand per market: the backlog (notional of every position in a liquidating
     /// scope) and the notional of the tranches due (the last plan of each liquidating
     /// scope) per margin-ratio bucket.
-    func demandReport(now: Instant) -> RoleDirective {
+    mutating func demandReport(now: Instant) -> RoleDirective {
         var backlog: [MarketID: Int64] = [:]
         var buckets: [MarketID: [Int64]] = [:]
+        reportedDemand = [:]
         for id in active {
             guard let rec = accounts[id] else { continue }
             for st in rec.scopes where st.state.phase == .liquidating {
@@ -34,6 +41,7 @@ extension Worker {
                 guard let due = st.state.pendingTranche, due.notional.isPositive else { continue }
                 let b = budgetBucket(rec.account, st.scope)
                 buckets[due.market, default: [Int64](repeating: 0, count: BudgetCutoff.bucketCount)][b] &+= due.notional.e6
+                reportedDemand[due.market, default: []].insert(id)
             }
         }
         let entries = context.markets.keys.sorted().map { m in
@@ -46,12 +54,19 @@ extension Worker {
 
     /// A new budget replaces the last; the scopes waiting for the market's budget are
     /// evaluated again (in account order: admission depends only on each scope's own state).
+    /// Then the next demand report goes out (once per instant, whatever the number of
+    /// markets): the next budget is computed from it.
     mutating func onBudget(_ b: Message.LiquidationBudget, now: Instant) -> [RoleDirective] {
         guard context.markets[b.market] != nil, b.sequence > budgets[b.market]?.sequence ?? 0 else { return [] }
         budgets[b.market] = b
-        guard let waiting = awaitingBudget.removeValue(forKey: b.market), !waiting.isEmpty else { return [] }
         var out: [RoleDirective] = []
-        for id in waiting.sorted() { out += evaluate(id, now: now) }
+        if let waiting = awaitingBudget.removeValue(forKey: b.market) {
+            for id in waiting.sorted() { out += evaluate(id, now: now) }
+        }
+        if lastBudgetAt != now {
+            lastBudgetAt = now
+            out.append(demandReport(now: now))
+        }
         return out
     }
 }

@@ -63,8 +63,8 @@ extension Worker {
         case .awaitBudget(_, let market):
             awaitingBudget[market, default: []].insert(id)
             return []
-        case .takeover(let scope, let market):
-            return takeover(&rec, scope: scope, market: market, now: now)
+        case .takeover(let scope, let market, let size):
+            return takeover(&rec, scope: scope, market: market, size: size, now: now)
         case .finished(let scope, let phase, let deficit):
             let kind: ClusterEvent.Kind = phase == .bankrupt ? .bankrupt : .closed
             return [.event(ClusterEvent(at: now, kind: kind, account: id, scope: scope.description, amount: deficit.isPositive ? deficit : nil,
@@ -152,15 +152,20 @@ extension Worker {
     /// mark) and hand it to the aggregator's backstop. The trader's remaining margin, up to
     /// the position's maintenance requirement, goes to the fund as a clearance fee (what
     /// Binance and Hyperliquid do): it is the cushion that pays for the backstop's unwind.
-    mutating func takeover(_ rec: inout AccountRecord, scope: MarginScope, market: MarketID, now: Instant) -> [RoleDirective] {
+    mutating func takeover(_ rec: inout AccountRecord, scope: MarginScope, market: MarketID, size requested: Size?, now: Instant) -> [RoleDirective] {
         let id = rec.account.id
         guard let p = rec.account.position(in: market), let mark = context.marks[market], let spec = context.markets[market] else { return [] }
-        let size = Size(e8: abs(p.size.e8))
+        let held = Size(e8: abs(p.size.e8))
         let model = mark  // the model price: the mark (index plus the clamped basis)
-        // Clearance fee rate: the position's maintenance / notional, rounded up; the fee
-        // itself is capped at the scope's equity after the close (never a deficit).
+        // The tranche the book could not take, or the whole position when what would be
+        // left is dust.
+        var size = min(max(requested ?? held, .zero), held)
+        if size.isZero || ((try? (held - size).notional(at: model, .down)).map { $0 < spec.liquidation.minTrancheNotional } ?? true) { size = held }
+        // Clearance fee rate: the position's maintenance / notional (its effective rate, on
+        // the part taken), rounded up; the fee is capped at the scope's equity after the
+        // close (never a deficit).
         var clearanceRate = spec.liquidation.liquidationFeeRate
-        if let n = try? size.notional(at: model, .up), n.isPositive, let mm = try? spec.maintenance(notional: n),
+        if let n = try? held.notional(at: model, .up), n.isPositive, let mm = try? spec.maintenance(notional: n),
            let r = try? Checked.mulDiv(mm.e6, Precision.rateScale, n.e6, .up) {
             clearanceRate = Rate(ppm: min(max(r, clearanceRate.ppm), Precision.rateScale - 1))
         }
@@ -175,11 +180,13 @@ extension Worker {
         rec.nextSequence += 1
         var out: [RoleDirective] = [
             send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now),
-            send(.aggregator, .takeoverNotice(Message.TakeoverNotice(tranche: tid, account: id, market: market, size: p.size, modelPrice: model, at: now,
+            send(.aggregator, .takeoverNotice(Message.TakeoverNotice(tranche: tid, account: id, market: market, size: p.size.e8 > 0 ? size : Size(e8: -size.e8),
+                                                                     modelPrice: model, at: now,
                                                                      clearanceFee: settlement.liquidationFee)), now),
-            .event(ClusterEvent(at: now, kind: .takeover, account: id, market: market, scope: scope.description, size: p.size, price: model,
-                                amount: (try? size.notional(at: model, .down)) ?? .zero, tranche: tid.sequence,
-                                detail: controls[market]?.level == .halted ? "breaker halted with the scope below its hard floor" : "the book filled nothing inside the band")),
+            .event(ClusterEvent(at: now, kind: .takeover, account: id, market: market, scope: scope.description, size: p.size.e8 > 0 ? size : Size(e8: -size.e8),
+                                price: model, amount: (try? size.notional(at: model, .down)) ?? .zero, tranche: tid.sequence,
+                                detail: (controls[market]?.level == .halted ? "breaker halted with the scope below its hard floor" : "the book or the budget could not take the tranche")
+                                    + (size == held ? "" : " (part of the position: \(size) of \(held))"))),
         ]
         if settlement.liquidationFee.isPositive {
             out.append(.event(ClusterEvent(at: now, kind: .fee, account: id, market: market, amount: settlement.liquidationFee, tranche: tid.sequence)))

@@ -46,9 +46,13 @@ public struct Worker: Sendable {
     /// The latest cluster-wide liquidation budget per market (absent: none heard, none
     /// enforced).
     public internal(set) var budgets: [MarketID: Message.LiquidationBudget] = [:]
-    /// Accounts with a tranche due that wait for the market's next grant.
+    /// Accounts with a tranche due that wait for the market's next budget.
     var awaitingBudget: [MarketID: Set<AccountID>] = [:]
+    /// Accounts whose tranche was in our last demand report (the report the next budget is
+    /// computed from): the cutoff applies to them; others wait for the next budget.
+    var reportedDemand: [MarketID: Set<AccountID>] = [:]
     var nextDemandAt: Instant = .zero
+    var lastBudgetAt: Instant?
     var startedAt: Instant = .zero
     var nextHeartbeat: Instant = .zero
 
@@ -116,8 +120,12 @@ public struct Worker: Sendable {
         var due = Set<AccountID>()
         for id in timers.popDue(now) { due.insert(id) }
         for id in due.sorted() { out += evaluate(id, now: now) }
+        // Demand follows each budget; on our own clock only while no budget is heard (at
+        // start, or with the aggregator silent), so the aggregator learns we are here.
         if now >= nextDemandAt {
-            out.append(demandReport(now: now))
+            if lastBudgetAt.map({ (now - $0).nanoseconds > 2 * configuration.demandInterval.nanoseconds }) ?? true {
+                out.append(demandReport(now: now))
+            }
             nextDemandAt = now + configuration.demandInterval
         }
         if now >= nextHeartbeat {

@@ -35,6 +35,9 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
         case bankrupt
         /// The tranche was refused or could not be sent (detail says why).
         case rejected
+        /// The aggregator set a market's liquidation budget (amount = rate per second;
+        /// detail: the cutoff, the backlog and the depth it came from).
+        case budget
     }
 
     public var at: Instant

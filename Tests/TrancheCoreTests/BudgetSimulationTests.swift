@@ -1,0 +1,69 @@
+import Testing
+@testable import TrancheCore
+
+/// The liquidation budget and the honest backstop, end to end over the simulated cluster.
+@Suite struct BudgetSimulationTests {
+    static func run(_ s: Scenario, policy: PolicyKind, budget: Bool) throws -> ([ClusterEvent], SimulationSummary) {
+        var events: [ClusterEvent] = []
+        let summary = try Simulator.run(s, options: SimulationOptions(policy: policy, recordEvents: true, budget: budget)) { events.append($0) }
+        return (events, summary)
+    }
+
+    static func thinCrash(seed: UInt64 = 7) -> Scenario {
+        SimulationFixtures.scenario(accounts: 300, workers: 2, seed: seed, market: SimulationFixtures.market(drop: "0.15", over: 60, recovery: "0.3", notionalPerLevel: "5000"))
+    }
+
+    /// Liquidated notional per second (traders' fills and backstop unwinds) never exceeds the
+    /// budget in force over that second plus one tranche (a tranche admitted just before a
+    /// smaller budget, or the overdraft of a whole all-or-nothing close).
+    @Test(arguments: [PolicyKind.stepwise, .allOrNothing])
+    func flowStaysWithinTheBudgetPlusOneTranche(policy: PolicyKind) throws {
+        let (events, summary) = try Self.run(Self.thinCrash(), policy: policy, budget: true)
+        let budgets = events.filter { $0.kind == .budget }.map { (at: $0.at, rate: Double($0.amount!.e6) / 1e6) }
+        #expect(budgets.count > 100)
+        let biggest = events.filter { $0.kind == .fill }.map { Double($0.amount!.e6) / 1e6 }.max() ?? 0
+        var perSecond: [Int64: Double] = [:]
+        for e in events where e.kind == .fill { perSecond[e.at.nanoseconds / 1_000_000_000, default: 0] += Double(e.amount!.e6) / 1e6 }
+        #expect(perSecond.count > 10)
+        for (second, flow) in perSecond {
+            let start = Instant(nanoseconds: (second - 1) * 1_000_000_000), end = Instant(nanoseconds: (second + 1) * 1_000_000_000)
+            let rate = budgets.filter { $0.at >= start && $0.at <= end }.map(\.rate).max() ?? 0
+            let detail = events.filter { ($0.kind == .fill || $0.kind == .budget || $0.kind == .trancheOrder || $0.kind == .takeover) && $0.at >= start && $0.at <= end }
+                .map { "\($0.at) \($0.kind) \($0.account.map { "\($0)" } ?? "-") \($0.size.map { "\($0)" } ?? "") \($0.amount.map { "\($0)" } ?? "") \($0.detail ?? "")" }.joined(separator: "\n")
+            #expect(flow <= rate + biggest, "second \(second): \(flow) filled, budget \(rate)/s, largest fill \(biggest)\n\(detail)")
+        }
+        #expect(summary.moneyConserved)
+    }
+
+    /// Without a budget no budget is published and nothing waits for one.
+    @Test func withoutBudgetNoneIsPublished() throws {
+        let (events, summary) = try Self.run(Self.thinCrash(), policy: .stepwise, budget: false)
+        #expect(!events.contains { $0.kind == .budget })
+        #expect(!summary.budget)
+        #expect(summary.moneyConserved)
+    }
+
+    /// The backstop's losses are auto-deleveraged before they take the fund below its
+    /// floor: with a small fund, counterparties on the other side and a deep fall, the fund
+    /// ends at or above the floor, and the backstop was deleveraged.
+    @Test func backstopLossesAreDeleveragedBeforeTheFundGoesBelowItsFloor() throws {
+        var s = Self.thinCrash(seed: 11)
+        s.accounts.longShare = 0.6
+        s.insuranceFund = InsuranceFundSetup(initialBalance: q("2000"), floor: q("500"))
+        for policy in PolicyKind.allCases {
+            let (_, summary) = try Self.run(s, policy: policy, budget: true)
+            #expect(summary.moneyConserved)
+            #expect(summary.backstopDeleveraged.isPositive, "\(policy)")
+            #expect(summary.insuranceFundEnd >= q("500"), "\(policy): fund \(summary.insuranceFundEnd)")
+        }
+    }
+
+    /// The bad debt is reported split: deficits + backstop loss beyond the clearance fees.
+    @Test func badDebtIsTheSumOfItsParts() throws {
+        let (_, s) = try Self.run(Self.thinCrash(), policy: .stepwise, budget: true)
+        let backstopLoss = s.backstopInventoryLoss.e6 + s.backstopExecutionCost.e6
+        // The realised backstop result is minus its loss, up to rounding of one quantum per fill.
+        #expect(abs(-s.backstopResult.e6 - backstopLoss) <= 10_000)
+        #expect(s.badDebt.e6 == s.accountDeficits.e6 + max(0, -s.backstopResult.e6 - s.clearanceFees.e6))
+    }
+}
