@@ -952,49 +952,49 @@ void   tranche__v1__liquidation_demand_entry__free_unpacked
   assert(message->base.descriptor == &tranche__v1__liquidation_demand_entry__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   tranche__v1__bucket_demand__init
-                     (Tranche__V1__BucketDemand         *message)
+void   tranche__v1__due_tranche__init
+                     (Tranche__V1__DueTranche         *message)
 {
-  static const Tranche__V1__BucketDemand init_value = TRANCHE__V1__BUCKET_DEMAND__INIT;
+  static const Tranche__V1__DueTranche init_value = TRANCHE__V1__DUE_TRANCHE__INIT;
   *message = init_value;
 }
-size_t tranche__v1__bucket_demand__get_packed_size
-                     (const Tranche__V1__BucketDemand *message)
+size_t tranche__v1__due_tranche__get_packed_size
+                     (const Tranche__V1__DueTranche *message)
 {
-  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  assert(message->base.descriptor == &tranche__v1__due_tranche__descriptor);
   return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
 }
-size_t tranche__v1__bucket_demand__pack
-                     (const Tranche__V1__BucketDemand *message,
+size_t tranche__v1__due_tranche__pack
+                     (const Tranche__V1__DueTranche *message,
                       uint8_t       *out)
 {
-  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  assert(message->base.descriptor == &tranche__v1__due_tranche__descriptor);
   return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
 }
-size_t tranche__v1__bucket_demand__pack_to_buffer
-                     (const Tranche__V1__BucketDemand *message,
+size_t tranche__v1__due_tranche__pack_to_buffer
+                     (const Tranche__V1__DueTranche *message,
                       ProtobufCBuffer *buffer)
 {
-  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  assert(message->base.descriptor == &tranche__v1__due_tranche__descriptor);
   return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
 }
-Tranche__V1__BucketDemand *
-       tranche__v1__bucket_demand__unpack
+Tranche__V1__DueTranche *
+       tranche__v1__due_tranche__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data)
 {
-  return (Tranche__V1__BucketDemand *)
-     protobuf_c_message_unpack (&tranche__v1__bucket_demand__descriptor,
+  return (Tranche__V1__DueTranche *)
+     protobuf_c_message_unpack (&tranche__v1__due_tranche__descriptor,
                                 allocator, len, data);
 }
-void   tranche__v1__bucket_demand__free_unpacked
-                     (Tranche__V1__BucketDemand *message,
+void   tranche__v1__due_tranche__free_unpacked
+                     (Tranche__V1__DueTranche *message,
                       ProtobufCAllocator *allocator)
 {
   if(!message)
     return;
-  assert(message->base.descriptor == &tranche__v1__bucket_demand__descriptor);
+  assert(message->base.descriptor == &tranche__v1__due_tranche__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
 void   tranche__v1__liquidation_budget__init
@@ -2803,7 +2803,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_demand__descriptor =
   (ProtobufCMessageInit) tranche__v1__liquidation_demand__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__field_descriptors[3] =
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__field_descriptors[4] =
 {
   {
     "market",
@@ -2830,13 +2830,25 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__fie
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "buckets",
+    "tranches",
     3,
     PROTOBUF_C_LABEL_REPEATED,
     PROTOBUF_C_TYPE_MESSAGE,
-    offsetof(Tranche__V1__LiquidationDemandEntry, n_buckets),
-    offsetof(Tranche__V1__LiquidationDemandEntry, buckets),
-    &tranche__v1__bucket_demand__descriptor,
+    offsetof(Tranche__V1__LiquidationDemandEntry, n_tranches),
+    offsetof(Tranche__V1__LiquidationDemandEntry, tranches),
+    &tranche__v1__due_tranche__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "truncated",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationDemandEntry, truncated),
+    NULL,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -2844,13 +2856,14 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__fie
 };
 static const unsigned tranche__v1__liquidation_demand_entry__field_indices_by_name[] = {
   1,   /* field[1] = backlog_e6 */
-  2,   /* field[2] = buckets */
   0,   /* field[0] = market */
+  2,   /* field[2] = tranches */
+  3,   /* field[3] = truncated */
 };
 static const ProtobufCIntRange tranche__v1__liquidation_demand_entry__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descriptor =
 {
@@ -2860,22 +2873,34 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descript
   "Tranche__V1__LiquidationDemandEntry",
   "tranche.v1",
   sizeof(Tranche__V1__LiquidationDemandEntry),
-  3,
+  4,
   tranche__v1__liquidation_demand_entry__field_descriptors,
   tranche__v1__liquidation_demand_entry__field_indices_by_name,
   1,  tranche__v1__liquidation_demand_entry__number_ranges,
   (ProtobufCMessageInit) tranche__v1__liquidation_demand_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__bucket_demand__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tranche__v1__due_tranche__field_descriptors[3] =
 {
   {
-    "bucket",
+    "margin_ratio_ppm",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_UINT32,
+    PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
-    offsetof(Tranche__V1__BucketDemand, bucket),
+    offsetof(Tranche__V1__DueTranche, margin_ratio_ppm),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__DueTranche, account_id),
     NULL,
     NULL,
     0,             /* flags */
@@ -2883,42 +2908,43 @@ static const ProtobufCFieldDescriptor tranche__v1__bucket_demand__field_descript
   },
   {
     "notional_e6",
-    2,
+    3,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
-    offsetof(Tranche__V1__BucketDemand, notional_e6),
+    offsetof(Tranche__V1__DueTranche, notional_e6),
     NULL,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
 };
-static const unsigned tranche__v1__bucket_demand__field_indices_by_name[] = {
-  0,   /* field[0] = bucket */
-  1,   /* field[1] = notional_e6 */
+static const unsigned tranche__v1__due_tranche__field_indices_by_name[] = {
+  1,   /* field[1] = account_id */
+  0,   /* field[0] = margin_ratio_ppm */
+  2,   /* field[2] = notional_e6 */
 };
-static const ProtobufCIntRange tranche__v1__bucket_demand__number_ranges[1 + 1] =
+static const ProtobufCIntRange tranche__v1__due_tranche__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
-const ProtobufCMessageDescriptor tranche__v1__bucket_demand__descriptor =
+const ProtobufCMessageDescriptor tranche__v1__due_tranche__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "tranche.v1.BucketDemand",
-  "BucketDemand",
-  "Tranche__V1__BucketDemand",
+  "tranche.v1.DueTranche",
+  "DueTranche",
+  "Tranche__V1__DueTranche",
   "tranche.v1",
-  sizeof(Tranche__V1__BucketDemand),
-  2,
-  tranche__v1__bucket_demand__field_descriptors,
-  tranche__v1__bucket_demand__field_indices_by_name,
-  1,  tranche__v1__bucket_demand__number_ranges,
-  (ProtobufCMessageInit) tranche__v1__bucket_demand__init,
+  sizeof(Tranche__V1__DueTranche),
+  3,
+  tranche__v1__due_tranche__field_descriptors,
+  tranche__v1__due_tranche__field_indices_by_name,
+  1,  tranche__v1__due_tranche__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__due_tranche__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_descriptors[6] =
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_descriptors[7] =
 {
   {
     "market",
@@ -2957,24 +2983,36 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_des
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "cutoff_bucket",
+    "has_cutoff",
     4,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_UINT32,
+    PROTOBUF_C_TYPE_BOOL,
     0,   /* quantifier_offset */
-    offsetof(Tranche__V1__LiquidationBudget, cutoff_bucket),
+    offsetof(Tranche__V1__LiquidationBudget, has_cutoff),
     NULL,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "admit_ppm",
+    "cutoff_ratio_ppm",
     5,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
-    offsetof(Tranche__V1__LiquidationBudget, admit_ppm),
+    offsetof(Tranche__V1__LiquidationBudget, cutoff_ratio_ppm),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cutoff_account_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, cutoff_account_id),
     NULL,
     NULL,
     0,             /* flags */
@@ -2982,7 +3020,7 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_des
   },
   {
     "at_ns",
-    6,
+    7,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
@@ -2994,9 +3032,10 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_des
   },
 };
 static const unsigned tranche__v1__liquidation_budget__field_indices_by_name[] = {
-  4,   /* field[4] = admit_ppm */
-  5,   /* field[5] = at_ns */
-  3,   /* field[3] = cutoff_bucket */
+  6,   /* field[6] = at_ns */
+  5,   /* field[5] = cutoff_account_id */
+  4,   /* field[4] = cutoff_ratio_ppm */
+  3,   /* field[3] = has_cutoff */
   0,   /* field[0] = market */
   2,   /* field[2] = rate_per_second_e6 */
   1,   /* field[1] = sequence */
@@ -3004,7 +3043,7 @@ static const unsigned tranche__v1__liquidation_budget__field_indices_by_name[] =
 static const ProtobufCIntRange tranche__v1__liquidation_budget__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
 {
@@ -3014,7 +3053,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
   "Tranche__V1__LiquidationBudget",
   "tranche.v1",
   sizeof(Tranche__V1__LiquidationBudget),
-  6,
+  7,
   tranche__v1__liquidation_budget__field_descriptors,
   tranche__v1__liquidation_budget__field_indices_by_name,
   1,  tranche__v1__liquidation_budget__number_ranges,

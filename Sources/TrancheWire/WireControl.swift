@@ -318,27 +318,28 @@ extension Message.LiquidationDemand.Entry: WireMessage {
         arena.message(tranche__v1__liquidation_demand_entry__init) {
             $0.market = arena.string(market.symbol)
             $0.backlog_e6 = backlog.e6
-            ($0.n_buckets, $0.buckets) = WireWrite.list(buckets, in: arena)
+            ($0.n_tranches, $0.tranches) = WireWrite.list(tranches, in: arena)
+            $0.truncated = truncated ? 1 : 0
         }
     }
 
     init(c m: Tranche__V1__LiquidationDemandEntry) throws(WireDecodeError) {
         self.init(market: try WireRead.market(m.market, "LiquidationDemandEntry.market"), backlog: Quote(e6: m.backlog_e6),
-                  buckets: try WireRead.list(m.n_buckets, m.buckets, "LiquidationDemandEntry.buckets"))
+                  tranches: try WireRead.list(m.n_tranches, m.tranches, "LiquidationDemandEntry.tranches"), truncated: m.truncated != 0)
     }
 }
 
-extension Message.LiquidationDemand.BucketDemand: WireMessage {
-    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BucketDemand> {
-        arena.message(tranche__v1__bucket_demand__init) {
-            $0.bucket = UInt32(clamping: bucket)
+extension Message.LiquidationDemand.DueTranche: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__DueTranche> {
+        arena.message(tranche__v1__due_tranche__init) {
+            $0.margin_ratio_ppm = marginRatioPpm
+            $0.account_id = account.rawValue
             $0.notional_e6 = notional.e6
         }
     }
 
-    init(c m: Tranche__V1__BucketDemand) throws(WireDecodeError) {
-        guard Int(m.bucket) < BudgetCutoff.bucketCount else { throw .inconsistentField(field: "BucketDemand.bucket", detail: "must be below \(BudgetCutoff.bucketCount), got \(m.bucket)") }
-        self.init(bucket: Int(m.bucket), notional: Quote(e6: m.notional_e6))
+    init(c m: Tranche__V1__DueTranche) throws(WireDecodeError) {
+        self.init(marginRatioPpm: m.margin_ratio_ppm, account: AccountID(m.account_id), notional: Quote(e6: m.notional_e6))
     }
 }
 
@@ -348,16 +349,16 @@ extension Message.LiquidationBudget: WireMessage {
             $0.market = arena.string(market.symbol)
             $0.sequence = sequence
             $0.rate_per_second_e6 = ratePerSecond.e6
-            $0.cutoff_bucket = UInt32(clamping: cutoffBucket)
-            $0.admit_ppm = admitPpm
+            $0.has_cutoff = cutoffRatioPpm == nil ? 0 : 1
+            $0.cutoff_ratio_ppm = cutoffRatioPpm ?? 0
+            $0.cutoff_account_id = cutoffAccount.rawValue
             $0.at_ns = at.nanoseconds
         }
     }
 
     init(c m: Tranche__V1__LiquidationBudget) throws(WireDecodeError) {
-        guard Int(m.cutoff_bucket) <= BudgetCutoff.bucketCount else { throw .inconsistentField(field: "LiquidationBudget.cutoff_bucket", detail: "must be at most \(BudgetCutoff.bucketCount), got \(m.cutoff_bucket)") }
         self.init(market: try WireRead.market(m.market, "LiquidationBudget.market"), sequence: m.sequence,
-                  ratePerSecond: Quote(e6: m.rate_per_second_e6), cutoffBucket: Int(m.cutoff_bucket), admitPpm: m.admit_ppm,
-                  at: Instant(nanoseconds: m.at_ns))
+                  ratePerSecond: Quote(e6: m.rate_per_second_e6), cutoffRatioPpm: m.has_cutoff != 0 ? m.cutoff_ratio_ppm : nil,
+                  cutoffAccount: AccountID(m.cutoff_account_id), at: Instant(nanoseconds: m.at_ns))
     }
 }

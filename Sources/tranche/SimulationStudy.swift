@@ -46,6 +46,7 @@ struct SimulationStudy: Encodable {
         ("account deficits", { q($0.accountDeficits) }),
         ("backstop inventory loss", { q($0.backstopInventoryLoss) }),
         ("backstop execution cost", { q($0.backstopExecutionCost) }),
+        ("backstop deleverage loss", { q($0.backstopDeleverageLoss) }),
         ("clearance fees", { q($0.clearanceFees) }),
         ("avg slippage bps", { $0.avgSlippageBps }),
         ("cascade liquidations", { Double($0.cascadeLiquidations) }),

@@ -2,34 +2,34 @@ import Testing
 @testable import TrancheCore
 
 @Suite struct LiquidationBudgetTests {
-    /// Budget 100 over demand [50, 30, 40] (bankrupt, then ratio buckets): buckets 0 and 1
-    /// fit (80), 20 of bucket 2's 40 is left: half of it is admitted.
-    @Test func cutoffServesTheWorstBucketsFirst() {
-        let c = BudgetCutoff.cutoff(budgetE6: 100, demand: [50, 30, 40])
-        #expect(c.bucket == 2 && c.admitPpm == 500_000)
-        #expect(BudgetCutoff.cutoff(budgetE6: 1_000, demand: [50, 30, 40]) == (BudgetCutoff.bucketCount, 0))
-        // A budget too small for anything still admits a sliver of the worst bucket.
-        #expect(BudgetCutoff.cutoff(budgetE6: 0, demand: [0, 10]) == (1, 1))
+    static func due(_ ratio: Int64, _ account: UInt64, _ notional: Int64) -> Message.LiquidationDemand.DueTranche {
+        .init(marginRatioPpm: ratio, account: AccountID(account), notional: Quote(e6: notional))
     }
 
-    @Test func admissionDependsOnlyOnTheBucketTheAccountAndTheBudget() {
-        #expect(BudgetCutoff.admits(bucket: 1, account: AccountID(7), cutoff: 2, admitPpm: 0, sequence: 3))
-        #expect(!BudgetCutoff.admits(bucket: 3, account: AccountID(7), cutoff: 2, admitPpm: 1_000_000, sequence: 3))
-        #expect(BudgetCutoff.admits(bucket: 2, account: AccountID(7), cutoff: 2, admitPpm: 1_000_000, sequence: 3))
-        #expect(!BudgetCutoff.admits(bucket: 2, account: AccountID(7), cutoff: 2, admitPpm: 0, sequence: 3))
-        // Half admitted: about half of many accounts, the same answer every time.
-        let admitted = (1...10_000).filter { BudgetCutoff.admits(bucket: 5, account: AccountID(UInt64($0)), cutoff: 5, admitPpm: 500_000, sequence: 9) }
-        #expect((4_700...5_300).contains(admitted.count))
-        #expect(admitted == (1...10_000).filter { BudgetCutoff.admits(bucket: 5, account: AccountID(UInt64($0)), cutoff: 5, admitPpm: 500_000, sequence: 9) })
+    /// Budget 100 over two workers' lists: (bankrupt, #9, 50), (0.3, #2, 30) | (0.3, #5, 40),
+    /// (0.7, #1, 10). Merged worst first: #9 (50 left), #2 (20 left), #5 (−20: it goes, the
+    /// budget is spent) → cutoff (0.3, #5); #1 waits.
+    @Test func cutoffAdmitsWorstFirstUpToOneTrancheOverTheBudget() {
+        let a = [Self.due(-1, 9, 50), Self.due(300_000, 2, 30)], b = [Self.due(300_000, 5, 40), Self.due(700_000, 1, 10)]
+        let c = BudgetCutoff.cutoff(budgetE6: 100, reports: [(a, false), (b, false)])
+        #expect(c?.ratioPpm == 300_000 && c?.account == AccountID(5))
+        let budget = Message.LiquidationBudget(market: "BTC-PERP", sequence: 1, ratePerSecond: .zero, cutoffRatioPpm: c?.ratioPpm,
+                                               cutoffAccount: c?.account ?? AccountID(0), at: .zero)
+        #expect(budget.admits(marginRatioPpm: -1, account: AccountID(9)))
+        #expect(budget.admits(marginRatioPpm: 300_000, account: AccountID(2)))
+        #expect(budget.admits(marginRatioPpm: 300_000, account: AccountID(5)))
+        #expect(!budget.admits(marginRatioPpm: 300_000, account: AccountID(6)))
+        #expect(!budget.admits(marginRatioPpm: 700_000, account: AccountID(1)))
+        // Everything fits: no cutoff. Nothing fits: the worst still goes.
+        #expect(BudgetCutoff.cutoff(budgetE6: 1_000, reports: [(a, false), (b, false)]) == nil)
+        #expect(BudgetCutoff.cutoff(budgetE6: 0, reports: [(a, false), (b, false)])?.account == AccountID(9))
     }
 
-    @Test func bucketsOrderByMarginRatio() {
-        #expect(BudgetCutoff.bucket(marginRatioPpm: 400_000, bankrupt: true) == 0)
-        #expect(BudgetCutoff.bucket(marginRatioPpm: 0, bankrupt: false) == 1)
-        #expect(BudgetCutoff.bucket(marginRatioPpm: 15_624, bankrupt: false) == 1)
-        #expect(BudgetCutoff.bucket(marginRatioPpm: 15_625, bankrupt: false) == 2)
-        #expect(BudgetCutoff.bucket(marginRatioPpm: 999_999, bankrupt: false) == 64)
-        #expect(BudgetCutoff.bucket(marginRatioPpm: 1_200_000, bankrupt: false) == 65)
+    /// A list cut short bounds the cutoff: past its last tranche nothing is known.
+    @Test func aTruncatedListBoundsTheCutoff() {
+        let a = [Self.due(100_000, 1, 10), Self.due(200_000, 2, 10)], b = [Self.due(150_000, 3, 10), Self.due(900_000, 4, 10)]
+        let c = BudgetCutoff.cutoff(budgetE6: 1_000, reports: [(a, true), (b, false)])
+        #expect(c?.ratioPpm == 200_000 && c?.account == AccountID(2))
     }
 
     /// D = 5 000 000 in a 1 % band, h = 20 s: r = ln 2 / 20 = 0.034657, floor ½·r·D = 86 643/s,

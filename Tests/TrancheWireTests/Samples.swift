@@ -139,13 +139,14 @@ enum Samples {
             tranche: nil, account: AccountID(0), market: btc, size: Size(e8: 250_000_000), modelPrice: Price(e8: 0), at: .zero,
             clearanceFee: Quote(e6: 191_000_000))),
         .liquidationDemand(.init(entries: [
-            .init(market: btc, backlog: Quote(e6: max), buckets: [.init(bucket: 0, notional: Quote(e6: 1)), .init(bucket: 65, notional: Quote(e6: min))]),
-            .init(market: unicodeMarket, backlog: .zero, buckets: []),
+            .init(market: btc, backlog: Quote(e6: max), tranches: [.init(marginRatioPpm: -1, account: AccountID(.max), notional: Quote(e6: 1)),
+                                                                   .init(marginRatioPpm: max, account: AccountID(0), notional: Quote(e6: min))], truncated: true),
+            .init(market: unicodeMarket, backlog: .zero, tranches: []),
         ], at: Instant(nanoseconds: max))),
         .liquidationDemand(.init(entries: [], at: .zero)),
-        .liquidationBudget(.init(market: unicodeMarket, sequence: .max, ratePerSecond: Quote(e6: max), cutoffBucket: 66, admitPpm: min,
+        .liquidationBudget(.init(market: unicodeMarket, sequence: .max, ratePerSecond: Quote(e6: max), cutoffRatioPpm: min, cutoffAccount: AccountID(.max),
                                  at: Instant(nanoseconds: min))),
-        .liquidationBudget(.init(market: btc, sequence: 0, ratePerSecond: .zero, cutoffBucket: 0, admitPpm: 0, at: .zero)),
+        .liquidationBudget(.init(market: btc, sequence: 0, ratePerSecond: .zero, cutoffRatioPpm: nil, cutoffAccount: AccountID(0), at: .zero)),
         .fundState(.init(
             balance: Quote(e6: max), available: Quote(e6: min), uncoveredDeficit: Quote(e6: 7), sequence: .max,
             at: Instant(nanoseconds: max))),

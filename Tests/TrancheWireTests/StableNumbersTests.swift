@@ -117,6 +117,7 @@ import TrancheWire
             .closed: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_CLOSED),
             .bankrupt: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT),
             .rejected: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED),
+            .budget: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BUDGET),
         ]
         #expect(kinds.count == ClusterEvent.Kind.allCases.count)
         for k in ClusterEvent.Kind.allCases {
@@ -126,7 +127,7 @@ import TrancheWire
         // Appending a case to the core enum must append a number, never shift one.
         #expect(ClusterEvent.Kind.allCases.map(\.wireNumber) == Array(1...ClusterEvent.Kind.allCases.count))
         #expect(ClusterEvent.Kind(wireNumber: 0) == nil)
-        #expect(ClusterEvent.Kind(wireNumber: 17) == nil)
+        #expect(ClusterEvent.Kind(wireNumber: 18) == nil)
     }
 
     @Test func ledgerAccountKinds() {

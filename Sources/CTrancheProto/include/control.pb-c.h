@@ -37,7 +37,7 @@ typedef struct Tranche__V1__FundState Tranche__V1__FundState;
 typedef struct Tranche__V1__ClusterEvent Tranche__V1__ClusterEvent;
 typedef struct Tranche__V1__LiquidationDemand Tranche__V1__LiquidationDemand;
 typedef struct Tranche__V1__LiquidationDemandEntry Tranche__V1__LiquidationDemandEntry;
-typedef struct Tranche__V1__BucketDemand Tranche__V1__BucketDemand;
+typedef struct Tranche__V1__DueTranche Tranche__V1__DueTranche;
 typedef struct Tranche__V1__LiquidationBudget Tranche__V1__LiquidationBudget;
 
 
@@ -654,33 +654,39 @@ struct  Tranche__V1__LiquidationDemandEntry
    */
   int64_t backlog_e6;
   /*
-   * Notional of the tranches due per margin-ratio bucket (non-empty buckets only).
+   * The tranches due, worst first by (margin ratio, account); at most 2048.
    */
-  size_t n_buckets;
-  Tranche__V1__BucketDemand **buckets;
+  size_t n_tranches;
+  Tranche__V1__DueTranche **tranches;
+  /*
+   * More tranches were due than listed.
+   */
+  protobuf_c_boolean truncated;
 };
 #define TRANCHE__V1__LIQUIDATION_DEMAND_ENTRY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_demand_entry__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0 }
 
 
-struct  Tranche__V1__BucketDemand
+struct  Tranche__V1__DueTranche
 {
   ProtobufCMessage base;
   /*
-   * 0 = bankrupt; 1..64 = margin ratio in [k-1, k)/64; 65 = at or above 1.
+   * Equity / maintenance in ppm when reported; -1 for a bankrupt scope.
    */
-  uint32_t bucket;
+  int64_t margin_ratio_ppm;
+  uint64_t account_id;
   int64_t notional_e6;
 };
-#define TRANCHE__V1__BUCKET_DEMAND__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__bucket_demand__descriptor) \
-    , 0, 0 }
+#define TRANCHE__V1__DUE_TRANCHE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__due_tranche__descriptor) \
+    , 0, 0, 0 }
 
 
 /*
  * The cluster-wide liquidation budget of one market (aggregator -> workers, control
- * topic): a margin-ratio cutoff every worker applies the same way. A snapshot.
+ * topic): a (margin ratio, account) cutoff every worker applies the same way to the
+ * tranches it reported. A snapshot.
  */
 struct  Tranche__V1__LiquidationBudget
 {
@@ -688,16 +694,17 @@ struct  Tranche__V1__LiquidationBudget
   char *market;
   uint64_t sequence;
   int64_t rate_per_second_e6;
-  uint32_t cutoff_bucket;
   /*
-   * Share of the cutoff bucket admitted, in ppm.
+   * Absent: every reported tranche is admitted.
    */
-  int64_t admit_ppm;
+  protobuf_c_boolean has_cutoff;
+  int64_t cutoff_ratio_ppm;
+  uint64_t cutoff_account_id;
   int64_t at_ns;
 };
 #define TRANCHE__V1__LIQUIDATION_BUDGET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_budget__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0 }
 
 
 /* Tranche__V1__BreakerState methods */
@@ -1099,24 +1106,24 @@ Tranche__V1__LiquidationDemandEntry *
 void   tranche__v1__liquidation_demand_entry__free_unpacked
                      (Tranche__V1__LiquidationDemandEntry *message,
                       ProtobufCAllocator *allocator);
-/* Tranche__V1__BucketDemand methods */
-void   tranche__v1__bucket_demand__init
-                     (Tranche__V1__BucketDemand         *message);
-size_t tranche__v1__bucket_demand__get_packed_size
-                     (const Tranche__V1__BucketDemand   *message);
-size_t tranche__v1__bucket_demand__pack
-                     (const Tranche__V1__BucketDemand   *message,
+/* Tranche__V1__DueTranche methods */
+void   tranche__v1__due_tranche__init
+                     (Tranche__V1__DueTranche         *message);
+size_t tranche__v1__due_tranche__get_packed_size
+                     (const Tranche__V1__DueTranche   *message);
+size_t tranche__v1__due_tranche__pack
+                     (const Tranche__V1__DueTranche   *message,
                       uint8_t             *out);
-size_t tranche__v1__bucket_demand__pack_to_buffer
-                     (const Tranche__V1__BucketDemand   *message,
+size_t tranche__v1__due_tranche__pack_to_buffer
+                     (const Tranche__V1__DueTranche   *message,
                       ProtobufCBuffer     *buffer);
-Tranche__V1__BucketDemand *
-       tranche__v1__bucket_demand__unpack
+Tranche__V1__DueTranche *
+       tranche__v1__due_tranche__unpack
                      (ProtobufCAllocator  *allocator,
                       size_t               len,
                       const uint8_t       *data);
-void   tranche__v1__bucket_demand__free_unpacked
-                     (Tranche__V1__BucketDemand *message,
+void   tranche__v1__due_tranche__free_unpacked
+                     (Tranche__V1__DueTranche *message,
                       ProtobufCAllocator *allocator);
 /* Tranche__V1__LiquidationBudget methods */
 void   tranche__v1__liquidation_budget__init
@@ -1202,8 +1209,8 @@ typedef void (*Tranche__V1__LiquidationDemand_Closure)
 typedef void (*Tranche__V1__LiquidationDemandEntry_Closure)
                  (const Tranche__V1__LiquidationDemandEntry *message,
                   void *closure_data);
-typedef void (*Tranche__V1__BucketDemand_Closure)
-                 (const Tranche__V1__BucketDemand *message,
+typedef void (*Tranche__V1__DueTranche_Closure)
+                 (const Tranche__V1__DueTranche *message,
                   void *closure_data);
 typedef void (*Tranche__V1__LiquidationBudget_Closure)
                  (const Tranche__V1__LiquidationBudget *message,
@@ -1239,7 +1246,7 @@ extern const ProtobufCMessageDescriptor tranche__v1__fund_state__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__liquidation_demand__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descriptor;
-extern const ProtobufCMessageDescriptor tranche__v1__bucket_demand__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__due_tranche__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -88,8 +88,10 @@ public struct Aggregator: Sendable {
         /// cost (mark at order → fill price). Their sum is its realised trading result.
         public var backstopInventoryLoss: Quote = .zero
         public var backstopExecutionCost: Quote = .zero
-        /// Backstop inventory closed by auto-deleveraging, and the ADL rounds for it.
+        /// Backstop inventory closed by auto-deleveraging (notional at the mark), and the
+        /// loss those closes realised (entry → ADL price, which keeps the fund at its floor).
         public var backstopDeleveraged: Quote = .zero
+        public var backstopDeleverageLoss: Quote = .zero
         /// Budgets published, and the latest rate per market (statistics).
         public var budgetsPublished = 0
     }
@@ -126,8 +128,8 @@ public struct Aggregator: Sendable {
     /// Latest depth summary per market (the budget's and the unwinds' input).
     var depths: [MarketID: Message.DepthSummary] = [:]
     /// Latest demand per market and worker (the authenticated sender), with when it came:
-    /// the backlog and the tranches due per margin-ratio bucket.
-    var demands: [MarketID: [String: (backlog: Int64, buckets: [Int64], at: Instant)]] = [:]
+    /// the backlog and the tranches due, worst first.
+    var demands: [MarketID: [String: (backlog: Int64, tranches: [Message.LiquidationDemand.DueTranche], truncated: Bool, at: Instant)]] = [:]
     /// Recent marks per market for the trend, and the budget's volatility estimate.
     var markTrail: [MarketID: [(at: Instant, price: Price)]] = [:]
     var budgetVolatility: [MarketID: EWMAVolatility] = [:]
@@ -211,9 +213,10 @@ public struct Aggregator: Sendable {
             // The worker is the authenticated sender, never a field it wrote.
             guard case .worker(let w) = sender else { return [] }
             for e in d.entries where markets[e.market] != nil {
-                var buckets = [Int64](repeating: 0, count: BudgetCutoff.bucketCount)
-                for b in e.buckets where b.bucket >= 0 && b.bucket < BudgetCutoff.bucketCount { buckets[b.bucket] &+= max(b.notional.e6, 0) }
-                demands[e.market, default: [:]][w] = (max(e.backlog.e6, 0), buckets, now)
+                // Bounded: a list longer than workers may send is cut (and marked so).
+                let cut = e.tranches.count > BudgetCutoff.maxReportedTranches
+                let list = cut ? Array(e.tranches.prefix(BudgetCutoff.maxReportedTranches)) : e.tranches
+                demands[e.market, default: [:]][w] = (max(e.backlog.e6, 0), list, e.truncated || cut, now)
             }
             return []
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount, .statusRequest,
@@ -399,6 +402,12 @@ public struct Aggregator: Sendable {
             matched = min(matched, held)
             backstopAdlNotBefore = now + Duration(nanoseconds: configuration.controlInterval.nanoseconds * (matched.isPositive ? 1 : 10))
             guard matched.isPositive else { return out }
+            if let p = backstop.position(in: n.tranche.market) {
+                // The loss realised by the deleveraging close: entry → the ADL price.
+                let sign: Int128 = p.size.e8 > 0 ? 1 : -1
+                let loss = (sign * (Int128(p.entryPrice.e8) - Int128(n.bankruptcyPrice.e8)) * Int128(matched.e8)).divided(by: Precision.notionalDivisor, .up)
+                statistics.backstopDeleverageLoss = Quote(e6: statistics.backstopDeleverageLoss.e6 &+ Int64(clamping: loss))
+            }
             do {
                 let transfers = try Backstop.applyUnwindFill(&backstop, market: n.tranche.market, size: matched, price: n.bankruptcyPrice)
                 try ledger.post(transfers, at: now)
@@ -523,17 +532,16 @@ public struct Aggregator: Sendable {
             let backlogE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6
             let backstopShare = backlogE6 > 0 ? Int64(Int128(budgetE6) * Int128(backstopE6) / Int128(backlogE6)) : 0
             backstopGrant[m] = min(backstopGrant[m] ?? 0, 0) &+ backstopShare
-            var perBucket = [Int64](repeating: 0, count: BudgetCutoff.bucketCount)
-            for d in live.values { for (b, n) in d.buckets.enumerated() { perBucket[b] &+= n } }
-            let cut = BudgetCutoff.cutoff(budgetE6: budgetE6 - backstopShare, demand: perBucket)
+            let cut = BudgetCutoff.cutoff(budgetE6: budgetE6 - backstopShare,
+                                          reports: live.keys.sorted().map { (live[$0]!.tranches, live[$0]!.truncated) })
             budgetSequence += 1
             statistics.budgetsPublished += 1
             let rate = Quote(e6: Int64(min(pace.ratePerSecond * 1e6, Double(Int64.max / 4))))
             out.append(.event(ClusterEvent(at: now, kind: .budget, market: m, amount: rate,
-                                           detail: "cutoff bucket \(cut.bucket) admit \(cut.admitPpm) ppm; backlog \(Quote(e6: backlogE6)), backstop grant \(Quote(e6: backstopShare)), depth in band \(Quote(e6: Int64(depth * 1e6)))")))
+                                           detail: "cutoff \(cut.map { "ratio \(Rate(ppm: $0.ratioPpm)) account \($0.account)" } ?? "none"); backlog \(Quote(e6: backlogE6)), backstop grant \(Quote(e6: backstopShare)), depth in band \(Quote(e6: Int64(depth * 1e6)))")))
             out.append(.publish(.control, envelope(.liquidationBudget(Message.LiquidationBudget(
                 market: m, sequence: budgetSequence, ratePerSecond: rate,
-                cutoffBucket: cut.bucket, admitPpm: cut.admitPpm, at: now)), now)))
+                cutoffRatioPpm: cut?.ratioPpm, cutoffAccount: cut?.account ?? AccountID(0), at: now)), now)))
             if var b = breakers[m] {
                 let capacity = Int64(min(pace.ceilingRate * Double(b.parameters.window.nanoseconds) / 1e9 * 1e6, Double(Int64.max / 4)))
                 if capacity > 0, let ts = try? b.setCapacity(Quote(e6: capacity), now: now) {

@@ -4,10 +4,11 @@
 /// cluster-wide), and parks the scopes left out (and tranches that fell due since the
 /// report) until the next budget.
 extension Worker {
-    /// The bucket of a scope at the current marks.
-    func budgetBucket(_ account: Account, _ scope: MarginScope) -> Int {
-        guard let m = try? MarginCalculator.scopeMetrics(account, scope, context) else { return 0 }
-        return BudgetCutoff.bucket(marginRatioPpm: m.marginRatio?.ppm, bankrupt: m.isBankrupt)
+    /// A scope's margin ratio for the budget's order: bankrupt first, then by ratio.
+    func budgetRatio(_ account: Account, _ scope: MarginScope) -> Int64 {
+        guard let m = try? MarginCalculator.scopeMetrics(account, scope, context) else { return BudgetCutoff.bankruptRatio }
+        if m.isBankrupt { return BudgetCutoff.bankruptRatio }
+        return max(m.marginRatio?.ppm ?? Int64.max, 0)
     }
 
     /// Whether the market's budget leaves this scope out for now (no budget heard: never).
@@ -17,37 +18,34 @@ extension Worker {
     /// the broadcast alone, not on how accounts are sharded.
     func budgetExcludes(_ account: Account, _ scope: MarginScope, market: MarketID) -> Bool {
         guard let b = budgets[market] else { return false }
-        guard reportedDemand[market]?.contains(account.id) == true else { return true }
-        if b.cutoffBucket >= BudgetCutoff.bucketCount { return false }
-        return !BudgetCutoff.admits(bucket: budgetBucket(account, scope), account: account.id, cutoff: b.cutoffBucket,
-                                    admitPpm: b.admitPpm, sequence: b.sequence)
+        guard let ratio = reportedDemand[market]?[account.id] else { return true }
+        return !b.admits(marginRatioPpm: ratio, account: account.id)
     }
 
     /// The demand per market: the backlog (notional of every position in a liquidating
-    /// scope) and the notional of the tranches due (the last plan of each liquidating
-    /// scope) per margin-ratio bucket.
+    /// scope) and the tranches due (the last plan of each liquidating scope), worst first.
     mutating func demandReport(now: Instant) -> RoleDirective {
         var backlog: [MarketID: Int64] = [:]
-        var buckets: [MarketID: [Int64]] = [:]
+        var due: [MarketID: [Message.LiquidationDemand.DueTranche]] = [:]
         reportedDemand = [:]
         for id in active {
             guard let rec = accounts[id] else { continue }
             for st in rec.scopes where st.state.phase == .liquidating {
-                let positions = rec.account.positions(in: st.scope)
-                for p in positions {
+                for p in rec.account.positions(in: st.scope) {
                     guard let mark = context.marks[p.market], let n = try? p.size.notional(at: mark, .up) else { continue }
                     backlog[p.market, default: 0] &+= n.e6
                 }
-                guard let due = st.state.pendingTranche, due.notional.isPositive else { continue }
-                let b = budgetBucket(rec.account, st.scope)
-                buckets[due.market, default: [Int64](repeating: 0, count: BudgetCutoff.bucketCount)][b] &+= due.notional.e6
-                reportedDemand[due.market, default: []].insert(id)
+                guard let pending = st.state.pendingTranche, pending.notional.isPositive else { continue }
+                due[pending.market, default: []].append(.init(marginRatioPpm: budgetRatio(rec.account, st.scope), account: id, notional: pending.notional))
             }
         }
-        let entries = context.markets.keys.sorted().map { m in
-            Message.LiquidationDemand.Entry(market: m, backlog: Quote(e6: backlog[m] ?? 0), buckets: (buckets[m] ?? []).enumerated().compactMap {
-                $0.element > 0 ? Message.LiquidationDemand.BucketDemand(bucket: $0.offset, notional: Quote(e6: $0.element)) : nil
-            })
+        var entries: [Message.LiquidationDemand.Entry] = []
+        for m in context.markets.keys.sorted() {
+            var list = (due[m] ?? []).sorted { ($0.marginRatioPpm, $0.account) < ($1.marginRatioPpm, $1.account) }
+            let truncated = list.count > BudgetCutoff.maxReportedTranches
+            if truncated { list.removeLast(list.count - BudgetCutoff.maxReportedTranches) }
+            for t in list { reportedDemand[m, default: [:]][t.account] = min(reportedDemand[m]?[t.account] ?? Int64.max, t.marginRatioPpm) }
+            entries.append(.init(market: m, backlog: Quote(e6: backlog[m] ?? 0), tranches: list, truncated: truncated))
         }
         return send(.aggregator, .liquidationDemand(Message.LiquidationDemand(entries: entries, at: now)), now)
     }

@@ -49,8 +49,9 @@ public struct Worker: Sendable {
     /// Accounts with a tranche due that wait for the market's next budget.
     var awaitingBudget: [MarketID: Set<AccountID>] = [:]
     /// Accounts whose tranche was in our last demand report (the report the next budget is
-    /// computed from): the cutoff applies to them; others wait for the next budget.
-    var reportedDemand: [MarketID: Set<AccountID>] = [:]
+    /// computed from), with the margin ratio reported: the cutoff applies to them; others
+    /// wait for the next budget.
+    var reportedDemand: [MarketID: [AccountID: Int64]] = [:]
     var nextDemandAt: Instant = .zero
     var lastBudgetAt: Instant?
     var startedAt: Instant = .zero

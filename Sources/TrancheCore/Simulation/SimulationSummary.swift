@@ -44,6 +44,9 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Notional the backstop unwound into the book, and closed by auto-deleveraging.
     public var backstopUnwoundNotional: Quote
     public var backstopDeleveraged: Quote
+    /// The loss the deleveraging closes realised (entry → ADL price). With the inventory
+    /// loss and the execution cost, it makes the backstop's realised loss.
+    public var backstopDeleverageLoss: Quote
     /// ADL closes of counterparties.
     public var adlEvents: Int
     /// Positions taken over by the backstop.
@@ -84,6 +87,7 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         backstopExecutionCost = .zero
         backstopUnwoundNotional = .zero
         backstopDeleveraged = .zero
+        backstopDeleverageLoss = .zero
         adlEvents = 0
         takeovers = 0
         breakerTrips = 0

@@ -108,6 +108,7 @@ public enum Simulator {
         summary.backstopExecutionCost = stats.backstopExecutionCost
         summary.backstopUnwoundNotional = stats.backstopUnwoundNotional
         summary.backstopDeleveraged = stats.backstopDeleveraged
+        summary.backstopDeleverageLoss = stats.backstopDeleverageLoss
         summary.uncoveredDeficit = stats.uncoveredDeficit
         summary.insuranceFundEnd = cluster.aggregator.fundBalance
         summary.backstopResult = stats.backstopResult

@@ -1,27 +1,34 @@
 extension Message {
-    /// A worker's liquidation demand, reported to the aggregator every budget interval
-    /// (also when empty: it tells the aggregator the worker is there). The worker is the
-    /// authenticated sender, never a field of the message. Safe to lose: the next report
-    /// replaces it.
+    /// A worker's liquidation demand, reported to the aggregator after every budget it
+    /// receives (and every budget interval while it hears none, so the aggregator learns it
+    /// is there). The worker is the authenticated sender, never a field of the message.
+    /// Safe to lose: the next report replaces it.
     public struct LiquidationDemand: Sendable, Equatable {
         public struct Entry: Sendable, Equatable {
             public var market: MarketID
             /// Notional (at the mark) of the positions of scopes in liquidation: the backlog.
             public var backlog: Quote
-            /// Notional of the tranches due, per margin-ratio bucket (`BudgetCutoff.bucket`),
-            /// only the non-empty buckets, ascending.
-            public var buckets: [BucketDemand]
-            public init(market: MarketID, backlog: Quote, buckets: [BucketDemand]) {
+            /// The tranches due, worst first by (margin ratio, account), at most
+            /// `BudgetCutoff.maxReportedTranches`.
+            public var tranches: [DueTranche]
+            /// More tranches were due than listed: the budget cannot admit past the last one.
+            public var truncated: Bool
+            public init(market: MarketID, backlog: Quote, tranches: [DueTranche], truncated: Bool = false) {
                 self.market = market
                 self.backlog = backlog
-                self.buckets = buckets
+                self.tranches = tranches
+                self.truncated = truncated
             }
         }
-        public struct BucketDemand: Sendable, Equatable {
-            public var bucket: Int
+        public struct DueTranche: Sendable, Equatable {
+            /// The scope's equity / maintenance in ppm when reported (bankrupt: below zero).
+            public var marginRatioPpm: Int64
+            public var account: AccountID
+            /// Size × mark of the tranche, rounded up.
             public var notional: Quote
-            public init(bucket: Int, notional: Quote) {
-                self.bucket = bucket
+            public init(marginRatioPpm: Int64, account: AccountID, notional: Quote) {
+                self.marginRatioPpm = marginRatioPpm
+                self.account = account
                 self.notional = notional
             }
         }
