@@ -36,18 +36,29 @@ public struct LiquidationControls: Sendable, Equatable {
     /// trend known). A scope that would fall below the hard floor there gets no grace:
     /// waiting would only let a falling market take it toward bankruptcy.
     public var projectedMarks: [MarketID: Price]?
-    /// The market's cluster-wide liquidation budget granted to this worker is spent: no
-    /// tranche may go to the book until the next grant.
-    public var budgetExhausted: Bool
+    /// What the market's cluster-wide liquidation budget says of this scope's tranche.
+    public var budget: BudgetAdmission
 
     public init(breaker: BreakerLevel = .normal, intervalScale: Rate = .one, adjustments: PlanAdjustments = .none, projectedMarks: [MarketID: Price]? = nil,
-                budgetExhausted: Bool = false) {
+                budget: BudgetAdmission = .admitted) {
         self.breaker = breaker
         self.intervalScale = intervalScale
         self.adjustments = adjustments
         self.projectedMarks = projectedMarks
-        self.budgetExhausted = budgetExhausted
+        self.budget = budget
     }
 
     public static let normal = LiquidationControls()
+}
+
+/// The budget's word on one scope's tranche.
+public enum BudgetAdmission: Sendable, Equatable {
+    /// No budget in force, or the tranche is under the cutoff: it may go.
+    case admitted
+    /// The tranche fell due after the worker's last demand report: it waits for the next
+    /// budget (at most a report and a budget interval), which will know it.
+    case notYetReported
+    /// The budget was spent on worse scopes: it waits, and a scope below its hard floor and
+    /// takeover threshold goes to the backstop instead.
+    case excluded
 }

@@ -114,7 +114,12 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         }
         // The cluster-wide budget: no grant left for this market, wait for the next one.
         pendingTranche = PendingTranche(market: plan.market, notional: (try? plan.size.notional(at: plan.markPrice, .up)) ?? .zero)
-        if controls.budgetExhausted {
+        switch controls.budget {
+        case .admitted:
+            break
+        case .notYetReported:
+            return [.awaitBudget(scope: scope, market: plan.market)]
+        case .excluded:
             // Below the hard floor and the takeover threshold, waiting is what the scope
             // cannot afford: the backstop takes it over, as when the book cannot fill it.
             if belowFloor && metrics.isBelow(hardFloor: params.takeoverMarginRatio) { return [.takeover(scope: scope, market: plan.market, size: plan.size)] }

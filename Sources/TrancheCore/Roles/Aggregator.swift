@@ -531,7 +531,10 @@ public struct Aggregator: Sendable {
             // goes to the workers' tranches, worst margin ratio first (the cutoff).
             let backlogE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6
             let backstopShare = backlogE6 > 0 ? Int64(Int128(budgetE6) * Int128(backstopE6) / Int128(backlogE6)) : 0
-            backstopGrant[m] = min(backstopGrant[m] ?? 0, 0) &+ backstopShare
+            // The backstop unwinds once per step interval: its unspent share accumulates
+            // over one step interval (an overdraft is carried as is).
+            let steps = max(spec.liquidation.stepInterval.nanoseconds / max(c.interval.nanoseconds, 1), 1)
+            backstopGrant[m] = min((backstopGrant[m] ?? 0) &+ backstopShare, backstopShare &* steps)
             let cut = BudgetCutoff.cutoff(budgetE6: budgetE6 - backstopShare,
                                           reports: live.keys.sorted().map { (live[$0]!.tranches, live[$0]!.truncated) })
             budgetSequence += 1

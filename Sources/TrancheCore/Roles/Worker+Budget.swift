@@ -11,15 +11,15 @@ extension Worker {
         return max(m.marginRatio?.ppm ?? Int64.max, 0)
     }
 
-    /// Whether the market's budget leaves this scope out for now (no budget heard: never).
+    /// What the market's budget says of this scope's tranche (no budget heard: it goes).
     /// A tranche we reported is under the cutoff; one that fell due after our report waits
     /// for the next budget (at most a report and a budget interval): the budget admits
     /// only what it was computed for, and each account's fate depends on its own state and
     /// the broadcast alone, not on how accounts are sharded.
-    func budgetExcludes(_ account: Account, _ scope: MarginScope, market: MarketID) -> Bool {
-        guard let b = budgets[market] else { return false }
-        guard let ratio = reportedDemand[market]?[account.id] else { return true }
-        return !b.admits(marginRatioPpm: ratio, account: account.id)
+    func budgetAdmission(_ account: Account, _ scope: MarginScope, market: MarketID) -> BudgetAdmission {
+        guard let b = budgets[market] else { return .admitted }
+        guard let ratio = reportedDemand[market]?[account.id] else { return .notYetReported }
+        return b.admits(marginRatioPpm: ratio, account: account.id) ? .admitted : .excluded
     }
 
     /// The demand per market: the backlog (notional of every position in a liquidating
@@ -35,7 +35,11 @@ extension Worker {
                     guard let mark = context.marks[p.market], let n = try? p.size.notional(at: mark, .up) else { continue }
                     backlog[p.market, default: 0] &+= n.e6
                 }
-                guard let pending = st.state.pendingTranche, pending.notional.isPositive else { continue }
+                // Only a tranche that can go before the next budget: none in flight, and the
+                // step interval over by then (a scope sends once per interval, not once per
+                // budget).
+                guard let pending = st.state.pendingTranche, pending.notional.isPositive, st.state.inFlight == nil,
+                      (st.state.nextTrancheAt ?? now) <= now + configuration.demandInterval else { continue }
                 due[pending.market, default: []].append(.init(marginRatioPpm: budgetRatio(rec.account, st.scope), account: id, notional: pending.notional))
             }
         }

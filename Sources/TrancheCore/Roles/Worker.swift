@@ -242,7 +242,7 @@ public struct Worker: Sendable {
         return LiquidationControls(breaker: c.level, intervalScale: c.intervalScale,
                                    adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand),
                                    projectedMarks: projectedMarks(for: positions.map(\.market)),
-                                   budgetExhausted: budgetExcludes(account, scope, market: market))
+                                   budget: budgetAdmission(account, scope, market: market))
     }
 
     /// Marks extrapolated linearly over each market's grace window from the trend of the
