@@ -136,7 +136,7 @@ struct FundCommand: ParsableCommand {
         if cluster.json {
             try cluster.printJSON(["balance": f.balance.description, "entries": f.entries.map {
                 ["sequence": $0.sequence, "from": $0.from, "to": $0.to, "amount": $0.amount.description, "reason": $0.reason,
-                 "account": $0.account.map { Int($0.rawValue) as Any } ?? NSNull(), "atSeconds": FixedDecimal.format($0.at.nanoseconds, decimals: 9)] as [String: Any]
+                 "account": $0.account.map { NSNumber(value: $0.rawValue) as Any } ?? NSNull(), "atSeconds": FixedDecimal.format($0.at.nanoseconds, decimals: 9)] as [String: Any]
             }])
             return
         }
