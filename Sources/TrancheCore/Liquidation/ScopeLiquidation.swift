@@ -114,7 +114,9 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         }
         // The cluster-wide budget: no grant left for this market, wait for the next one.
         pendingTranche = PendingTranche(market: plan.market, notional: (try? plan.size.notional(at: plan.markPrice, .up)) ?? .zero)
-        switch controls.budget {
+        // A bankrupt scope's close goes to the aggregator first (the fund or ADL decides);
+        // it is not held by the budget, which serves it first anyway.
+        switch plan.reason == .bankrupt ? .admitted : controls.budget {
         case .admitted:
             break
         case .notYetReported:
