@@ -179,7 +179,7 @@ import Testing
                 }
                 let scan = worker.liquidatableByFullScan()
                 let active = worker.activeAccounts
-                #expect(scan.isSubset(of: active), "missed by the index: \(scan.subtracting(active).sorted())")
+                #expect(scan.isSubset(of: active), "missed by the index: \(scan.subtracting(active).sorted().map { "\($0): \(worker.accounts[$0].map { "\($0.scopes) \($0.account.positions)" } ?? "")" })")
                 for id in active {
                     let called = worker.accounts[id]!.scopes.contains { $0.state.phase == .marginCall }
                     if called { #expect(scan.contains(id), "account \(id) in margin call but not liquidatable") }

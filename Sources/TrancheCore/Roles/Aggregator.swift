@@ -143,6 +143,9 @@ public struct Aggregator: Sendable {
     /// reached the counterparties before their positions are asked for again, and a round
     /// that found no counterparty is not repeated at once.
     var backstopAdlNotBefore: Instant = .zero
+    /// The last backstop ADL round found no counterparty: until the next round, unwinds
+    /// may realise losses the fund cannot pay (nobody is left to deleverage).
+    var backstopAdlFoundNone = false
 
     public init(configuration: AggregatorConfiguration, markets: [AggregatorMarket], now: Instant) throws(ConfigurationError) {
         self.configuration = configuration
@@ -235,7 +238,6 @@ public struct Aggregator: Sendable {
             out += publishBudgets(now: now)
             nextBudgetAt = now + configuration.budget.interval
         }
-        out += deleverageBackstopIfNeeded(now: now)
         out += unwindBackstop(now: now)
         if now >= nextControl {
             out += controlBroadcast(now: now)
@@ -401,6 +403,7 @@ public struct Aggregator: Sendable {
             let held = backstop.position(in: n.tranche.market).map { Size(e8: abs($0.size.e8)) } ?? .zero
             matched = min(matched, held)
             backstopAdlNotBefore = now + Duration(nanoseconds: configuration.controlInterval.nanoseconds * (matched.isPositive ? 1 : 10))
+            backstopAdlFoundNone = !matched.isPositive
             guard matched.isPositive else { return out }
             if let p = backstop.position(in: n.tranche.market) {
                 // The loss realised by the deleveraging close: entry → the ADL price.
@@ -481,6 +484,20 @@ public struct Aggregator: Sendable {
             guard size.isPositive else { continue }
             let band = calibrated[p.market]?.priceBand ?? spec.liquidation.priceBand
             guard let limit = try? StepwisePolicy.bandLimit(orderSide: side, mark: mark, band: band, tick: spec.tickSize) else { continue }
+            // The most this unwind can lose (everything at its limit): beyond what the fund
+            // can pay above its floor, deleverage instead (while counterparties exist).
+            let sign: Int128 = p.size.e8 > 0 ? 1 : -1
+            let worstLoss = (sign * (Int128(p.entryPrice.e8) - Int128(limit.e8)) * Int128(size.e8)).divided(by: Precision.notionalDivisor, .up)
+            let availableE6 = fundBalance.e6 - configuration.fundFloor.e6 - reserved.values.reduce(0) { $0 + $1.e6 }
+            if worstLoss > Int128(max(availableE6, 0)) {
+                if let adl = deleverageBackstop(p, mark: mark, availableE6: availableE6, now: now) {
+                    out += adl
+                    continue
+                }
+                // A round is under way or was just answered: wait for it, unless nobody was
+                // left to deleverage.
+                if !backstopAdlFoundNone { continue }
+            }
             if configuration.budget.enabled, let grant = backstopGrant[p.market], let n = try? size.notional(at: mark, .up) {
                 backstopGrant[p.market] = grant &- n.e6
             }
@@ -558,28 +575,17 @@ public struct Aggregator: Sendable {
 
     // MARK: - Auto-deleveraging the backstop
 
-    /// The fund pays the backstop's losses. When its unrealised loss at the marks would
-    /// take the fund below its floor, the inventory of the market with the largest loss is
-    /// auto-deleveraged against profitable counterparties at the price that keeps the fund
-    /// at its floor (an ADL round like a bankrupt trader's).
-    mutating func deleverageBackstopIfNeeded(now: Instant) -> [RoleDirective] {
-        guard !backstop.positions.isEmpty, backstopRounds.isEmpty, now >= backstopAdlNotBefore else { return [] }
-        var losses: [(market: MarketID, lossE6: Int64, position: Position, mark: Price)] = []
-        var totalLoss: Int64 = 0
-        for p in backstop.positions {
-            guard let mark = context.marks[p.market] else { continue }
-            let diff = Int128(p.size.e8) * (Int128(mark.e8) - Int128(p.entryPrice.e8))  // signed PnL × 10^16
-            let pnlE6 = Int64(clamping: diff.divided(by: Precision.notionalDivisor, .down))
-            if pnlE6 < 0 {
-                losses.append((p.market, -pnlE6, p, mark))
-                totalLoss &+= -pnlE6
-            }
-        }
-        let availableE6 = max(fundBalance.e6 - configuration.fundFloor.e6 - reserved.values.reduce(0) { $0 + $1.e6 }, 0)
-        guard totalLoss > availableE6, let worst = losses.max(by: { $0.lossE6 < $1.lossE6 }) else { return [] }
-        // The price at which this market's loss is what the fund can still pay beyond the
-        // other markets' losses: entry ∓ affordable / size, rounded toward the entry.
-        let affordable = max(availableE6 - (totalLoss - worst.lossE6), 0)
+    /// The fund pays the backstop's losses. When an unwind would realise a loss that takes
+    /// the fund below its floor, the backstop's inventory in that market is auto-deleveraged
+    /// instead, against profitable counterparties, at the price that keeps the fund at its
+    /// floor (an ADL round like a bankrupt trader's). Only realised losses count: a
+    /// position held through a flash crash that rebounds is not deleveraged at the bottom.
+    /// Returns nil when no round can start now (one in progress or just over).
+    mutating func deleverageBackstop(_ position: Position, mark: Price, availableE6: Int64, now: Instant) -> [RoleDirective]? {
+        guard backstopRounds.isEmpty, now >= backstopAdlNotBefore else { return nil }
+        let worst = (market: position.market, position: position, mark: mark)
+        // entry ∓ available / size: the loss realised there is what the fund can pay.
+        let affordable = max(availableE6, 0)
         let size = abs(worst.position.size.e8)
         let moveE8 = Int64((Int128(affordable) * Precision.notionalDivisor).divided(by: Int128(size), .down))
         let price = Price(e8: worst.position.size.e8 > 0 ? max(worst.position.entryPrice.e8 - moveE8, worst.mark.e8)

@@ -1,12 +1,16 @@
 extension Worker {
     /// Runs the liquidation state machine of every scope of an account and turns its
     /// directives into messages, timers and events.
-    mutating func evaluate(_ id: AccountID, now: Instant) -> [RoleDirective] {
+    ///
+    /// A takeover changes the account (part of a position and its clearance fee are gone):
+    /// it is re-indexed and evaluated again, up to `depth` more times (each takeover takes
+    /// a restoring tranche or the whole position, so this ends).
+    mutating func evaluate(_ id: AccountID, now: Instant, depth: Int = 8) -> [RoleDirective] {
         guard var rec = accounts[id] else { return [] }
         var scopes = Set(rec.account.scopes)
         for s in rec.scopes where s.state.isActive { scopes.insert(s.scope) }
         var out: [RoleDirective] = []
-        var changed = false
+        var changed = false, tookOver = false
         for scope in scopes.sorted() {
             var st = rec.state(of: scope)
             let before = st
@@ -21,12 +25,16 @@ extension Worker {
             if st != before { rec.setState(st, of: scope); changed = true }
             for d in directives {
                 // A takeover changes the account itself: it must reach the store.
-                if case .takeover = d { changed = true }
+                if case .takeover = d { changed = true; tookOver = true }
                 out += handle(d, record: &rec, now: now)
             }
         }
         accounts[id] = rec
         if changed { out += persist(id) } else if rec.isActive { active.insert(id) } else { active.remove(id) }
+        if tookOver {
+            reindex(id)
+            if depth > 0 { out += evaluate(id, now: now, depth: depth - 1) }
+        }
         return out
     }
 

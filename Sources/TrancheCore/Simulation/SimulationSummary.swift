@@ -19,9 +19,9 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Whether the cluster-wide liquidation budget ran.
     public var budget: Bool
     /// Losses the accounts did not cover: deficits of scopes that closed below zero, plus
-    /// the backstop's realised loss on positions it took over beyond the clearance fees
-    /// (the remaining margin those positions came with). The backstop part is zero when
-    /// it made money.
+    /// the backstop's loss on positions it took over (realised, and unrealised on what it
+    /// still holds at the last mark) beyond the clearance fees (the remaining margin those
+    /// positions came with). The backstop part is zero when it made money.
     public var badDebt: Quote
     /// The trader-side part of `badDebt`: deficits of scopes that closed below zero.
     public var accountDeficits: Quote
@@ -35,6 +35,9 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Positions the backstop still held when the run ended (not yet unwound), as notional
     /// at the last mark.
     public var backstopOpenNotional: Quote
+    /// The backstop's open positions marked at the last mark (negative: a loss it still
+    /// carries); counted in `badDebt`.
+    public var backstopUnrealised: Quote
     /// Remaining margin kept from taken-over traders (into the fund).
     public var clearanceFees: Quote
     /// The backstop's loss from the mark moving while it held inventory (takeover → unwind
@@ -82,6 +85,7 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         insuranceFundEnd = .zero
         backstopResult = .zero
         backstopOpenNotional = .zero
+        backstopUnrealised = .zero
         clearanceFees = .zero
         backstopInventoryLoss = .zero
         backstopExecutionCost = .zero

@@ -102,7 +102,13 @@ public enum Simulator {
         summary.avgSlippageBps = stats.averageSlippageBps
         summary.accountDeficits = stats.deficits
         summary.budget = scenario.budget.enabled
-        summary.badDebt = Quote(e6: stats.deficits.e6 + max(0, -stats.backstopResult.e6 - stats.clearanceFees.e6))
+        // The backstop's open inventory is marked at the end: a loss it still carries is a
+        // loss (it cannot be hidden by not selling), and so is a gain.
+        let unrealised = cluster.aggregator.backstop.positions.reduce(Int64(0)) { total, p in
+            total &+ ((try? p.unrealisedPnl(at: cluster.venue.mark(p.market, now: end) ?? p.entryPrice))?.e6 ?? 0)
+        }
+        summary.backstopUnrealised = Quote(e6: unrealised)
+        summary.badDebt = Quote(e6: stats.deficits.e6 + max(0, -stats.backstopResult.e6 - unrealised - stats.clearanceFees.e6))
         summary.clearanceFees = stats.clearanceFees
         summary.backstopInventoryLoss = stats.backstopInventoryLoss
         summary.backstopExecutionCost = stats.backstopExecutionCost
