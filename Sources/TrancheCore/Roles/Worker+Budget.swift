@@ -28,6 +28,7 @@ extension Worker {
         var backlog: [MarketID: Int64] = [:]
         var due: [MarketID: [Message.LiquidationDemand.DueTranche]] = [:]
         reportedDemand = [:]
+        reportedOrder = [:]
         for id in active {
             guard let rec = accounts[id] else { continue }
             for st in rec.scopes where st.state.phase == .liquidating {
@@ -49,6 +50,7 @@ extension Worker {
             let truncated = list.count > BudgetCutoff.maxReportedTranches
             if truncated { list.removeLast(list.count - BudgetCutoff.maxReportedTranches) }
             for t in list { reportedDemand[m, default: [:]][t.account] = min(reportedDemand[m]?[t.account] ?? Int64.max, t.marginRatioPpm) }
+            reportedOrder[m] = list
             entries.append(.init(market: m, backlog: Quote(e6: backlog[m] ?? 0), tranches: list, truncated: truncated))
         }
         return send(.aggregator, .liquidationDemand(Message.LiquidationDemand(entries: entries, at: now)), now)
@@ -62,8 +64,20 @@ extension Worker {
         guard context.markets[b.market] != nil, b.sequence > budgets[b.market]?.sequence ?? 0 else { return [] }
         budgets[b.market] = b
         var out: [RoleDirective] = []
-        if let waiting = awaitingBudget.removeValue(forKey: b.market) {
-            for id in waiting.sorted() { out += evaluate(id, now: now) }
+        // Evaluated now: the waiting scopes this budget admits, and those it leaves out that
+        // were below their hard floor when reported (they go to the backstop rather than
+        // wait). The others keep waiting without the cost of an evaluation.
+        // Both are a prefix of our report, which is sorted worst first: walk it until neither
+        // holds (the cost follows what is admitted, not how many wait).
+        if var waiting = awaitingBudget.removeValue(forKey: b.market) {
+            let floor = context.markets[b.market]?.liquidation.hardFloorMarginRatio.ppm ?? 0
+            var chosen: [AccountID] = []
+            for t in reportedOrder[b.market] ?? [] {
+                guard b.admits(marginRatioPpm: t.marginRatioPpm, account: t.account) || t.marginRatioPpm < floor else { break }
+                if waiting.remove(t.account) != nil { chosen.append(t.account) }
+            }
+            if !waiting.isEmpty { awaitingBudget[b.market] = waiting }
+            for id in chosen.sorted() { out += evaluate(id, now: now) }
         }
         if lastBudgetAt != now {
             lastBudgetAt = now

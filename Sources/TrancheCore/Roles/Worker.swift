@@ -52,6 +52,8 @@ public struct Worker: Sendable {
     /// computed from), with the margin ratio reported: the cutoff applies to them; others
     /// wait for the next budget.
     var reportedDemand: [MarketID: [AccountID: Int64]] = [:]
+    /// The same tranches in the order reported (worst first).
+    var reportedOrder: [MarketID: [Message.LiquidationDemand.DueTranche]] = [:]
     var nextDemandAt: Instant = .zero
     var lastBudgetAt: Instant?
     var startedAt: Instant = .zero
