@@ -48,6 +48,7 @@ struct SimulationStudy: Encodable {
         ("backstop execution cost", { q($0.backstopExecutionCost) }),
         ("backstop deleverage loss", { q($0.backstopDeleverageLoss) }),
         ("backstop unrealised at end", { q($0.backstopUnrealised) }),
+        ("adl haircut", { q($0.adlHaircut) }),
         ("clearance fees", { q($0.clearanceFees) }),
         ("avg slippage bps", { $0.avgSlippageBps }),
         ("cascade liquidations", { Double($0.cascadeLiquidations) }),

@@ -92,6 +92,11 @@ public struct Aggregator: Sendable {
         /// loss those closes realised (entry → ADL price, which keeps the fund at its floor).
         public var backstopDeleveraged: Quote = .zero
         public var backstopDeleverageLoss: Quote = .zero
+        /// What auto-deleveraged counterparties gave up against the mark (closing at the
+        /// bankruptcy or ADL price): losses the liquidated side did not cover, borne by
+        /// them instead of the fund. `backstopHaircut` is the part from the backstop's ADL.
+        public var adlHaircut: Quote = .zero
+        public var backstopHaircut: Quote = .zero
         /// Budgets published, and the latest rate per market (statistics).
         public var budgetsPublished = 0
     }
@@ -397,6 +402,10 @@ public struct Aggregator: Sendable {
                                                                                         bankruptAccount: n.tranche.account)), now)))
         }
         var matched = Size(e8: n.size.e8 - left)
+        // The counterparties' haircut: they close at the bankruptcy (or ADL) price instead of
+        // the mark, bearing the loss the bankrupt side (or the fund) could not.
+        let haircutPerUnit = n.positionSide == .long ? Int128(n.bankruptcyPrice.e8) - Int128(mark.e8) : Int128(mark.e8) - Int128(n.bankruptcyPrice.e8)
+        let haircut = Quote(e6: Int64(clamping: (max(haircutPerUnit, 0) * Int128(matched.e8)).divided(by: Precision.notionalDivisor, .up)))
         if forBackstop {
             // The backstop's side is applied here: it closes what was matched at the price
             // that keeps the fund at its floor.
@@ -406,11 +415,14 @@ public struct Aggregator: Sendable {
             backstopAdlFoundNone = !matched.isPositive
             guard matched.isPositive else { return out }
             if let p = backstop.position(in: n.tranche.market) {
-                // The loss realised by the deleveraging close: entry → the ADL price.
+                // The loss of the deleveraged inventory at the mark (entry → mark); the ADL
+                // price's distance from the mark is the counterparties' haircut.
                 let sign: Int128 = p.size.e8 > 0 ? 1 : -1
-                let loss = (sign * (Int128(p.entryPrice.e8) - Int128(n.bankruptcyPrice.e8)) * Int128(matched.e8)).divided(by: Precision.notionalDivisor, .up)
+                let loss = (sign * (Int128(p.entryPrice.e8) - Int128(mark.e8)) * Int128(matched.e8)).divided(by: Precision.notionalDivisor, .up)
                 statistics.backstopDeleverageLoss = Quote(e6: statistics.backstopDeleverageLoss.e6 &+ Int64(clamping: loss))
+                statistics.backstopHaircut = Quote(e6: statistics.backstopHaircut.e6 &+ haircut.e6)
             }
+            statistics.adlHaircut = Quote(e6: statistics.adlHaircut.e6 &+ haircut.e6)
             do {
                 let transfers = try Backstop.applyUnwindFill(&backstop, market: n.tranche.market, size: matched, price: n.bankruptcyPrice)
                 try ledger.post(transfers, at: now)
@@ -425,6 +437,7 @@ public struct Aggregator: Sendable {
                                            detail: "backstop inventory deleveraged against \(out.count) counterparties")))
             return out
         }
+        statistics.adlHaircut = Quote(e6: statistics.adlHaircut.e6 &+ haircut.e6)
         if matched.isPositive {
             out.append(.publish(.control, envelope(.adlInstruction(Message.AdlInstruction(requestID: id, account: n.tranche.account, market: n.tranche.market,
                                                                                         size: matched, price: n.bankruptcyPrice,

@@ -18,10 +18,13 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     public var avgSlippageBps: Double
     /// Whether the cluster-wide liquidation budget ran.
     public var budget: Bool
-    /// Losses the accounts did not cover: deficits of scopes that closed below zero, plus
-    /// the backstop's loss on positions it took over (realised, and unrealised on what it
-    /// still holds at the last mark) beyond the clearance fees (the remaining margin those
-    /// positions came with). The backstop part is zero when it made money.
+    /// Losses the liquidated accounts did not cover, whoever bore them: deficits of scopes
+    /// that closed below zero (paid by the fund), the haircut of auto-deleveraged
+    /// counterparties against the mark, and the backstop's loss at the marks on what it
+    /// took over (realised, and unrealised on what it still holds at the last mark) beyond
+    /// the clearance fees (the remaining margin those positions came with). The backstop
+    /// part is zero when it made money. Independent of the fund's size: a small fund moves
+    /// losses from the fund to ADL counterparties, not out of this figure.
     public var badDebt: Quote
     /// The trader-side part of `badDebt`: deficits of scopes that closed below zero.
     public var accountDeficits: Quote
@@ -47,9 +50,12 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Notional the backstop unwound into the book, and closed by auto-deleveraging.
     public var backstopUnwoundNotional: Quote
     public var backstopDeleveraged: Quote
-    /// The loss the deleveraging closes realised (entry → ADL price). With the inventory
-    /// loss and the execution cost, it makes the backstop's realised loss.
+    /// The loss of the inventory closed by deleveraging, at the mark (entry → mark).
     public var backstopDeleverageLoss: Quote
+    /// What auto-deleveraged counterparties gave up against the mark (they close at the
+    /// bankruptcy or ADL price): losses the liquidated side did not cover, borne by them
+    /// instead of the fund. Counted in `badDebt`.
+    public var adlHaircut: Quote
     /// ADL closes of counterparties.
     public var adlEvents: Int
     /// Positions taken over by the backstop.
@@ -92,6 +98,7 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         backstopUnwoundNotional = .zero
         backstopDeleveraged = .zero
         backstopDeleverageLoss = .zero
+        adlHaircut = .zero
         adlEvents = 0
         takeovers = 0
         breakerTrips = 0

@@ -108,7 +108,11 @@ public enum Simulator {
             total &+ ((try? p.unrealisedPnl(at: cluster.venue.mark(p.market, now: end) ?? p.entryPrice))?.e6 ?? 0)
         }
         summary.backstopUnrealised = Quote(e6: unrealised)
-        summary.badDebt = Quote(e6: stats.deficits.e6 + max(0, -stats.backstopResult.e6 - unrealised - stats.clearanceFees.e6))
+        // The backstop's loss at the marks: its realised result without the haircut its ADL
+        // closes took from counterparties (counted once, in adlHaircut), and what it holds.
+        let backstopLossAtMarks = -stats.backstopResult.e6 + stats.backstopHaircut.e6 - unrealised
+        summary.badDebt = Quote(e6: stats.deficits.e6 + stats.adlHaircut.e6 + max(0, backstopLossAtMarks - stats.clearanceFees.e6))
+        summary.adlHaircut = stats.adlHaircut
         summary.clearanceFees = stats.clearanceFees
         summary.backstopInventoryLoss = stats.backstopInventoryLoss
         summary.backstopExecutionCost = stats.backstopExecutionCost
