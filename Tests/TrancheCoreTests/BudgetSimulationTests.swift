@@ -70,6 +70,7 @@ import Testing
         let haircutOfBackstop = s.adlHaircut.e6  // an upper bound: trader ADL adds to it
         #expect(-s.backstopResult.e6 <= backstopLoss + 10_000, "\(s)")
         #expect(-s.backstopResult.e6 >= backstopLoss - haircutOfBackstop - 10_000, "\(s)")
-        #expect(s.badDebt.e6 >= s.accountDeficits.e6 + s.adlHaircut.e6)
+        #expect(s.badDebt.e6 >= s.accountDeficits.e6)
+        #expect(s.badDebt.e6 >= backstopLoss - s.clearanceFees.e6 - 10_000)
     }
 }

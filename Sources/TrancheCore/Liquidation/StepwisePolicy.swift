@@ -13,6 +13,9 @@
 /// Below `hardFloorMarginRatio` the step cap is lifted: the smallest restoring size goes at
 /// once (inside the band), because stepping there risks bankruptcy more than impact.
 ///
+/// No tranche is below `minTrancheNotional` at the mark unless it closes the position, and
+/// a rest below it is closed with the tranche (no dust tails).
+///
 /// Several positions in a cross scope: the position with the highest relief per unit of
 /// notional sold (MMR of its current bracket + buffer − fee rate) goes first, ties by
 /// larger notional then by symbol. Selling where each unit frees the most requirement
@@ -91,6 +94,12 @@ public struct StepwisePolicy: LiquidationPolicy {
         let exhausted = needed == nil
         let want = needed ?? absSize
         var size = min(want, cap)
+        // Never a dust tranche: at least `minTrancheNotional` at the mark (rounded up to the
+        // step), unless that is the whole position (then it is the final close).
+        let minimum = try arith { () throws(ArithmeticError) in
+            try Size(e8: Checked.narrow(Checked.divide(Int128(params.minTrancheNotional.e6) * Precision.notionalDivisor, Int128(mark.e8), .up))).rounded(toStep: spec.stepSize, .up)
+        }
+        size = min(max(size, minimum), absSize)
         var reason: TrancheReason = exhausted ? .positionExhausted : .restoreMargin
         let rest = try arith { () throws(ArithmeticError) in try absSize - size }
         if rest.isZero == false {

@@ -110,8 +110,11 @@ public enum Simulator {
         summary.backstopUnrealised = Quote(e6: unrealised)
         // The backstop's loss at the marks: its realised result without the haircut its ADL
         // closes took from counterparties (counted once, in adlHaircut), and what it holds.
+        // (The backstop's ADL haircut is part of that loss: the fund bore entry → ADL price,
+        // the counterparties ADL price → mark. Only the traders' ADL haircut is added.)
         let backstopLossAtMarks = -stats.backstopResult.e6 + stats.backstopHaircut.e6 - unrealised
-        summary.badDebt = Quote(e6: stats.deficits.e6 + stats.adlHaircut.e6 + max(0, backstopLossAtMarks - stats.clearanceFees.e6))
+        let tradersHaircut = stats.adlHaircut.e6 - stats.backstopHaircut.e6
+        summary.badDebt = Quote(e6: stats.deficits.e6 + tradersHaircut + max(0, backstopLossAtMarks - stats.clearanceFees.e6))
         summary.adlHaircut = stats.adlHaircut
         summary.clearanceFees = stats.clearanceFees
         summary.backstopInventoryLoss = stats.backstopInventoryLoss
