@@ -29,7 +29,7 @@ t account show 1
 
 say "Liquidation events, live (run/demo/events.log)"
 # Started directly (not through `t`), so $! is the follower itself and the trap stops it.
-.build/release/tranche events --follow --config "$config" > "$run/events.log" 2>&1 &
+.build/release/tranche events --follow --exclude budget --config "$config" > "$run/events.log" 2>&1 &
 events_pid=$!
 tail -f "$run/events.log" &
 tail_pid=$!

@@ -163,7 +163,13 @@ struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "events", abstract: "Liquidation events as they happen (one JSON object per line with --json).")
     @Flag(help: "Keep following until interrupted (otherwise stop after --seconds).") var follow = false
     @Option(help: "Only this account.") var account: UInt64?
+    @Option(help: ArgumentHelp("Leave out events of this kind (repeatable), e.g. budget or mark.", valueName: "KIND")) var exclude: [String] = []
     @Option(help: "Listen this long without --follow.") var seconds: Double = 5
+    func validate() throws {
+        for k in exclude where ClusterEvent.Kind(rawValue: k) == nil {
+            throw ValidationError("--exclude: unknown event kind '\(k)' (\(ClusterEvent.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+    }
     @Option(help: "Events endpoint (default: from the configuration).") var endpoint: String?
     @OptionGroup var cluster: ClusterOptions
     func run() throws {
@@ -178,6 +184,7 @@ struct EventsCommand: ParsableCommand {
                   let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else { continue }
             let e = m.event
             if let a = account, e.account != AccountID(a) { continue }
+            if exclude.contains(e.kind.rawValue) { continue }
             if cluster.json {
                 var line: [UInt8] = []
                 e.appendJSONLine(to: &line)
