@@ -31,6 +31,19 @@ import Testing
         #expect(throttled.size == sz("0.125"))
     }
 
+    /// A falling trend projecting −1 % over the grace window raises the target by 1 %:
+    /// 100 − 0.2 % x ≥ 2.5 % (19 100 − x) → 0.023 x ≥ 377.5 → x ≥ 16 413.04 → q ≥ 0.859322
+    /// → 0.86 on the grid (against 0.752 without the trend); the 25 % cap still holds.
+    @Test func anAdverseTrendRaisesTheTargetButNotTheCap() throws {
+        let a = Account(id: AccountID(1), collateral: q("1000"), positions: [Fixtures.long("1", at: "20000")])
+        let trend = PlanAdjustments(trendBuffer: rate("0.01"))
+        let full = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "19100", btcSpec: Fixtures.btc(maxStep: "1")), adjustments: trend)!
+        #expect(full.size == sz("0.86"))
+        let capped = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "19100"), adjustments: trend)!
+        #expect(capped.size == sz("0.25"))
+        #expect(capped.estimatedRemainingTranches == 4)
+    }
+
     /// Mark 19 020: equity 20, maintenance 190.2, ratio 0.105 < floor 0.5: the step cap is
     /// lifted. 20 − 0.2 % x ≥ 1.5 % (19 020 − x) ⇒ 0.013 x ≥ 265.3 ⇒ x ≥ 20 407.7 > 19 020:
     /// only closing restores it, so the whole position goes (not a 25 % step).

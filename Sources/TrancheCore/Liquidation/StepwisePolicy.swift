@@ -29,9 +29,19 @@ public struct StepwisePolicy: LiquidationPolicy {
     /// An empty tranche had no impact to let recover: a quarter of the interval.
     public func retryAfterEmpty(_ parameters: LiquidationParameters) -> Duration? { nil }
 
-    public func nextTranche(account: Account, scope: MarginScope, context ctx: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
+    public func nextTranche(account: Account, scope: MarginScope, context original: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
         let positions = account.positions(in: scope)
         if positions.isEmpty { return nil }
+        var ctx = original
+        if adjustments.trendBuffer.ppm > 0 {
+            // The target rises by the adverse move the trend projects: restore enough to stay
+            // restored until the scope could act again.
+            for p in positions {
+                guard var spec = ctx.markets[p.market] else { continue }
+                spec.liquidation.bufferRate = Rate(ppm: min(spec.liquidation.bufferRate.ppm + adjustments.trendBuffer.ppm, Precision.rateScale / 2))
+                ctx.markets[p.market] = spec
+            }
+        }
         let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
         let ordered = try Self.liquidationOrder(positions, ctx)
 

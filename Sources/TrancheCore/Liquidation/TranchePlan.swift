@@ -44,10 +44,16 @@ public struct PlanAdjustments: Sendable, Equatable {
     /// Replaces the market's `priceBand` (recalibration).
     public var priceBand: Rate?
 
-    public init(stepScale: Rate = .one, maxStepFraction: Rate? = nil, priceBand: Rate? = nil) {
+    /// Added to the markets' `bufferRate` for this plan: the adverse move the recent trend
+    /// projects over the grace window, so a restored scope stays restored until it could
+    /// act again (0 without an adverse trend).
+    public var trendBuffer: Rate
+
+    public init(stepScale: Rate = .one, maxStepFraction: Rate? = nil, priceBand: Rate? = nil, trendBuffer: Rate = .zero) {
         self.stepScale = stepScale
         self.maxStepFraction = maxStepFraction
         self.priceBand = priceBand
+        self.trendBuffer = trendBuffer
     }
 
     public static let none = PlanAdjustments()

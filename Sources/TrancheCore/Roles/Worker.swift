@@ -241,9 +241,17 @@ public struct Worker: Sendable {
         let market = positions.count == 1 ? positions[0].market
             : ((try? StepwisePolicy.liquidationOrder(positions, context))?.first?.market ?? positions[0].market)
         let c = controls[market] ?? MarketControl()
+        let projected = projectedMarks(for: positions.map(\.market))
+        // The adverse relative move the trend projects for the first position to reduce.
+        var trendBuffer = Rate.zero
+        if let first = positions.first(where: { $0.market == market }), let mark = context.marks[market], mark.e8 > 0, let proj = projected?[market] {
+            let move = first.size.e8 > 0 ? mark.e8 - proj.e8 : proj.e8 - mark.e8
+            if move > 0 { trendBuffer = Rate(ppm: Int64(Int128(move) * Int128(Precision.rateScale) / Int128(mark.e8))) }
+        }
         return LiquidationControls(breaker: c.level, intervalScale: c.intervalScale,
-                                   adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand),
-                                   projectedMarks: projectedMarks(for: positions.map(\.market)),
+                                   adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand,
+                                                                trendBuffer: trendBuffer),
+                                   projectedMarks: projected,
                                    budget: budgetAdmission(account, scope, market: market))
     }
 
