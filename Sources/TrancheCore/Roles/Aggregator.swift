@@ -405,7 +405,7 @@ public struct Aggregator: Sendable {
         // The counterparties' haircut: they close at the bankruptcy (or ADL) price instead of
         // the mark, bearing the loss the bankrupt side (or the fund) could not.
         let haircutPerUnit = n.positionSide == .long ? Int128(n.bankruptcyPrice.e8) - Int128(mark.e8) : Int128(mark.e8) - Int128(n.bankruptcyPrice.e8)
-        let haircut = Quote(e6: Int64(clamping: (max(haircutPerUnit, 0) * Int128(matched.e8)).divided(by: Precision.notionalDivisor, .up)))
+        let haircut = Quote(e6: Self.loss(perUnitE8: max(haircutPerUnit, 0), size: matched))
         if forBackstop {
             // The backstop's side is applied here: it closes what was matched at the price
             // that keeps the fund at its floor.
@@ -417,9 +417,8 @@ public struct Aggregator: Sendable {
             if let p = backstop.position(in: n.tranche.market) {
                 // The loss of the deleveraged inventory at the mark (entry → mark); the ADL
                 // price's distance from the mark is the counterparties' haircut.
-                let sign: Int128 = p.size.e8 > 0 ? 1 : -1
-                let loss = (sign * (Int128(p.entryPrice.e8) - Int128(mark.e8)) * Int128(matched.e8)).divided(by: Precision.notionalDivisor, .up)
-                statistics.backstopDeleverageLoss = Quote(e6: statistics.backstopDeleverageLoss.e6 &+ Int64(clamping: loss))
+                let loss = Self.loss(holding: p, from: p.entryPrice, to: mark, size: matched)
+                statistics.backstopDeleverageLoss = Quote(e6: statistics.backstopDeleverageLoss.e6 &+ loss)
                 statistics.backstopHaircut = Quote(e6: statistics.backstopHaircut.e6 &+ haircut.e6)
             }
             statistics.adlHaircut = Quote(e6: statistics.adlHaircut.e6 &+ haircut.e6)
@@ -499,10 +498,9 @@ public struct Aggregator: Sendable {
             guard let limit = try? StepwisePolicy.bandLimit(orderSide: side, mark: mark, band: band, tick: spec.tickSize) else { continue }
             // The most this unwind can lose (everything at its limit): beyond what the fund
             // can pay above its floor, deleverage instead (while counterparties exist).
-            let sign: Int128 = p.size.e8 > 0 ? 1 : -1
-            let worstLoss = (sign * (Int128(p.entryPrice.e8) - Int128(limit.e8)) * Int128(size.e8)).divided(by: Precision.notionalDivisor, .up)
+            let worstLoss = Self.loss(holding: p, from: p.entryPrice, to: limit, size: size)
             let availableE6 = fundBalance.e6 - configuration.fundFloor.e6 - reserved.values.reduce(0) { $0 + $1.e6 }
-            if worstLoss > Int128(max(availableE6, 0)) {
+            if worstLoss > max(availableE6, 0) {
                 if let adl = deleverageBackstop(p, mark: mark, availableE6: availableE6, now: now) {
                     out += adl
                     continue
@@ -619,6 +617,17 @@ public struct Aggregator: Sendable {
                 .wake(at: deadline)]
     }
 
+    /// What holding `size` of `position`'s side loses when the price goes `from` → `to`
+    /// (negative: a gain), in quote × 10^6, rounded up (toward a loss).
+    static func loss(holding position: Position, from: Price, to: Price, size: Size) -> Int64 {
+        let perUnit = position.size.e8 > 0 ? Int128(from.e8) - Int128(to.e8) : Int128(to.e8) - Int128(from.e8)
+        return loss(perUnitE8: perUnit, size: size)
+    }
+
+    static func loss(perUnitE8: Int128, size: Size) -> Int64 {
+        Int64(clamping: (perUnitE8 * Int128(size.e8)).divided(by: Precision.notionalDivisor, .up))
+    }
+
     /// Adds the sweep of a backstop trade (into or out of the fund) to its result.
     mutating func recordBackstop(_ transfers: [LedgerTransfer]) {
         for t in transfers where t.reason == .backstopUnwind {
@@ -652,12 +661,10 @@ public struct Aggregator: Sendable {
             recordSlippage(notional: notional, mark: mark, vwap: vwap, side: side)
             // Loss split, signed toward a loss: a long held loses when the mark falls below
             // its entry (inventory) and when it sells below the mark (execution).
-            let sign: Int128 = held.size.e8 > 0 ? 1 : -1
-            let size = Int128(f.filledSize.e8)
-            let inventory = (sign * (Int128(held.entryPrice.e8) - Int128(mark.e8)) * size).divided(by: Precision.notionalDivisor, .up)
-            let execution = (sign * (Int128(mark.e8) - Int128(vwap.e8)) * size).divided(by: Precision.notionalDivisor, .up)
-            statistics.backstopInventoryLoss = Quote(e6: statistics.backstopInventoryLoss.e6 &+ Int64(clamping: inventory))
-            statistics.backstopExecutionCost = Quote(e6: statistics.backstopExecutionCost.e6 &+ Int64(clamping: execution))
+            let inventory = Self.loss(holding: held, from: held.entryPrice, to: mark, size: f.filledSize)
+            let execution = Self.loss(holding: held, from: mark, to: vwap, size: f.filledSize)
+            statistics.backstopInventoryLoss = Quote(e6: statistics.backstopInventoryLoss.e6 &+ inventory)
+            statistics.backstopExecutionCost = Quote(e6: statistics.backstopExecutionCost.e6 &+ execution)
         }
         out.append(.event(ClusterEvent(at: now, kind: .fill, account: Backstop.accountID, market: f.tranche.market, size: f.filledSize, price: vwap,
                                        amount: notional, tranche: f.tranche.sequence, detail: "backstop unwind")))
