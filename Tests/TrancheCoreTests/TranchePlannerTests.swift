@@ -44,6 +44,24 @@ import Testing
         #expect(capped.estimatedRemainingTranches == 4)
     }
 
+    /// Planned at the expected fill: the bids start at 19 090 (0.0524 % under the mark) and
+    /// hold 100 000 over the 1 % band. 0.752 at the mark (14 363.2) would fill
+    /// 0.0524 % + ½ × 1 % × 14 363.2 / 100 000 = 0.1242 % under it: a loss of 17.84, so
+    /// equity 82.16 needs 0.013 x ≥ 204.34 → 0.823; again: 0.1310 %, 20.59 → 0.834; again:
+    /// 0.1320 %, 21.03 → 0.836 (three rounds).
+    @Test func tranchesArePlannedAtTheExpectedFill() throws {
+        let a = Account(id: AccountID(1), collateral: q("1000"), positions: [Fixtures.long("1", at: "20000")])
+        let book = PlanAdjustments.BookAtHand(best: px("19090"), depthInBand: q("100000"), band: rate("0.01"))
+        let plan = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "19100", btcSpec: Fixtures.btc(maxStep: "1")),
+                                          adjustments: PlanAdjustments(book: book))!
+        #expect(plan.size == sz("0.836"))
+        // A deep book costs next to nothing: back to about the mark's answer.
+        let deep = PlanAdjustments.BookAtHand(best: px("19099.9"), depthInBand: q("100000000"), band: rate("0.01"))
+        let atMark = try policy.nextTranche(account: a, scope: .cross, context: Fixtures.context(btc: "19100", btcSpec: Fixtures.btc(maxStep: "1")),
+                                            adjustments: PlanAdjustments(book: deep))!
+        #expect(atMark.size == sz("0.752") || atMark.size == sz("0.753"))
+    }
+
     /// Mark 19 020: equity 20, maintenance 190.2, ratio 0.105 < floor 0.5: the step cap is
     /// lifted. 20 − 0.2 % x ≥ 1.5 % (19 020 − x) ⇒ 0.013 x ≥ 265.3 ⇒ x ≥ 20 407.7 > 19 020:
     /// only closing restores it, so the whole position goes (not a 25 % step).

@@ -88,7 +88,22 @@ public struct StepwisePolicy: LiquidationPolicy {
 
         let othersTarget = try arith { () throws(ArithmeticError) in try totalTarget - targets[first.market]! }
         let solver = TrancheSolver(spec: spec, mark: mark, absSize: absSize, equity: metrics.equity, othersTarget: othersTarget)
-        let needed = try arith { () throws(ArithmeticError) in try solver.smallestRestoringSize() }
+        var needed = try arith { () throws(ArithmeticError) in try solver.smallestRestoringSize() }
+        // Planned at the expected fill, not the mark: selling q walks the book, and what it
+        // fills below the mark comes out of equity. Re-solved with that loss (a few rounds;
+        // the size only grows, and stays within the position).
+        if let book = adjustments.book, book.depthInBand.isPositive, book.band.ppm > 0 {
+            for _ in 0..<3 {
+                guard let q = needed else { break }
+                let loss = Self.expectedFillLoss(size: q, mark: mark, side: orderSide, book: book)
+                guard loss.isPositive, let reduced = try? arith({ () throws(ArithmeticError) in try metrics.equity - loss }) else { break }
+                let s2 = TrancheSolver(spec: spec, mark: mark, absSize: absSize, equity: reduced, othersTarget: othersTarget)
+                let next = try arith { () throws(ArithmeticError) in try s2.smallestRestoringSize() }
+                if next == needed { break }
+                needed = next
+                if next == nil { break }
+            }
+        }
 
         // Step cap: a fraction of the current position, scaled by the breaker, at least one
         // step. Below the hard floor stepping has become the risk (the scope is closer to
@@ -120,6 +135,22 @@ public struct StepwisePolicy: LiquidationPolicy {
         let perPosition = Int((want.e8 + cap.e8 - 1) / cap.e8)
         let remaining = reason == .closeRemainder ? 1 : perPosition + (exhausted ? ordered.count - 1 : 0)
         return try plan(size, reason, remaining: remaining, restores: !exhausted && size >= want)
+    }
+
+    /// What filling `size` costs against the mark on a book whose side has its best price at
+    /// `best` and `depthInBand` resting over the band: the touch's distance from the mark,
+    /// plus half the band times the share of the band's depth the order takes (a book even
+    /// over the band), on the order's notional; rounded up (a requirement). Doubles: an
+    /// estimate for planning, never a balance.
+    static func expectedFillLoss(size: Size, mark: Price, side: Side, book: PlanAdjustments.BookAtHand) -> Quote {
+        let m = Double(mark.e8), b = Double(book.best.e8)
+        guard m > 0 else { return .zero }
+        let notional = Double(size.e8) / 1e8 * m / 1e8
+        let touch = max(side == .short ? (m - b) / m : (b - m) / m, 0)
+        let walk = min(notional / (Double(book.depthInBand.e6) / 1e6), 1) * book.band.doubleValue / 2
+        let loss = notional * (touch + walk)
+        guard loss.isFinite, loss > 0 else { return .zero }
+        return Quote(e6: Int64(min((loss * 1e6).rounded(.up), Double(Int64.max / 4))))
     }
 
     /// The order in which a scope's positions are reduced (see the type's documentation).

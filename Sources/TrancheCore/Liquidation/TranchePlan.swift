@@ -48,12 +48,29 @@ public struct PlanAdjustments: Sendable, Equatable {
     /// projects over the grace window, so a restored scope stays restored until it could
     /// act again (0 without an adverse trend).
     public var trendBuffer: Rate
+    /// The book as last summarised for the market, to plan at the expected fill instead
+    /// of the mark (nil: plan at the mark).
+    public var book: BookAtHand?
 
-    public init(stepScale: Rate = .one, maxStepFraction: Rate? = nil, priceBand: Rate? = nil, trendBuffer: Rate = .zero) {
+    /// The side of the book a tranche would hit: its best price and the notional resting
+    /// within `band` of the fair price.
+    public struct BookAtHand: Sendable, Equatable {
+        public var best: Price
+        public var depthInBand: Quote
+        public var band: Rate
+        public init(best: Price, depthInBand: Quote, band: Rate) {
+            self.best = best
+            self.depthInBand = depthInBand
+            self.band = band
+        }
+    }
+
+    public init(stepScale: Rate = .one, maxStepFraction: Rate? = nil, priceBand: Rate? = nil, trendBuffer: Rate = .zero, book: BookAtHand? = nil) {
         self.stepScale = stepScale
         self.maxStepFraction = maxStepFraction
         self.priceBand = priceBand
         self.trendBuffer = trendBuffer
+        self.book = book
     }
 
     public static let none = PlanAdjustments()

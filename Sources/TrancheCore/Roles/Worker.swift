@@ -55,6 +55,8 @@ public struct Worker: Sendable {
     /// The same tranches in the order reported (worst first).
     var reportedOrder: [MarketID: [Message.LiquidationDemand.DueTranche]] = [:]
     var nextDemandAt: Instant = .zero
+    /// The latest depth summary per market (tranches are planned at the expected fill).
+    var books: [MarketID: Message.DepthSummary] = [:]
     var lastBudgetAt: Instant?
     var startedAt: Instant = .zero
     var nextHeartbeat: Instant = .zero
@@ -110,7 +112,10 @@ public struct Worker: Sendable {
         case .liquidationBudget(let b):
             lastControlAt = now
             return onBudget(b, now: now)
-        case .depthSummary, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply,
+        case .depthSummary(let d):
+            if context.markets[d.market] != nil { books[d.market] = d }
+            return []
+        case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply,
              .statusView, .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
              .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand:
             return []
@@ -248,9 +253,17 @@ public struct Worker: Sendable {
             let move = first.size.e8 > 0 ? mark.e8 - proj.e8 : proj.e8 - mark.e8
             if move > 0 { trendBuffer = Rate(ppm: Int64(Int128(move) * Int128(Precision.rateScale) / Int128(mark.e8))) }
         }
+        // The side a tranche of the first position would hit: bids for a long's sale.
+        var book: PlanAdjustments.BookAtHand?
+        if let first = positions.first(where: { $0.market == market }), let d = books[market] {
+            let sells = first.size.e8 > 0
+            if let best = sells ? d.bestBid : d.bestAsk {
+                book = PlanAdjustments.BookAtHand(best: best, depthInBand: sells ? d.bidDepthInBand : d.askDepthInBand, band: d.band)
+            }
+        }
         return LiquidationControls(breaker: c.level, intervalScale: c.intervalScale,
                                    adjustments: PlanAdjustments(stepScale: c.stepScale, maxStepFraction: c.maxStepFraction, priceBand: c.priceBand,
-                                                                trendBuffer: trendBuffer),
+                                                                trendBuffer: trendBuffer, book: book),
                                    projectedMarks: projected,
                                    budget: budgetAdmission(account, scope, market: market))
     }
