@@ -202,6 +202,46 @@ enum SimulatorAvailability {
         }
     }
 
+    /// `--seeds N --ablation`: four variants over N consecutive seeds, each run a full
+    /// summary; the product against the baseline in the text form.
+    @Test(.enabled(if: SimulatorAvailability.isImplemented))
+    func seedsAndAblationRunEveryVariantOnEverySeed() throws {
+        let r = try Self.simulate(Self.tiny, "--seeds", "3", "--ablation", "--json")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.json["seeds"] as? [Int] == [7, 8, 9])
+        let variants = r.json["variants"] as? [[String: Any]] ?? []
+        #expect(variants.map { $0["name"] as? String } == ["all-or-nothing", "all-or-nothing + budget", "stepwise, no budget", "stepwise + budget"])
+        for v in variants {
+            let runs = v["runs"] as? [[String: Any]] ?? []
+            #expect(runs.map { $0["seed"] as? Int } == [7, 8, 9], "\(v["name"] ?? "")")
+            for run in runs {
+                #expect(run["moneyConserved"] as? Bool == true)
+                #expect(run["budget"] as? Bool == v["budget"] as? Bool)
+                #expect(run["policy"] as? String == v["policy"] as? String)
+            }
+        }
+        let text = try Self.simulate(Self.tiny, "--seeds", "2")
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("stepwise + budget against all-or-nothing"), "\(text.stdout)")
+        #expect(text.stdout.contains("bad debt") && text.stdout.contains("["))
+    }
+
+    @Test(arguments: [["--ablation"], ["--seeds", "0"], ["--seeds", "2", "--policy", "stepwise"], ["--seeds", "2", "--compare"]])
+    func studyOptionsAreChecked(arguments: [String]) throws {
+        let r = try CLIRunner.run("tranche", ["simulate", Self.tiny] + arguments)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains(arguments.contains("--seeds") ? "--seeds" : "--ablation"), "\(r.stderr)")
+    }
+
+    @Test(.enabled(if: SimulatorAvailability.isImplemented))
+    func budgetCanBeTurnedOff() throws {
+        let on = try Self.simulate(Self.tiny, "--json")
+        let off = try Self.simulate(Self.tiny, "--budget", "false", "--json")
+        #expect(on.json["budget"] as? Bool == true)
+        #expect(off.json["budget"] as? Bool == false)
+        #expect(off.json["moneyConserved"] as? Bool == true)
+    }
+
     @Test(.enabled(if: SimulatorAvailability.isImplemented))
     func textSummaryIsReadable() throws {
         let r = try Self.simulate(Self.tiny)
