@@ -63,7 +63,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         let belowFloor = metrics.isBelow(hardFloor: params.hardFloorMarginRatio)
         // Would the recent trend take the scope below the floor before the grace ends?
         var trendBelowFloor = false
-        if let projected = controls.projectedMarks, !belowFloor, metrics.isLiquidatable {
+        if policy.usesGraceWindow, let projected = controls.projectedMarks, !belowFloor, metrics.isLiquidatable {
             var p = ctx
             for (m, price) in projected { p.marks[m] = price }
             if let pm = try? MarginCalculator.scopeMetrics(account, scope, p) {

@@ -246,7 +246,8 @@ public struct Worker: Sendable {
         let market = positions.count == 1 ? positions[0].market
             : ((try? StepwisePolicy.liquidationOrder(positions, context))?.first?.market ?? positions[0].market)
         let c = controls[market] ?? MarketControl()
-        let projected = projectedMarks(for: positions.map(\.market))
+        // The trend only shapes a policy with a grace window and partial targets (stepwise).
+        let projected = policy.usesGraceWindow ? projectedMarks(for: positions.map(\.market)) : nil
         // The adverse relative move the trend projects for the first position to reduce.
         var trendBuffer = Rate.zero
         if let first = positions.first(where: { $0.market == market }), let mark = context.marks[market], mark.e8 > 0, let proj = projected?[market] {
