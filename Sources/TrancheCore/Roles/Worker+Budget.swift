@@ -1,8 +1,8 @@
 /// The worker's side of the cluster-wide liquidation budget (docs/simulation.md, "The
-/// liquidation budget"): after each budget it reports the tranches due per margin-ratio
-/// bucket, applies the aggregator's next cutoff to them (worst margin ratio first,
-/// cluster-wide), and parks the scopes left out (and tranches that fell due since the
-/// report) until the next budget.
+/// liquidation budget"): after each budget it reports its due tranches sorted by (margin
+/// ratio, account), applies the aggregator's next cut point to them (worst margin ratio
+/// first, cluster-wide), and parks the scopes left out (and tranches that fell due since
+/// the report) until the next budget.
 extension Worker {
     /// A scope's margin ratio for the budget's order: bankrupt first, then by ratio.
     func budgetRatio(_ account: Account, _ scope: MarginScope) -> Int64 {
