@@ -14,7 +14,11 @@ public final class ClusterClient {
 
         public var description: String {
             switch self {
-            case .timeout(let endpoint, let d): return "no answer from the coordinator at \(endpoint) within \(d) (is the cluster up? scripts/cluster-up.sh)"
+            case .timeout(let endpoint, let d):
+                // Milliseconds at most: a timeout of 5 s reads "5 s", not "4.999999922s".
+                let ms = (d.seconds * 1000).rounded()
+                let text = ms.truncatingRemainder(dividingBy: 1000) == 0 ? "\(Int(ms / 1000)) s" : "\(ms / 1000) s"
+                return "no answer from the coordinator at \(endpoint) within \(text) (is the cluster up? scripts/cluster-up.sh)"
             case .transport(let s): return s
             case .unexpectedReply(let s): return "unexpected reply: \(s)"
             }
