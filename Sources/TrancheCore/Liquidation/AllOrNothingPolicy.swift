@@ -10,7 +10,6 @@ public struct AllOrNothingPolicy: LiquidationPolicy {
     public var name: String { "all-or-nothing" }
     public var usesGraceWindow: Bool { false }
     public var usesStepInterval: Bool { false }
-    public var splitsTranches: Bool { false }
     /// Exchanges space their retries: the whole step interval.
     public func retryAfterEmpty(_ parameters: LiquidationParameters) -> Duration? { parameters.stepInterval }
 

@@ -8,9 +8,6 @@ public protocol LiquidationPolicy: Sendable {
     var usesGraceWindow: Bool { get }
     /// Whether tranches wait for the market's step interval between them.
     var usesStepInterval: Bool { get }
-    /// Whether a tranche may be cut to what is left of the market's liquidation budget
-    /// (stepwise); a policy that closes whole positions sends them whole and overdraws.
-    var splitsTranches: Bool { get }
     /// Wait after an attempt that filled nothing, from when it was sent; nil: a quarter
     /// of the (breaker-scaled) step interval.
     func retryAfterEmpty(_ parameters: LiquidationParameters) -> Duration?

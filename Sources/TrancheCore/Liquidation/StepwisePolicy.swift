@@ -25,7 +25,6 @@ public struct StepwisePolicy: LiquidationPolicy {
     public var name: String { "stepwise" }
     public var usesGraceWindow: Bool { true }
     public var usesStepInterval: Bool { true }
-    public var splitsTranches: Bool { true }
     /// An empty tranche had no impact to let recover: a quarter of the interval.
     public func retryAfterEmpty(_ parameters: LiquidationParameters) -> Duration? { nil }
 

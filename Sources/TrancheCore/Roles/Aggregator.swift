@@ -97,8 +97,6 @@ public struct Aggregator: Sendable {
         /// them instead of the fund. `backstopHaircut` is the part from the backstop's ADL.
         public var adlHaircut: Quote = .zero
         public var backstopHaircut: Quote = .zero
-        /// Budgets published, and the latest rate per market (statistics).
-        public var budgetsPublished = 0
     }
 
     struct ADLRound: Sendable {
@@ -140,8 +138,6 @@ public struct Aggregator: Sendable {
     var budgetVolatility: [MarketID: EWMAVolatility] = [:]
     var budgetSequence: UInt64 = 0
     var nextBudgetAt: Instant = .zero
-    /// The pace last computed per market (for status and tests).
-    public private(set) var paces: [MarketID: LiquidationPace] = [:]
     /// ADL rounds that deleverage the backstop's inventory (no worker account behind them).
     var backstopRounds: Set<UInt64> = []
     /// No new backstop ADL round before this: the last round's instructions must have
@@ -460,9 +456,8 @@ public struct Aggregator: Sendable {
         } catch {
             return [.event(ClusterEvent(at: now, kind: .rejected, account: t.account, market: t.market, detail: "backstop takeover failed: \(error)"))]
         }
-        // A takeover never postpones an unwind that is due: the next one stays when it was
-        // (or is now, for a first position), and the unwind goes out right away if it can.
-        if backstopNextAt[t.market] == nil || backstopInFlight[t.market] == nil && backstopNextAt[t.market]! < now { backstopNextAt[t.market] = now }
+        // A takeover never postpones an unwind that is due (its time is left as it was; a
+        // first position is due at once), and the unwind goes out right away if it can.
         return unwindBackstop(now: now) + [.wake(at: max(backstopNextAt[t.market] ?? now, now))]
     }
 
@@ -553,7 +548,6 @@ public struct Aggregator: Sendable {
             }
             let pace = LiquidationPace.compute(depth: depth, band: band.doubleValue, backlog: backlog,
                                                variancePerSecond: budgetVolatility[m]?.variancePerSecond ?? 0, drift: drift, configuration: c)
-            paces[m] = pace
             let budgetE6 = Int64(min(pace.ratePerSecond * seconds * 1e6, Double(Int64.max / 4)).rounded(.down))
             // The backstop's share of the budget follows its share of the backlog; the rest
             // goes to the workers' tranches, worst margin ratio first (the cutoff).
@@ -566,7 +560,6 @@ public struct Aggregator: Sendable {
             let cut = BudgetCutoff.cutoff(budgetE6: budgetE6 - backstopShare,
                                           reports: live.keys.sorted().map { (live[$0]!.tranches, live[$0]!.truncated) })
             budgetSequence += 1
-            statistics.budgetsPublished += 1
             let rate = Quote(e6: Int64(min(pace.ratePerSecond * 1e6, Double(Int64.max / 4))))
             out.append(.event(ClusterEvent(at: now, kind: .budget, market: m, amount: rate,
                                            detail: "cutoff \(cut.map { "ratio \(Rate(ppm: $0.ratioPpm)) account \($0.account)" } ?? "none"); backlog \(Quote(e6: backlogE6)), backstop grant \(Quote(e6: backstopShare)), depth in band \(Quote(e6: Int64(depth * 1e6)))")))
