@@ -314,7 +314,7 @@ const ProtobufCEnumDescriptor tranche__v1__liquidation_phase__descriptor =
   tranche__v1__liquidation_phase__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue tranche__v1__error_code__enum_values_by_number[16] =
+static const ProtobufCEnumValue tranche__v1__error_code__enum_values_by_number[17] =
 {
   { "ERROR_CODE_OK", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_OK", 0 },
   { "ERROR_CODE_INVALID_ARGUMENT", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT", 1 },
@@ -332,14 +332,16 @@ static const ProtobufCEnumValue tranche__v1__error_code__enum_values_by_number[1
   { "ERROR_CODE_VERSION_MISMATCH", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_VERSION_MISMATCH", 13 },
   { "ERROR_CODE_DECODE_ERROR", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_DECODE_ERROR", 14 },
   { "ERROR_CODE_TIMEOUT", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT", 15 },
+  { "ERROR_CODE_BUSY", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY", 16 },
 };
 static const ProtobufCIntRange tranche__v1__error_code__value_ranges[] = {
-{0, 0},{0, 16}
+{0, 0},{0, 17}
 };
-static const ProtobufCEnumValueIndex tranche__v1__error_code__enum_values_by_name[16] =
+static const ProtobufCEnumValueIndex tranche__v1__error_code__enum_values_by_name[17] =
 {
   { "ERROR_CODE_ACCOUNT_EXISTS", 3 },
   { "ERROR_CODE_BREAKER_HALTED", 11 },
+  { "ERROR_CODE_BUSY", 16 },
   { "ERROR_CODE_DECODE_ERROR", 14 },
   { "ERROR_CODE_INSUFFICIENT_COLLATERAL", 6 },
   { "ERROR_CODE_INSUFFICIENT_MARGIN", 5 },
@@ -362,9 +364,9 @@ const ProtobufCEnumDescriptor tranche__v1__error_code__descriptor =
   "ErrorCode",
   "Tranche__V1__ErrorCode",
   "tranche.v1",
-  16,
+  17,
   tranche__v1__error_code__enum_values_by_number,
-  16,
+  17,
   tranche__v1__error_code__enum_values_by_name,
   1,
   tranche__v1__error_code__value_ranges,

@@ -1042,6 +1042,57 @@ void   tranche__v1__liquidation_budget__free_unpacked
   assert(message->base.descriptor == &tranche__v1__liquidation_budget__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tranche__v1__delivery_ack__entry__init
+                     (Tranche__V1__DeliveryAck__Entry         *message)
+{
+  static const Tranche__V1__DeliveryAck__Entry init_value = TRANCHE__V1__DELIVERY_ACK__ENTRY__INIT;
+  *message = init_value;
+}
+void   tranche__v1__delivery_ack__init
+                     (Tranche__V1__DeliveryAck         *message)
+{
+  static const Tranche__V1__DeliveryAck init_value = TRANCHE__V1__DELIVERY_ACK__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__delivery_ack__get_packed_size
+                     (const Tranche__V1__DeliveryAck *message)
+{
+  assert(message->base.descriptor == &tranche__v1__delivery_ack__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__delivery_ack__pack
+                     (const Tranche__V1__DeliveryAck *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__delivery_ack__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__delivery_ack__pack_to_buffer
+                     (const Tranche__V1__DeliveryAck *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__delivery_ack__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__DeliveryAck *
+       tranche__v1__delivery_ack__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__DeliveryAck *)
+     protobuf_c_message_unpack (&tranche__v1__delivery_ack__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__delivery_ack__free_unpacked
+                     (Tranche__V1__DeliveryAck *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__delivery_ack__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor tranche__v1__breaker_state__field_descriptors[9] =
 {
   {
@@ -3058,6 +3109,108 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
   tranche__v1__liquidation_budget__field_indices_by_name,
   1,  tranche__v1__liquidation_budget__number_ranges,
   (ProtobufCMessageInit) tranche__v1__liquidation_budget__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__delivery_ack__entry__field_descriptors[2] =
+{
+  {
+    "account_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__DeliveryAck__Entry, account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sequence",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__DeliveryAck__Entry, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__delivery_ack__entry__field_indices_by_name[] = {
+  0,   /* field[0] = account_id */
+  1,   /* field[1] = sequence */
+};
+static const ProtobufCIntRange tranche__v1__delivery_ack__entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__delivery_ack__entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.DeliveryAck.Entry",
+  "Entry",
+  "Tranche__V1__DeliveryAck__Entry",
+  "tranche.v1",
+  sizeof(Tranche__V1__DeliveryAck__Entry),
+  2,
+  tranche__v1__delivery_ack__entry__field_descriptors,
+  tranche__v1__delivery_ack__entry__field_indices_by_name,
+  1,  tranche__v1__delivery_ack__entry__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__delivery_ack__entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__delivery_ack__field_descriptors[2] =
+{
+  {
+    "entries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__DeliveryAck, n_entries),
+    offsetof(Tranche__V1__DeliveryAck, entries),
+    &tranche__v1__delivery_ack__entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_ns",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__DeliveryAck, at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__delivery_ack__field_indices_by_name[] = {
+  1,   /* field[1] = at_ns */
+  0,   /* field[0] = entries */
+};
+static const ProtobufCIntRange tranche__v1__delivery_ack__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__delivery_ack__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.DeliveryAck",
+  "DeliveryAck",
+  "Tranche__V1__DeliveryAck",
+  "tranche.v1",
+  sizeof(Tranche__V1__DeliveryAck),
+  2,
+  tranche__v1__delivery_ack__field_descriptors,
+  tranche__v1__delivery_ack__field_indices_by_name,
+  1,  tranche__v1__delivery_ack__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__delivery_ack__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue tranche__v1__insurance_fund_event_kind__enum_values_by_number[7] =

@@ -52,7 +52,7 @@ void   tranche__v1__envelope__free_unpacked
   assert(message->base.descriptor == &tranche__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[43] =
+static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[48] =
 {
   {
     "protocol_version",
@@ -109,6 +109,54 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[4
     PROTOBUF_C_TYPE_INT64,
     0,   /* quantifier_offset */
     offsetof(Tranche__V1__Envelope, sent_at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "request_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__Envelope, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "origin",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__Envelope, origin),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivery_account_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__Envelope, delivery_account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivery_sequence",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__Envelope, delivery_sequence),
     NULL,
     NULL,
     0,             /* flags */
@@ -570,61 +618,77 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[4
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "delivery_ack",
+    77,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, delivery_ack),
+    &tranche__v1__delivery_ack__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
-  33,   /* field[33] = adl_candidates */
-  32,   /* field[32] = adl_candidates_request */
-  34,   /* field[34] = adl_instruction */
-  37,   /* field[37] = bankruptcy_decision */
-  36,   /* field[36] = bankruptcy_notice */
-  20,   /* field[20] = breaker_list */
-  14,   /* field[14] = breaker_request */
-  26,   /* field[26] = breaker_state */
-  10,   /* field[10] = close_position */
-  40,   /* field[40] = cluster_event */
-  17,   /* field[17] = command_reply */
+  37,   /* field[37] = adl_candidates */
+  36,   /* field[36] = adl_candidates_request */
+  38,   /* field[38] = adl_instruction */
+  41,   /* field[41] = bankruptcy_decision */
+  40,   /* field[40] = bankruptcy_notice */
+  24,   /* field[24] = breaker_list */
+  18,   /* field[18] = breaker_request */
+  30,   /* field[30] = breaker_state */
+  14,   /* field[14] = close_position */
+  44,   /* field[44] = cluster_event */
+  21,   /* field[21] = command_reply */
   2,   /* field[2] = correlation_id */
-  6,   /* field[6] = deposit */
-  22,   /* field[22] = depth_summary */
-  25,   /* field[25] = fill_report */
-  13,   /* field[13] = fund_request */
-  39,   /* field[39] = fund_state */
-  19,   /* field[19] = fund_view */
-  29,   /* field[29] = heartbeat */
-  27,   /* field[27] = insurance_fund_event */
+  7,   /* field[7] = delivery_account_id */
+  47,   /* field[47] = delivery_ack */
+  8,   /* field[8] = delivery_sequence */
+  10,   /* field[10] = deposit */
+  26,   /* field[26] = depth_summary */
+  29,   /* field[29] = fill_report */
+  17,   /* field[17] = fund_request */
+  43,   /* field[43] = fund_state */
+  23,   /* field[23] = fund_view */
+  33,   /* field[33] = heartbeat */
+  31,   /* field[31] = insurance_fund_event */
   1,   /* field[1] = kind */
-  35,   /* field[35] = ledger_posting */
-  42,   /* field[42] = liquidation_budget */
-  41,   /* field[41] = liquidation_demand */
-  28,   /* field[28] = liquidation_event */
-  21,   /* field[21] = mark_price */
-  5,   /* field[5] = open_account */
+  39,   /* field[39] = ledger_posting */
+  46,   /* field[46] = liquidation_budget */
+  45,   /* field[45] = liquidation_demand */
+  32,   /* field[32] = liquidation_event */
+  25,   /* field[25] = mark_price */
+  9,   /* field[9] = open_account */
+  6,   /* field[6] = origin */
   0,   /* field[0] = protocol_version */
-  9,   /* field[9] = reduce_position */
+  13,   /* field[13] = reduce_position */
+  5,   /* field[5] = request_id */
   3,   /* field[3] = sender */
   4,   /* field[4] = sent_at_ns */
-  15,   /* field[15] = set_price */
-  31,   /* field[31] = shard_assignment */
-  11,   /* field[11] = show_account */
-  12,   /* field[12] = status_request */
-  18,   /* field[18] = status_view */
-  8,   /* field[8] = submit_position */
-  16,   /* field[16] = subscribe_events */
-  38,   /* field[38] = takeover_notice */
-  24,   /* field[24] = tranche_fill */
-  23,   /* field[23] = tranche_order */
-  7,   /* field[7] = withdraw */
-  30,   /* field[30] = worker_register */
+  19,   /* field[19] = set_price */
+  35,   /* field[35] = shard_assignment */
+  15,   /* field[15] = show_account */
+  16,   /* field[16] = status_request */
+  22,   /* field[22] = status_view */
+  12,   /* field[12] = submit_position */
+  20,   /* field[20] = subscribe_events */
+  42,   /* field[42] = takeover_notice */
+  28,   /* field[28] = tranche_fill */
+  27,   /* field[27] = tranche_order */
+  11,   /* field[11] = withdraw */
+  34,   /* field[34] = worker_register */
 };
-static const ProtobufCIntRange tranche__v1__envelope__number_ranges[6 + 1] =
+static const ProtobufCIntRange tranche__v1__envelope__number_ranges[5 + 1] =
 {
   { 1, 0 },
-  { 10, 5 },
-  { 30, 17 },
-  { 40, 21 },
-  { 50, 23 },
-  { 60, 26 },
-  { 0, 43 }
+  { 30, 21 },
+  { 40, 25 },
+  { 50, 27 },
+  { 60, 30 },
+  { 0, 48 }
 };
 const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
 {
@@ -634,14 +698,14 @@ const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
   "Tranche__V1__Envelope",
   "tranche.v1",
   sizeof(Tranche__V1__Envelope),
-  43,
+  48,
   tranche__v1__envelope__field_descriptors,
   tranche__v1__envelope__field_indices_by_name,
-  6,  tranche__v1__envelope__number_ranges,
+  5,  tranche__v1__envelope__number_ranges,
   (ProtobufCMessageInit) tranche__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[39] =
+static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[40] =
 {
   { "MESSAGE_KIND_UNSPECIFIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT", 10 },
@@ -682,11 +746,12 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_CLUSTER_EVENT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT", 74 },
   { "MESSAGE_KIND_LIQUIDATION_DEMAND", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND", 75 },
   { "MESSAGE_KIND_LIQUIDATION_BUDGET", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET", 76 },
+  { "MESSAGE_KIND_DELIVERY_ACK", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DELIVERY_ACK", 77 },
 };
 static const ProtobufCIntRange tranche__v1__message_kind__value_ranges[] = {
-{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 39}
+{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 40}
 };
-static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[39] =
+static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[40] =
 {
   { "MESSAGE_KIND_ADL_CANDIDATES", 29 },
   { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 28 },
@@ -699,6 +764,7 @@ static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_n
   { "MESSAGE_KIND_CLOSE_POSITION", 6 },
   { "MESSAGE_KIND_CLUSTER_EVENT", 36 },
   { "MESSAGE_KIND_COMMAND_REPLY", 13 },
+  { "MESSAGE_KIND_DELIVERY_ACK", 39 },
   { "MESSAGE_KIND_DEPOSIT", 2 },
   { "MESSAGE_KIND_DEPTH_SUMMARY", 18 },
   { "MESSAGE_KIND_FILL_REPORT", 21 },
@@ -735,9 +801,9 @@ const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
   "MessageKind",
   "Tranche__V1__MessageKind",
   "tranche.v1",
-  39,
+  40,
   tranche__v1__message_kind__enum_values_by_number,
-  39,
+  40,
   tranche__v1__message_kind__enum_values_by_name,
   6,
   tranche__v1__message_kind__value_ranges,

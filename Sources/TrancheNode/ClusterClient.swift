@@ -30,6 +30,8 @@ public final class ClusterClient {
     public let endpoint: String
     public let node: NodeID
     var correlation: UInt64 = 0
+    /// Attempts sent again (lost answer or a retried code) by `command`.
+    public private(set) var retries = 0
 
     public init(endpoint: String, name: String = "cli-\(ProcessInfo.processInfo.processIdentifier)") throws {
         self.endpoint = endpoint
@@ -45,11 +47,12 @@ public final class ClusterClient {
         context.shutdown()
     }
 
-    /// Sends a command and waits for its reply.
-    public func request(_ body: MessageBody, timeout: Duration = .seconds(5)) throws -> MessageBody {
+    /// Sends a command and waits for its reply. `requestID` (non-zero) makes a client
+    /// command idempotent: the cluster applies it at most once, whatever the retries.
+    public func request(_ body: MessageBody, timeout: Duration = .seconds(5), requestID: UInt64 = 0) throws -> MessageBody {
         correlation += 1
         let c = correlation
-        let envelope = Envelope(correlationID: c, sender: node.description, sentAt: WallClock.now(), body: body)
+        let envelope = Envelope(correlationID: c, sender: node.description, sentAt: WallClock.now(), body: body, requestID: requestID)
         do { try socket.send([WireCodec.encode(envelope)]) } catch { throw Failure.transport("sending to \(endpoint): \(error)") }
         let deadline = WallClock.now() + timeout
         while true {
@@ -63,17 +66,32 @@ public final class ClusterClient {
         }
     }
 
+    /// Error codes a command is retried on (with the same request id, so it is applied at
+    /// most once): no owner or no mark yet, a shard moving, an overloaded or slow peer.
+    public static let retriedCodes: Set<ErrorCode> = [.unavailable, .notOwner, .busy, .timeout]
+
     /// A command whose answer is a `CommandReply`; throws its error code as `CommandFailure`.
-    /// UNAVAILABLE (no owner for the shard yet, no mark yet: a cluster still starting or
-    /// moving shards) is retried with a short backoff until `timeout`.
-    public func command(_ body: MessageBody, timeout: Duration = .seconds(5)) throws -> Message.CommandReply {
+    /// Carries a fresh request id (or `requestID`); a lost answer (no reply within
+    /// `attemptTimeout`) and the codes in `retriedCodes` are retried with a short backoff
+    /// until `timeout`, under the same id: the owner answers a retry of an applied command
+    /// with its outcome instead of applying it again.
+    public func command(_ body: MessageBody, timeout: Duration = .seconds(5), attemptTimeout: Duration = .seconds(1),
+                        requestID: UInt64? = nil) throws -> Message.CommandReply {
+        let id = requestID ?? UInt64.random(in: 1...UInt64.max)
         let deadline = WallClock.now() + timeout
         var backoff = 0.05
         while true {
             let left = deadline - WallClock.now()
-            switch try request(body, timeout: left > .zero ? left : .milliseconds(1)) {
+            let attempt = min(left > .zero ? left : .milliseconds(1), attemptTimeout)
+            let reply: MessageBody
+            do { reply = try request(body, timeout: attempt, requestID: id) } catch Failure.timeout {
+                if WallClock.now() < deadline { retries += 1; continue }
+                throw Failure.timeout(endpoint, timeout)
+            }
+            switch reply {
             case .commandReply(let r):
-                if r.errorCode == .unavailable, WallClock.now() + .milliseconds(Int64(backoff * 1000)) < deadline {
+                if Self.retriedCodes.contains(r.errorCode), WallClock.now() + .milliseconds(Int64(backoff * 1000)) < deadline {
+                    retries += 1
                     Thread.sleep(forTimeInterval: backoff)
                     backoff = min(backoff * 2, 0.5)
                     continue

@@ -6,10 +6,14 @@ import TrancheWire
 
 /// Runs one role's state machine on the calling thread (a dedicated `Thread`, never a Swift
 /// concurrency task): polls the node's sockets, feeds every message to the role, fires its
-/// wake-ups from the wall clock, and carries out its directives. Messages a handler emits
-/// are held until the records it persisted are durable, so nothing (a reply, a tranche
-/// order) leaves before the state that produced it is on disk; later messages queue behind
-/// them, in order.
+/// wake-ups from the wall clock, and carries out its directives.
+///
+/// One path to durability for every role: the messages a handler emits are held until the
+/// state it changed is on disk, so nothing (a reply, an ack, a tranche order) leaves before
+/// the state that produced it; later messages queue behind them, in order. A worker's
+/// records go to its group committer asynchronously (`persist`); the other roles make their
+/// state durable synchronously once per turn of the loop (`checkpoint`), after the turn's
+/// handlers and before the turn's messages leave: one transaction for many messages.
 public final class NodeRunner<Role: NodeRole> {
     /// Where `.send(to:)` goes: a socket index and, for a ROUTER, the peer's identity.
     public typealias Route = (NodeID) -> (socket: Int, identity: [UInt8]?)?
@@ -21,6 +25,9 @@ public final class NodeRunner<Role: NodeRole> {
         /// The store refused the batch: drop the messages.
         var refused = false
     }
+
+    /// The batch id of messages that wait for the turn's checkpoint.
+    static var awaitingCheckpoint: Int { -1 }
 
     var role: Role
     let sockets: [NodeSocket]
@@ -34,20 +41,26 @@ public final class NodeRunner<Role: NodeRole> {
     let persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (Bool) -> Void) -> Void)?
     /// Loads a shard's records for the role (worker only).
     let loadShard: ((inout Role, _ shard: Int, _ epoch: UInt64, _ now: Instant) -> [RoleDirective])?
-    /// Called after every handler (stores of the aggregator and coordinator).
-    let afterHandler: ((Role) -> Void)?
+    /// Makes the role's changed state durable (aggregator, coordinator, venue): once per
+    /// turn, before the turn's messages leave. A throw stops the process (fail-stop): its
+    /// memory is ahead of its disk, and a restart resumes from what is durable.
+    let checkpoint: ((inout Role) throws -> Void)?
     /// Where events go besides the log (the aggregator's events PUB; workers forward them).
     let onEvent: ((ClusterEvent) -> RoleDirective?)?
 
     var nextWake: Instant?
     var held: [Held] = []
+    /// A handler ran since the last checkpoint.
+    var turnChanged = false
+    /// Messages dropped because the peer's queue was full (never blocking the loop).
+    var droppedSends = 0
     let completed = CompletedBatches()
     var batchCounter = 0
 
     public init(role: Role, sockets: [NodeSocket], route: @escaping Route, publishers: [Topic: Int], log: NodeLog,
                 persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (Bool) -> Void) -> Void)? = nil,
                 loadShard: ((inout Role, Int, UInt64, Instant) -> [RoleDirective])? = nil,
-                afterHandler: ((Role) -> Void)? = nil,
+                checkpoint: ((inout Role) throws -> Void)? = nil,
                 onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) {
         self.role = role
         self.sockets = sockets
@@ -56,14 +69,15 @@ public final class NodeRunner<Role: NodeRole> {
         self.log = log
         self.persist = persist
         self.loadShard = loadShard
-        self.afterHandler = afterHandler
+        self.checkpoint = checkpoint
         self.onEvent = onEvent
     }
 
     /// Runs until `thread` is asked to stop, then returns after flushing held messages.
     public func run(until thread: SocketThread) {
         carryOut(role.start(now: WallClock.now()))
-        afterHandler?(role)
+        commitTurn()
+        releaseDurable()
         let polled = sockets.map(\.socket)
         while !thread.isStopRequested {
             let now = WallClock.now()
@@ -77,11 +91,12 @@ public final class NodeRunner<Role: NodeRole> {
                 continue
             }
             for i in ready { drain(socket: i) }
-            releaseDurable()
             if let w = nextWake, WallClock.now() >= w {
                 nextWake = nil
                 handle { $0.onWake(now: WallClock.now()) }
             }
+            commitTurn()
+            releaseDurable()
         }
         // Drain: wait (bounded) for what is being made durable, then send it.
         let deadline = Date().addingTimeInterval(5)
@@ -107,9 +122,21 @@ public final class NodeRunner<Role: NodeRole> {
     }
 
     func handle(_ body: (inout Role) -> [RoleDirective]) {
-        let directives = body(&role)
-        carryOut(directives)
-        afterHandler?(role)
+        carryOut(body(&role))
+    }
+
+    /// The synchronous roles' checkpoint: what this turn changed goes to disk, then the
+    /// messages waiting for it may leave.
+    func commitTurn() {
+        guard let checkpoint, held.contains(where: { $0.batch == Self.awaitingCheckpoint }) || turnChanged else { return }
+        do {
+            try checkpoint(&role)
+        } catch {
+            log.error("making state durable failed, stopping (a restart resumes from the store): \(error)")
+            exit(75)
+        }
+        turnChanged = false
+        for i in held.indices where held[i].batch == Self.awaitingCheckpoint { held[i].batch = nil }
     }
 
     func carryOut(_ directives: [RoleDirective]) {
@@ -133,7 +160,11 @@ public final class NodeRunner<Role: NodeRole> {
                 if let d = onEvent?(e) { more.append(d) }
             }
         }
-        if persisted.isEmpty || persist == nil {
+        if checkpoint != nil {
+            // Every handler may have changed state: its messages wait for the turn's checkpoint.
+            turnChanged = true
+            if !out.isEmpty { held.append(Held(messages: out, batch: Self.awaitingCheckpoint)) }
+        } else if persisted.isEmpty || persist == nil {
             if held.isEmpty { send(out) } else if !out.isEmpty { held.append(Held(messages: out, batch: nil)) }
         } else {
             batchCounter += 1
@@ -165,9 +196,19 @@ public final class NodeRunner<Role: NodeRole> {
         }
     }
 
+    /// Sends without ever blocking the loop: a message a full queue cannot take is dropped
+    /// and counted (replies are retried by clients, money messages retransmitted from the
+    /// outbox, snapshots re-sent).
     func send(_ messages: [(socket: Int, identity: [UInt8]?, envelope: Envelope)]) {
         for m in messages {
-            do { try sockets[m.socket].write(m.envelope, identity: m.identity) } catch {
+            do {
+                if try !sockets[m.socket].write(m.envelope, identity: m.identity) {
+                    droppedSends += 1
+                    if droppedSends == 1 || droppedSends % 1_000 == 0 {
+                        log.warning("\(sockets[m.socket].name): peer not keeping up, \(droppedSends) message(s) dropped so far (last: \(m.envelope.kind))")
+                    }
+                }
+            } catch {
                 log.warning("\(sockets[m.socket].name): send \(m.envelope.kind) failed: \(error)")
             }
         }

@@ -41,8 +41,11 @@ public struct NodeSocket {
         }
     }
 
-    func write(_ envelope: Envelope, identity: [UInt8]? = nil) throws {
+    /// Queues a message without blocking; false when the peer's queue is full (or, for a
+    /// socket that needs one, no peer is there).
+    func write(_ envelope: Envelope, identity: [UInt8]? = nil) throws -> Bool {
         let bytes = WireCodec.encode(envelope)
-        if let id = identity { try socket.send([id, bytes]) } else { try socket.send([bytes]) }
+        if let id = identity { return try socket.trySend([id, bytes]) }
+        return try socket.trySend([bytes])
     }
 }

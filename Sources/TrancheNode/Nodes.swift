@@ -10,6 +10,9 @@ public enum Nodes {
     static func socket(_ ctx: ZMQContext, _ type: ZMQSocketType, _ name: String, bind: String? = nil, connect: String? = nil,
                        identity: NodeID? = nil, subscribe: Bool = false, framing: NodeSocket.Framing = .plain) throws -> NodeSocket {
         let s = try ZMQSocket(ctx, type)
+        // Bounded frames: a peer cannot make us allocate more than this per message.
+        try s.setMaxMessageSize(bytes: maxMessageBytes)
+        if type == .router { try s.setRouterHandover(true) }
         if let id = identity { try s.setRoutingID(Array(id.description.utf8)) }
         if subscribe { try s.subscribe() }
         if let b = bind { _ = try s.bind(b) }
@@ -18,6 +21,10 @@ public enum Nodes {
     }
 
     static func identity(_ node: NodeID) -> [UInt8] { Array(node.description.utf8) }
+
+    /// The largest message any socket accepts (the biggest legitimate ones, status and
+    /// fund views, are a few hundred KiB).
+    static let maxMessageBytes = 4 << 20
 
     static func logEvent(_ log: NodeLog) -> (ClusterEvent) -> Void {
         { e in
@@ -60,9 +67,10 @@ public enum Nodes {
             case .aggregator: return (4, nil)
             case .coordinator: return nil
             }
-        }, publishers: [:], log: log, afterHandler: { role in
+        }, publishers: [:], log: log, checkpoint: { role in
             guard role.shardMap.version != savedVersion else { return }
-            do { try store.save(role.shardMap); savedVersion = role.shardMap.version } catch { log.error("saving the shard map: \(error)") }
+            try store.save(role.shardMap)
+            savedVersion = role.shardMap.version
         }, onEvent: { logEvent($0); return nil })
     }
 
@@ -78,7 +86,8 @@ public enum Nodes {
             try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true),
             try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true),
             try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: node),
-            try socket(ctx, .push, "aggregator", connect: c.endpoints.aggregatorReports),
+            // A DEALER, so the aggregator acknowledges money messages to this worker directly.
+            try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: node),
         ]
         let logEvent = logEvent(log)
         let runner = NodeRunner(role: role, sockets: sockets, route: { to in
@@ -128,11 +137,14 @@ public enum Nodes {
         var role = try Aggregator(configuration: c.aggregator,
                                   markets: c.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
                                   now: WallClock.now())
+        role.enableJournal()
         if let state = try store.load(retainedEntries: c.aggregator.retainedLedgerEntries) {
-            role.restore(ledger: state.ledger, backstop: state.backstop)
-            log.info("restored the ledger: \(state.ledger.entryCount) entries, fund \(state.ledger.balance(.insuranceFund))")
+            role.restore(ledger: state.ledger, backstop: state.backstop, delivered: state.delivered,
+                         backstopSequence: state.backstopSequence, nextRequest: state.nextRequest)
+            log.info("restored the ledger: \(state.ledger.entryCount) entries, fund \(state.ledger.balance(.insuranceFund)), \(state.delivered.count) delivery streams")
         }
-        var persisted = role.ledger.entryCount
+        var savedCounters = role.durableCounters
+        var savedBackstop = role.backstop
         let sockets = [
             try socket(ctx, .pull, "reports", bind: c.endpoints.aggregatorReports),
             try socket(ctx, .pub, "control", bind: c.endpoints.aggregatorControl),
@@ -148,13 +160,15 @@ public enum Nodes {
             case .coordinator, .client, .worker: return (2, identity(to))
             case .aggregator: return nil
             }
-        }, publishers: [.control: 1, .events: 5], log: log, afterHandler: { role in
-            let ledger = role.ledger
-            guard ledger.entryCount != persisted else { return }
-            let fresh = ledger.recentEntries.filter { $0.sequence > persisted }
-            do { try store.append(fresh, ledger: ledger, backstop: role.backstop); persisted = ledger.entryCount } catch {
-                log.error("persisting the ledger: \(error)")
-            }
+        }, publishers: [.control: 1, .events: 5], log: log, checkpoint: { role in
+            let entries = role.takeJournal()
+            let delivered = role.takeDeliveredChanges()
+            let counters = role.durableCounters
+            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop else { return }
+            try store.save(AggregatorCheckpoint(entries: entries, delivered: delivered, backstopSequence: counters.backstopSequence,
+                                                nextRequest: counters.nextRequest), ledger: role.ledger, backstop: role.backstop)
+            savedCounters = counters
+            savedBackstop = role.backstop
         }, onEvent: { e in
             if e.account == nil || e.account == Backstop.accountID { logEvent(e) }
             return .publish(.events, Envelope(sender: NodeID.aggregator.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
@@ -184,14 +198,12 @@ public enum Nodes {
             try socket(ctx, .pub, "marketData", bind: c.endpoints.venueMarketData),
         ]
         return NodeRunner(role: role, sockets: sockets, route: { to in (0, identity(to)) },
-                          publishers: [.marketData: 1], log: log, afterHandler: { venue in
+                          publishers: [.marketData: 1], log: log, checkpoint: { venue in
             var prices: [String: Price] = [:]
             for (m, book) in venue.books { prices[m.symbol] = book.fairPrice }
             guard prices != written else { return }
-            do {
-                try JSONEncoder().encode(prices).write(to: pricesFile, options: .atomic)
-                written = prices
-            } catch { log.error("saving the index prices: \(error)") }
+            try JSONEncoder().encode(prices).write(to: pricesFile, options: .atomic)
+            written = prices
         }, onEvent: { _ in nil })
     }
 }

@@ -4,10 +4,36 @@ import TrancheCore
 public struct AggregatorState: Sendable {
     public var ledger: Ledger
     public var backstop: Account
+    /// Per account, the last sequence of its reliable stream applied.
+    public var delivered: [AccountID: UInt64]
+    /// Id counters that must never go back (backstop tranches, ADL rounds).
+    public var backstopSequence: UInt64
+    public var nextRequest: UInt64
 
-    public init(ledger: Ledger, backstop: Account) {
+    public init(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
         self.ledger = ledger
         self.backstop = backstop
+        self.delivered = delivered
+        self.backstopSequence = backstopSequence
+        self.nextRequest = nextRequest
+    }
+}
+
+/// Everything the aggregator makes durable after handling messages, before any message
+/// they produced leaves.
+public struct AggregatorCheckpoint: Sendable {
+    /// New ledger entries, continuing the stored sequence without gap.
+    public var entries: [LedgerEntry]
+    /// Accounts whose delivered sequence moved, with the new sequence.
+    public var delivered: [(AccountID, UInt64)]
+    public var backstopSequence: UInt64
+    public var nextRequest: UInt64
+
+    public init(entries: [LedgerEntry], delivered: [(AccountID, UInt64)], backstopSequence: UInt64, nextRequest: UInt64) {
+        self.entries = entries
+        self.delivered = delivered
+        self.backstopSequence = backstopSequence
+        self.nextRequest = nextRequest
     }
 }
 
@@ -16,6 +42,8 @@ public protocol LedgerStore: AnyObject, Sendable {
     /// Appends `entries` (which must continue the stored sequence without gap) and stores
     /// `ledger`'s balances and totals and `backstop`, all in one transaction.
     func append(_ entries: [LedgerEntry], ledger: Ledger, backstop: Account) throws(StoreError)
+    /// The same, with the delivery sequences and id counters, in one transaction.
+    func save(_ checkpoint: AggregatorCheckpoint, ledger: Ledger, backstop: Account) throws(StoreError)
     /// The stored state, nil when nothing was ever stored. Keeps the last `retainedEntries`
     /// entries in the restored ledger. Throws `ledgerNotConserved` if the stored balances
     /// break conservation (a damaged or tampered file is refused, not loaded).

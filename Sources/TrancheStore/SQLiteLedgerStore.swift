@@ -9,7 +9,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public let path: String
     private let state: Mutex<SQLiteDatabase?>
 
-    static let schemaVersion: Int64 = 1
+    static let schemaVersion: Int64 = 2
     static let schema = """
         CREATE TABLE IF NOT EXISTS entries(
             sequence INTEGER PRIMARY KEY,
@@ -28,6 +28,8 @@ public final class SQLiteLedgerStore: LedgerStore {
             entry_count INTEGER NOT NULL,
             backstop BLOB NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS delivered(account_id INTEGER PRIMARY KEY, sequence INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """
 
     public init(directory: URL) throws(StoreError) {
@@ -41,6 +43,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func append(_ entries: [LedgerEntry], ledger: Ledger, backstop: Account) throws(StoreError) {
+        try save(AggregatorCheckpoint(entries: entries, delivered: [], backstopSequence: 0, nextRequest: 0), ledger: ledger, backstop: backstop)
+    }
+
+    public func save(_ checkpoint: AggregatorCheckpoint, ledger: Ledger, backstop: Account) throws(StoreError) {
+        let entries = checkpoint.entries
         let blob = try StoreCoding.encode(backstop, with: StoreCoding.encoder())
         try state.withLock { (db: inout SQLiteDatabase?) throws(StoreError) in
             guard let db else { throw .closed }
@@ -90,6 +97,24 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try totals.bind(3, StoreCoding.int(ledger.entryCount))
                 try totals.bind(4, blob)
                 try totals.run()
+                let delivered = try db.statement("""
+                    INSERT INTO delivered(account_id, sequence) VALUES (?1, ?2)
+                    ON CONFLICT(account_id) DO UPDATE SET sequence = excluded.sequence
+                    """)
+                for (a, seq) in checkpoint.delivered {
+                    try delivered.bind(1, StoreCoding.int(a.rawValue))
+                    try delivered.bind(2, StoreCoding.int(seq))
+                    try delivered.run()
+                }
+                let counter = try db.statement("""
+                    INSERT INTO counters(name, value) VALUES (?1, ?2)
+                    ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)
+                    """)
+                for (name, value) in [("backstopSequence", checkpoint.backstopSequence), ("nextRequest", checkpoint.nextRequest)] where value > 0 {
+                    try counter.bind(1, name)
+                    try counter.bind(2, StoreCoding.int(value))
+                    try counter.run()
+                }
             }
         }
     }
@@ -143,7 +168,16 @@ public final class SQLiteLedgerStore: LedgerStore {
                 let ledger = Ledger(restoring: balances, totalDeposits: deposits, totalWithdrawals: withdrawals, entryCount: entryCount,
                                     recentEntries: recent, retainedEntries: retainedEntries)
                 guard ledger.isConserved else { throw .ledgerNotConserved(path: path) }
-                return AggregatorState(ledger: ledger, backstop: backstop)
+                var delivered: [AccountID: UInt64] = [:]
+                let d = try db.statement("SELECT account_id, sequence FROM delivered")
+                defer { d.reset() }
+                while try d.step() { delivered[AccountID(StoreCoding.uint(d.int64(0)))] = StoreCoding.uint(d.int64(1)) }
+                var counters: [String: UInt64] = [:]
+                let c = try db.statement("SELECT name, value FROM counters")
+                defer { c.reset() }
+                while try c.step() { counters[c.text(0) ?? ""] = StoreCoding.uint(c.int64(1)) }
+                return AggregatorState(ledger: ledger, backstop: backstop, delivered: delivered,
+                                       backstopSequence: counters["backstopSequence"] ?? 1, nextRequest: counters["nextRequest"] ?? 1)
             }
         }
     }

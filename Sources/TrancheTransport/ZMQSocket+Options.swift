@@ -39,6 +39,17 @@ extension ZMQSocket {
         try setOption(ZMQ_ROUTER_MANDATORY, "ZMQ_ROUTER_MANDATORY", on ? 1 : 0)
     }
 
+    /// ROUTER: a new connection with an identity already in use takes it over (a process
+    /// restarted at once under the same name is heard, not ignored).
+    public func setRouterHandover(_ on: Bool) throws(ZMQError) {
+        try setOption(ZMQ_ROUTER_HANDOVER, "ZMQ_ROUTER_HANDOVER", on ? 1 : 0)
+    }
+
+    /// Inbound messages larger than this drop the connection (-1 = no limit).
+    public func setMaxMessageSize(bytes: Int) throws(ZMQError) {
+        try setOption(ZMQ_MAXMSGSIZE, "ZMQ_MAXMSGSIZE", int64: Int64(bytes))
+    }
+
     /// How long a blocking receive waits before `.wouldBlock` (-1 = forever).
     public func setReceiveTimeout(milliseconds: Int) throws(ZMQError) {
         try setOption(ZMQ_RCVTIMEO, "ZMQ_RCVTIMEO", Int32(clamping: milliseconds))
@@ -83,6 +94,12 @@ extension ZMQSocket {
         let h = try live("zmq_setsockopt(\(name))")
         var v = value
         guard zmq_setsockopt(h, option, &v, MemoryLayout<Int32>.size) == 0 else { throw .last("zmq_setsockopt(\(name), \(value))") }
+    }
+
+    private func setOption(_ option: Int32, _ name: String, int64 value: Int64) throws(ZMQError) {
+        let h = try live("zmq_setsockopt(\(name))")
+        var v = value
+        guard zmq_setsockopt(h, option, &v, MemoryLayout<Int64>.size) == 0 else { throw .last("zmq_setsockopt(\(name), \(value))") }
     }
 
     private func setOption(_ option: Int32, _ name: String, bytes: [UInt8]) throws(ZMQError) {

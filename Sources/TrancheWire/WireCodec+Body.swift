@@ -122,6 +122,9 @@ extension WireCodec {
         case .liquidationBudget(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET
             env.liquidation_budget = m.makeC(in: arena)
+        case .deliveryAck(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK
+            env.delivery_ack = m.makeC(in: arena)
         }
     }
 
@@ -166,6 +169,7 @@ extension WireCodec {
         case TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT: return .clusterEvent(try WireRead.required(env.cluster_event, "Envelope.cluster_event"))
         case TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND: return .liquidationDemand(try WireRead.required(env.liquidation_demand, "Envelope.liquidation_demand"))
         case TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET: return .liquidationBudget(try WireRead.required(env.liquidation_budget, "Envelope.liquidation_budget"))
+        case TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK: return .deliveryAck(try WireRead.required(env.delivery_ack, "Envelope.delivery_ack"))
         default: return nil
         }
     }

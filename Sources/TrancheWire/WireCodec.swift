@@ -22,6 +22,12 @@ public enum WireCodec {
         env.correlation_id = envelope.correlationID
         env.sender = arena.string(envelope.sender)
         env.sent_at_ns = envelope.sentAt.nanoseconds
+        env.request_id = envelope.requestID
+        env.origin = arena.string(envelope.origin)
+        if let d = envelope.delivery {
+            env.delivery_account_id = d.account.rawValue
+            env.delivery_sequence = d.sequence
+        }
         setBody(envelope.body, on: &env, in: arena)
 
         let size = tranche__v1__envelope__get_packed_size(&env)
@@ -63,6 +69,10 @@ public enum WireCodec {
             correlationID: env.correlation_id,
             sender: try WireRead.string(env.sender, "Envelope.sender"),
             sentAt: Instant(nanoseconds: env.sent_at_ns),
-            body: body)
+            body: body,
+            requestID: env.request_id,
+            origin: try WireRead.string(env.origin, "Envelope.origin"),
+            delivery: env.delivery_sequence == 0 ? nil
+                : Envelope.Delivery(account: AccountID(env.delivery_account_id), sequence: env.delivery_sequence))
     }
 }

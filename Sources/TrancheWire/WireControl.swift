@@ -362,3 +362,29 @@ extension Message.LiquidationBudget: WireMessage {
                   cutoffAccount: AccountID(m.cutoff_account_id), at: Instant(nanoseconds: m.at_ns))
     }
 }
+
+extension Message.DeliveryAck: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__DeliveryAck> {
+        arena.message(tranche__v1__delivery_ack__init) {
+            ($0.n_entries, $0.entries) = WireWrite.list(entries, in: arena)
+            $0.at_ns = at.nanoseconds
+        }
+    }
+
+    init(c m: Tranche__V1__DeliveryAck) throws(WireDecodeError) {
+        self.init(entries: try WireRead.list(m.n_entries, m.entries, "DeliveryAck.entries"), at: Instant(nanoseconds: m.at_ns))
+    }
+}
+
+extension Message.DeliveryAck.Entry: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__DeliveryAck__Entry> {
+        arena.message(tranche__v1__delivery_ack__entry__init) {
+            $0.account_id = account.rawValue
+            $0.sequence = sequence
+        }
+    }
+
+    init(c m: Tranche__V1__DeliveryAck__Entry) throws(WireDecodeError) {
+        self.init(account: AccountID(m.account_id), sequence: m.sequence)
+    }
+}

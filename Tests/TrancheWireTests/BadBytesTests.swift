@@ -112,10 +112,10 @@ import TrancheWire
 
     @Test func unknownErrorCode() {
         var body = ProtoBytes()
-        body.varint(1, 16)
+        body.varint(1, 17)
         var p = ProtoBytes.header(kind: MessageKind.commandReply.rawValue)
         p.message(MessageKind.commandReply.rawValue, body)
-        #expect(decodeError(p.bytes) == .invalidEnumValue(field: "CommandReply.error_code", value: 16))
+        #expect(decodeError(p.bytes) == .invalidEnumValue(field: "CommandReply.error_code", value: 17))
     }
 
     @Test func invalidUTF8() {

@@ -32,6 +32,19 @@ import TrancheWire
         }
     }
 
+    @Test func requestIdOriginAndDeliveryRoundTrip() throws {
+        for (requestID, origin, delivery) in [
+            (UInt64.max, "client:Ωμέγα", Envelope.Delivery(account: AccountID(.max), sequence: .max)),
+            (1, "", Envelope.Delivery(account: AccountID(7), sequence: 1)),
+            (0, "client:cli-1", nil),
+        ] {
+            let envelope = Envelope(correlationID: 3, sender: "worker:w1", sentAt: Instant(nanoseconds: 5),
+                                    body: .deposit(.init(account: AccountID(7), amount: Quote(e6: 1))),
+                                    requestID: requestID, origin: origin, delivery: delivery)
+            #expect(try WireCodec.decode(WireCodec.encode(envelope)) == envelope)
+        }
+    }
+
     @Test func everyErrorCodeRoundTrips() throws {
         for code in ErrorCode.allCases {
             let envelope = Samples.envelope(.commandReply(.init(errorCode: code, errorMessage: "\(code)")))

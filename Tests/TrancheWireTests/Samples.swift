@@ -147,6 +147,8 @@ enum Samples {
         .liquidationBudget(.init(market: unicodeMarket, sequence: .max, ratePerSecond: Quote(e6: max), cutoffRatioPpm: min, cutoffAccount: AccountID(.max),
                                  at: Instant(nanoseconds: min))),
         .liquidationBudget(.init(market: btc, sequence: 0, ratePerSecond: .zero, cutoffRatioPpm: nil, cutoffAccount: AccountID(0), at: .zero)),
+        .deliveryAck(.init(entries: [.init(account: AccountID(.max), sequence: .max), .init(account: AccountID(1), sequence: 1)], at: Instant(nanoseconds: max))),
+        .deliveryAck(.init(entries: [], at: .zero)),
         .fundState(.init(
             balance: Quote(e6: max), available: Quote(e6: min), uncoveredDeficit: Quote(e6: 7), sequence: .max,
             at: Instant(nanoseconds: max))),

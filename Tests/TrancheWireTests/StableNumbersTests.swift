@@ -26,11 +26,12 @@ import TrancheWire
             .versionMismatch: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_VERSION_MISMATCH),
             .decodeError: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_DECODE_ERROR),
             .timeout: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT),
+            .busy: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY),
         ]
         #expect(expected.count == ErrorCode.allCases.count)
         for code in ErrorCode.allCases { #expect(code.rawValue == expected[code], "\(code)") }
-        // The published table (docs/wire-protocol.md): OK = 0 … TIMEOUT = 15, in order.
-        #expect(ErrorCode.allCases.map(\.rawValue) == Array(0...15))
+        // The published table (docs/wire-protocol.md): OK = 0 … BUSY = 16, in order.
+        #expect(ErrorCode.allCases.map(\.rawValue) == Array(0...16))
     }
 
     @Test func messageKindsEqualBodyFieldNumbers() {
@@ -73,6 +74,7 @@ import TrancheWire
             .clusterEvent: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT), n(TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT)),
             .liquidationDemand: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND)),
             .liquidationBudget: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET)),
+            .deliveryAck: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DELIVERY_ACK), n(TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK)),
         ]
         #expect(expected.count == MessageKind.allCases.count)
         for kind in MessageKind.allCases {

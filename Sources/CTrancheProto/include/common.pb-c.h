@@ -110,7 +110,12 @@ typedef enum _Tranche__V1__ErrorCode {
   TRANCHE__V1__ERROR_CODE__ERROR_CODE_INTERNAL = 12,
   TRANCHE__V1__ERROR_CODE__ERROR_CODE_VERSION_MISMATCH = 13,
   TRANCHE__V1__ERROR_CODE__ERROR_CODE_DECODE_ERROR = 14,
-  TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT = 15
+  TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT = 15,
+  /*
+   * Overloaded, or waiting for a peer to acknowledge earlier work: retry after a
+   * short pause, with the same request id.
+   */
+  TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY = 16
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__ERROR_CODE)
 } Tranche__V1__ErrorCode;
 

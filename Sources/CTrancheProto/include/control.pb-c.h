@@ -39,6 +39,8 @@ typedef struct Tranche__V1__LiquidationDemand Tranche__V1__LiquidationDemand;
 typedef struct Tranche__V1__LiquidationDemandEntry Tranche__V1__LiquidationDemandEntry;
 typedef struct Tranche__V1__DueTranche Tranche__V1__DueTranche;
 typedef struct Tranche__V1__LiquidationBudget Tranche__V1__LiquidationBudget;
+typedef struct Tranche__V1__DeliveryAck Tranche__V1__DeliveryAck;
+typedef struct Tranche__V1__DeliveryAck__Entry Tranche__V1__DeliveryAck__Entry;
 
 
 /* --- enums --- */
@@ -707,6 +709,35 @@ struct  Tranche__V1__LiquidationBudget
     , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0 }
 
 
+struct  Tranche__V1__DeliveryAck__Entry
+{
+  ProtobufCMessage base;
+  uint64_t account_id;
+  uint64_t sequence;
+};
+#define TRANCHE__V1__DELIVERY_ACK__ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__delivery_ack__entry__descriptor) \
+    , 0, 0 }
+
+
+/*
+ * The aggregator's acknowledgement of reliable messages (control PUB): for each
+ * account, every message of its stream up to `sequence` is applied and durable. The
+ * sender drops them from its outbox; a lost ack is repaired by the next one
+ * (cumulative) or by the answer to a retransmission.
+ */
+struct  Tranche__V1__DeliveryAck
+{
+  ProtobufCMessage base;
+  size_t n_entries;
+  Tranche__V1__DeliveryAck__Entry **entries;
+  int64_t at_ns;
+};
+#define TRANCHE__V1__DELIVERY_ACK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__delivery_ack__descriptor) \
+    , 0,NULL, 0 }
+
+
 /* Tranche__V1__BreakerState methods */
 void   tranche__v1__breaker_state__init
                      (Tranche__V1__BreakerState         *message);
@@ -1144,6 +1175,28 @@ Tranche__V1__LiquidationBudget *
 void   tranche__v1__liquidation_budget__free_unpacked
                      (Tranche__V1__LiquidationBudget *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__DeliveryAck__Entry methods */
+void   tranche__v1__delivery_ack__entry__init
+                     (Tranche__V1__DeliveryAck__Entry         *message);
+/* Tranche__V1__DeliveryAck methods */
+void   tranche__v1__delivery_ack__init
+                     (Tranche__V1__DeliveryAck         *message);
+size_t tranche__v1__delivery_ack__get_packed_size
+                     (const Tranche__V1__DeliveryAck   *message);
+size_t tranche__v1__delivery_ack__pack
+                     (const Tranche__V1__DeliveryAck   *message,
+                      uint8_t             *out);
+size_t tranche__v1__delivery_ack__pack_to_buffer
+                     (const Tranche__V1__DeliveryAck   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__DeliveryAck *
+       tranche__v1__delivery_ack__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__delivery_ack__free_unpacked
+                     (Tranche__V1__DeliveryAck *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Tranche__V1__BreakerState_Closure)
@@ -1215,6 +1268,12 @@ typedef void (*Tranche__V1__DueTranche_Closure)
 typedef void (*Tranche__V1__LiquidationBudget_Closure)
                  (const Tranche__V1__LiquidationBudget *message,
                   void *closure_data);
+typedef void (*Tranche__V1__DeliveryAck__Entry_Closure)
+                 (const Tranche__V1__DeliveryAck__Entry *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__DeliveryAck_Closure)
+                 (const Tranche__V1__DeliveryAck *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1248,6 +1307,8 @@ extern const ProtobufCMessageDescriptor tranche__v1__liquidation_demand__descrip
 extern const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__due_tranche__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__delivery_ack__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__delivery_ack__entry__descriptor;
 
 PROTOBUF_C__END_DECLS
 

@@ -82,7 +82,8 @@ typedef enum _Tranche__V1__MessageKind {
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_STATE = 73,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLUSTER_EVENT = 74,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND = 75,
-  TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET = 76
+  TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET = 76,
+  TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DELIVERY_ACK = 77
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__MESSAGE_KIND)
 } Tranche__V1__MessageKind;
 
@@ -127,7 +128,8 @@ typedef enum {
   TRANCHE__V1__ENVELOPE__BODY_FUND_STATE = 73,
   TRANCHE__V1__ENVELOPE__BODY_CLUSTER_EVENT = 74,
   TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND = 75,
-  TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET = 76
+  TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET = 76,
+  TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK = 77
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__ENVELOPE__BODY__CASE)
 } Tranche__V1__Envelope__BodyCase;
 
@@ -154,6 +156,24 @@ struct  Tranche__V1__Envelope
    */
   char *sender;
   int64_t sent_at_ns;
+  /*
+   * Client commands: chosen by the client, unique per client; a retry carries the
+   * same id and gets the original outcome instead of being applied again. 0: none.
+   */
+  uint64_t request_id;
+  /*
+   * Set by the coordinator when it routes a client command to a worker: the client
+   * it came from (with request_id, the idempotency key).
+   */
+  char *origin;
+  /*
+   * Reliable delivery (worker -> aggregator money messages): the account whose
+   * stream this message belongs to and its sequence in it (1, 2, ...). The receiver
+   * applies each sequence once, in order, and acknowledges with a DeliveryAck; the
+   * sender retransmits until then. delivery_sequence 0: not a reliable message.
+   */
+  uint64_t delivery_account_id;
+  uint64_t delivery_sequence;
   Tranche__V1__Envelope__BodyCase body_case;
   union {
     Tranche__V1__OpenAccount *open_account;
@@ -194,11 +214,12 @@ struct  Tranche__V1__Envelope
     Tranche__V1__ClusterEvent *cluster_event;
     Tranche__V1__LiquidationDemand *liquidation_demand;
     Tranche__V1__LiquidationBudget *liquidation_budget;
+    Tranche__V1__DeliveryAck *delivery_ack;
   };
 };
 #define TRANCHE__V1__ENVELOPE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__envelope__descriptor) \
-    , 0, TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, TRANCHE__V1__ENVELOPE__BODY__NOT_SET, {0} }
+    , 0, TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0, 0, TRANCHE__V1__ENVELOPE__BODY__NOT_SET, {0} }
 
 
 /* Tranche__V1__Envelope methods */

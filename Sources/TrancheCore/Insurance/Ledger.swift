@@ -27,8 +27,18 @@ public struct Ledger: Sendable {
     /// many accounts keep few; the processes keep what their store does not.
     public private(set) var recentEntries: [LedgerEntry] = []
     public let retainedEntries: Int?
+    /// When on, every entry posted is also kept here until `takeJournal()`: what a store
+    /// has not made durable yet, whatever `retainedEntries` keeps for display.
+    public var journaling = false
+    public private(set) var journal: [LedgerEntry] = []
 
     public init(retainedEntries: Int? = 1_000) { self.retainedEntries = retainedEntries }
+
+    /// The entries posted since the last call (journaling on), oldest first.
+    public mutating func takeJournal() -> [LedgerEntry] {
+        defer { journal.removeAll(keepingCapacity: true) }
+        return journal
+    }
 
     /// Rebuilds a ledger from a store (the processes' restart path). Nothing is checked
     /// here: the caller verifies `isConserved` and refuses a ledger that is not. Only the
@@ -68,6 +78,7 @@ public struct Ledger: Sendable {
         } catch { throw .arithmetic(error) }
         entryCount += 1
         let entry = LedgerEntry(sequence: entryCount, from: t.from, to: t.to, amount: t.amount, reason: t.reason, account: t.account, at: now)
+        if journaling { journal.append(entry) }
         if let cap = retainedEntries {
             if cap > 0 {
                 if recentEntries.count >= cap { recentEntries.removeFirst(recentEntries.count - cap + 1) }

@@ -1,5 +1,5 @@
 /// A named account of the double-entry ledger.
-public enum LedgerAccount: Hashable, Sendable, Comparable, CustomStringConvertible {
+public enum LedgerAccount: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     /// Outside the system: deposits come from it, withdrawals go to it. Its balance is
     /// −(deposits − withdrawals); it is the only account outside the conservation sum.
     case external
@@ -88,7 +88,7 @@ public struct LedgerEntry: Sendable, Equatable {
 }
 
 /// A transfer to post, before it has a sequence number.
-public struct LedgerTransfer: Sendable, Equatable {
+public struct LedgerTransfer: Sendable, Equatable, Codable {
     public var from: LedgerAccount
     public var to: LedgerAccount
     public var amount: Quote

@@ -28,6 +28,9 @@ public enum ErrorCode: Int, Sendable, Hashable, CaseIterable, CustomStringConver
     case decodeError = 14
     /// No answer in time.
     case timeout = 15
+    /// Overloaded, or the account's earlier money messages are not acknowledged yet:
+    /// retry after a short pause with the same request id.
+    case busy = 16
 
     /// The wire name, e.g. `INSUFFICIENT_MARGIN`.
     public var description: String {
@@ -48,6 +51,7 @@ public enum ErrorCode: Int, Sendable, Hashable, CaseIterable, CustomStringConver
         case .versionMismatch: return "VERSION_MISMATCH"
         case .decodeError: return "DECODE_ERROR"
         case .timeout: return "TIMEOUT"
+        case .busy: return "BUSY"
         }
     }
 }

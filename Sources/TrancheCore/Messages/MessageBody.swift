@@ -43,6 +43,7 @@ public enum MessageBody: Sendable, Equatable {
     case clusterEvent(Message.ClusterEventMessage)
     case liquidationDemand(Message.LiquidationDemand)
     case liquidationBudget(Message.LiquidationBudget)
+    case deliveryAck(Message.DeliveryAck)
 
     /// The kind of this body, as written in the envelope.
     public var kind: MessageKind {
@@ -83,6 +84,7 @@ public enum MessageBody: Sendable, Equatable {
         case .takeoverNotice: return .takeoverNotice
         case .liquidationDemand: return .liquidationDemand
         case .liquidationBudget: return .liquidationBudget
+        case .deliveryAck: return .deliveryAck
         case .fundState: return .fundState
         case .clusterEvent: return .clusterEvent
         }

@@ -44,4 +44,5 @@ public enum MessageKind: Int, Sendable, Hashable, CaseIterable {
     case clusterEvent = 74
     case liquidationDemand = 75
     case liquidationBudget = 76
+    case deliveryAck = 77
 }

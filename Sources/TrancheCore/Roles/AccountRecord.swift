@@ -8,6 +8,28 @@ public struct AccountRecord: Sendable, Equatable, Codable {
     public var nextSequence: UInt64
     /// Tranches sent and not yet answered, with what is needed to apply their fill.
     public var inFlight: [InFlightTranche]
+    /// Money messages to the aggregator not yet acknowledged, oldest first: made durable
+    /// with the change that produced them, retransmitted until acknowledged (whoever
+    /// owns the shard by then), applied once by the aggregator.
+    public var outbox: [OutboxEntry]
+    /// The sequence the next message of this account's stream gets (1, 2, ...).
+    public var nextDelivery: UInt64
+    /// The last client requests applied to this account (oldest first, at most
+    /// `AccountRecord.rememberedRequests`): a retry of one is answered, not applied again.
+    public var appliedRequests: [AppliedRequest]
+
+    /// How many applied requests an account remembers.
+    public static let rememberedRequests = 16
+
+    /// A client request applied to the account: the client and its request id.
+    public struct AppliedRequest: Sendable, Equatable, Codable {
+        public var origin: String
+        public var requestID: UInt64
+        public init(origin: String, requestID: UInt64) {
+            self.origin = origin
+            self.requestID = requestID
+        }
+    }
 
     public struct ScopeState: Sendable, Equatable, Codable {
         public var scope: MarginScope
@@ -19,6 +41,35 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         scopes = []
         nextSequence = 1
         inFlight = []
+        outbox = []
+        nextDelivery = 1
+        appliedRequests = []
+    }
+
+    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, appliedRequests }
+
+    /// Records written before the outbox and applied requests existed load with both empty.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        account = try c.decode(Account.self, forKey: .account)
+        scopes = try c.decode([ScopeState].self, forKey: .scopes)
+        nextSequence = try c.decode(UInt64.self, forKey: .nextSequence)
+        inFlight = try c.decode([InFlightTranche].self, forKey: .inFlight)
+        outbox = try c.decodeIfPresent([OutboxEntry].self, forKey: .outbox) ?? []
+        nextDelivery = try c.decodeIfPresent(UInt64.self, forKey: .nextDelivery) ?? 1
+        appliedRequests = try c.decodeIfPresent([AppliedRequest].self, forKey: .appliedRequests) ?? []
+    }
+
+    /// Whether a client request was already applied to this account.
+    public func applied(origin: String, requestID: UInt64) -> Bool {
+        requestID != 0 && appliedRequests.contains { $0.requestID == requestID && $0.origin == origin }
+    }
+
+    /// Remembers an applied request (forgetting the oldest beyond the bound).
+    public mutating func remember(origin: String, requestID: UInt64) {
+        guard requestID != 0 else { return }
+        appliedRequests.append(AppliedRequest(origin: origin, requestID: requestID))
+        if appliedRequests.count > Self.rememberedRequests { appliedRequests.removeFirst(appliedRequests.count - Self.rememberedRequests) }
     }
 
     public func state(of scope: MarginScope) -> ScopeLiquidation {
@@ -50,4 +101,43 @@ public struct InFlightTranche: Sendable, Equatable, Codable {
     public var awaitingDecision: Bool
     /// Size already closed by auto-deleveraging for this tranche.
     public var adlFilled: Size
+}
+
+/// One message of an account's reliable stream to the aggregator.
+public struct OutboxEntry: Sendable, Equatable, Codable {
+    public var sequence: UInt64
+    public var message: ReliableMessage
+    public init(sequence: UInt64, message: ReliableMessage) {
+        self.sequence = sequence
+        self.message = message
+    }
+}
+
+/// The messages a worker sends the aggregator reliably: everything that moves money or
+/// hands over a position.
+public enum ReliableMessage: Sendable, Equatable, Codable {
+    case ledgerPosting(Message.LedgerPosting)
+    case fillReport(Message.FillReport)
+    case takeoverNotice(Message.TakeoverNotice)
+
+    public var body: MessageBody {
+        switch self {
+        case .ledgerPosting(let m): return .ledgerPosting(m)
+        case .fillReport(let m): return .fillReport(m)
+        case .takeoverNotice(let m): return .takeoverNotice(m)
+        }
+    }
+
+    /// The reliable form of a body the worker sends the aggregator, with the account
+    /// whose stream carries it; nil for bodies that are not money messages.
+    public static func of(_ body: MessageBody) -> (AccountID, ReliableMessage)? {
+        switch body {
+        case .ledgerPosting(let p):
+            guard let a = p.transfers.first?.account else { return nil }
+            return (a, .ledgerPosting(p))
+        case .fillReport(let r): return (r.tranche.account, .fillReport(r))
+        case .takeoverNotice(let t): return (t.account, .takeoverNotice(t))
+        default: return nil
+        }
+    }
 }

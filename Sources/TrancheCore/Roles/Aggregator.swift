@@ -163,7 +163,36 @@ public struct Aggregator: Sendable {
         }
     }
 
+    /// Per account, the last sequence of its reliable stream applied (each applied once,
+    /// in order); durable with the ledger.
+    public private(set) var delivered: [AccountID: UInt64] = [:]
+    /// Accounts whose `delivered` changed since the shell last made it durable.
+    var deliveredChanged: Set<AccountID> = []
+    /// Reliable messages received again (already applied: acknowledged, not applied).
+    public private(set) var duplicatesIgnored = 0
+    /// Recent bankruptcy decisions by tranche (at most `rememberedDecisions`), so a notice
+    /// sent again (the decision was lost) gets the same answer.
+    var decisions: [TrancheID: Message.BankruptcyDecision] = [:]
+    var decisionOrder: [TrancheID] = []
+    static let rememberedDecisions = 4_096
+
     public var fundBalance: Quote { ledger.balance(.insuranceFund) }
+
+    /// What the shell must make durable after a handler (before any message it produced
+    /// leaves): the accounts whose delivery sequence moved, with the sequence. Clears them.
+    public mutating func takeDeliveredChanges() -> [(AccountID, UInt64)] {
+        defer { deliveredChanged.removeAll(keepingCapacity: true) }
+        return deliveredChanged.sorted().map { ($0, delivered[$0] ?? 0) }
+    }
+
+    /// Keeps every ledger entry posted until `takeJournal()` (the processes' store path).
+    public mutating func enableJournal() { ledger.journaling = true }
+
+    /// The ledger entries posted since the last call, for the store.
+    public mutating func takeJournal() -> [LedgerEntry] { ledger.takeJournal() }
+
+    /// Counters that must survive a restart so ids are never reused.
+    public var durableCounters: (backstopSequence: UInt64, nextRequest: UInt64) { (backstopSequence, nextRequest) }
 
     /// Seeds the fund (first start only) and broadcasts the initial control state.
     public mutating func start(now: Instant) -> [RoleDirective] {
@@ -176,12 +205,48 @@ public struct Aggregator: Sendable {
     }
 
     /// Restores the ledger and backstop from the store (the processes' restart path).
-    public mutating func restore(ledger: Ledger, backstop: Account) {
+    public mutating func restore(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:],
+                                 backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+        let journaling = self.ledger.journaling
         self.ledger = ledger
+        self.ledger.journaling = journaling
         self.backstop = backstop
+        self.delivered = delivered
+        self.backstopSequence = max(self.backstopSequence, backstopSequence)
+        self.nextRequest = max(self.nextRequest, nextRequest)
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        guard let d = envelope.delivery else { return dispatch(envelope, from: sender, now: now) }
+        // A reliable message: applied once, in its account's order, then acknowledged to
+        // the worker that sent it. Only workers send them.
+        guard case .worker = sender else { return [] }
+        let applied = delivered[d.account] ?? 0
+        if d.sequence <= applied {
+            duplicatesIgnored += 1
+            return [ack(d.account, applied, to: sender, now: now)]
+        }
+        // A gap: an earlier message was lost; the sender retransmits its outbox in order.
+        guard d.sequence == applied + 1 else { return [] }
+        delivered[d.account] = d.sequence
+        deliveredChanged.insert(d.account)
+        return dispatch(envelope, from: sender, now: now) + [ack(d.account, d.sequence, to: sender, now: now)]
+    }
+
+    func ack(_ account: AccountID, _ sequence: UInt64, to worker: NodeID, now: Instant) -> RoleDirective {
+        .send(to: worker, envelope(.deliveryAck(Message.DeliveryAck(entries: [.init(account: account, sequence: sequence)], at: now)), now))
+    }
+
+    mutating func remember(_ d: Message.BankruptcyDecision) {
+        if decisions.updateValue(d, forKey: d.tranche) == nil { decisionOrder.append(d.tranche) }
+        if decisionOrder.count > Self.rememberedDecisions {
+            let drop = decisionOrder.count - Self.rememberedDecisions
+            for t in decisionOrder.prefix(drop) { decisions[t] = nil }
+            decisionOrder.removeFirst(drop)
+        }
+    }
+
+    mutating func dispatch(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
         switch envelope.body {
         case .ledgerPosting(let p):
             do { try ledger.post(p.transfers, at: now) } catch {
@@ -226,7 +291,7 @@ public struct Aggregator: Sendable {
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount, .statusRequest,
              .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .trancheOrder,
              .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat, .workerRegister, .shardAssignment,
-             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .liquidationBudget:
+             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .liquidationBudget, .deliveryAck:
             return []
         }
     }
@@ -358,10 +423,16 @@ public struct Aggregator: Sendable {
 
     /// Book (the fund can pay the expected deficit, which is then reserved) or ADL.
     mutating func onBankruptcy(_ n: Message.BankruptcyNotice, now: Instant) -> [RoleDirective] {
+        // A notice sent again (its decision was lost, or the account changed owner): the
+        // same answer, or nothing while its round is still collecting.
+        if let d = decisions[n.tranche] { return [.publish(.control, envelope(.bankruptcyDecision(d), now))] }
+        if rounds.values.contains(where: { $0.notice.tranche == n.tranche }) { return [] }
         let available = InsuranceFundPolicy(floor: configuration.fundFloor).available(in: ledger).e6 - reserved.values.reduce(0) { $0 + $1.e6 }
         if n.expectedDeficit.e6 <= available {
             reserved[n.tranche] = n.expectedDeficit
-            return [.publish(.control, envelope(.bankruptcyDecision(Message.BankruptcyDecision(tranche: n.tranche, adlSize: .zero, bookSize: n.size, at: now)), now))]
+            let d = Message.BankruptcyDecision(tranche: n.tranche, adlSize: .zero, bookSize: n.size, at: now)
+            remember(d)
+            return [.publish(.control, envelope(.bankruptcyDecision(d), now))]
         }
         let id = nextRequest
         nextRequest += 1
@@ -440,7 +511,9 @@ public struct Aggregator: Sendable {
             out.append(.event(ClusterEvent(at: now, kind: .adl, account: n.tranche.account, market: n.tranche.market, size: matched, price: n.bankruptcyPrice,
                                            detail: "bankrupt position deleveraged against \(out.count - 1) counterparties")))
         }
-        out.append(.publish(.control, envelope(.bankruptcyDecision(Message.BankruptcyDecision(tranche: n.tranche, adlSize: matched, bookSize: Size(e8: left), at: now)), now)))
+        let decision = Message.BankruptcyDecision(tranche: n.tranche, adlSize: matched, bookSize: Size(e8: left), at: now)
+        remember(decision)
+        out.append(.publish(.control, envelope(.bankruptcyDecision(decision), now)))
         return out
     }
 

@@ -115,7 +115,7 @@ public struct Coordinator: Sendable {
             return []
         case .markPrice, .depthSummary, .trancheOrder, .trancheFill, .fillReport, .insuranceFundEvent, .liquidationEvent,
              .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting, .bankruptcyNotice,
-             .bankruptcyDecision, .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget:
+             .bankruptcyDecision, .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck:
             return []
         }
     }
@@ -196,6 +196,8 @@ public struct Coordinator: Sendable {
         pending[k] = Pending(client: sender, correlation: envelope.correlationID, deadline: now + configuration.requestTimeout)
         var routed = envelope
         routed.correlationID = k
+        // The client's name (with its request id, the idempotency key the owner keeps).
+        routed.origin = sender.description
         routed.sender = NodeID.coordinator.description
         routed.sentAt = now
         return [.send(to: node, routed)]

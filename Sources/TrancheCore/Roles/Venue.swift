@@ -24,8 +24,11 @@ public struct Venue: Sendable {
     var estimators: [MarketID: MarkPriceEstimator] = [:]
     var lastPublished: [MarketID: Instant] = [:]
     var markSequence: UInt64 = 0
-    /// Every tranche answered, by id (the de-duplication memory).
+    /// Tranches answered, by id (the de-duplication memory): the current generation and
+    /// the one before it, at most `answeredPerGeneration` each.
     public private(set) var answered: [TrancheID: Message.TrancheFill] = [:]
+    var answeredBefore: [TrancheID: Message.TrancheFill] = [:]
+    static let answeredPerGeneration = 100_000
     /// Interval of mark publication when no exogenous update comes.
     public let publishInterval: Duration
 
@@ -70,7 +73,7 @@ public struct Venue: Sendable {
              .fundRequest, .breakerRequest, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .markPrice,
              .depthSummary, .trancheFill, .fillReport, .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat,
              .workerRegister, .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting,
-             .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand, .liquidationBudget:
+             .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck:
             return []
         }
     }
@@ -88,7 +91,7 @@ public struct Venue: Sendable {
 
     /// Fills an order against the book, once per tranche id.
     public mutating func execute(_ o: Message.TrancheOrder, now: Instant) -> Message.TrancheFill {
-        if var seen = answered[o.tranche] {
+        if var seen = answered[o.tranche] ?? answeredBefore[o.tranche] {
             seen.duplicate = true
             return seen
         }
@@ -98,6 +101,12 @@ public struct Venue: Sendable {
             fill.filledSize = result.filled
             fill.unfilledSize = result.unfilled
             fill.vwap = result.vwap ?? .zero
+        }
+        // Bounded: two generations of `answeredPerGeneration` ids. Workers send an order
+        // again within seconds, far inside the window.
+        if answered.count >= Self.answeredPerGeneration {
+            answeredBefore = answered
+            answered.removeAll(keepingCapacity: true)
         }
         answered[o.tranche] = fill
         return fill

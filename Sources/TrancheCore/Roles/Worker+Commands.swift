@@ -20,6 +20,9 @@ extension Worker {
             return [reply(Message.CommandReply(errorCode: .notOwner, errorMessage: "worker \(configuration.id) does not own shard \(shard(of: id)) (any more); retry"))]
         }
         if case .openAccount(let c) = envelope.body {
+            if let existing = accounts[id], existing.applied(origin: envelope.origin, requestID: envelope.requestID) {
+                return [reply(.ok(view(existing)))]
+            }
             guard accounts[id] == nil else { return [reply(Message.CommandReply(errorCode: .accountExists, errorMessage: "account \(id) already exists"))] }
             guard id != Backstop.accountID else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "account id \(id) is reserved"))] }
             guard !c.initialCollateral.isNegative else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "initial collateral must not be negative"))] }
@@ -29,6 +32,11 @@ extension Worker {
             return [reply(Message.CommandReply(errorCode: .unknownAccount, errorMessage: "no account \(id)"))]
         }
         if case .showAccount = envelope.body { return [reply(.ok(view(rec)))] }
+        // A retry of a request already applied: the original outcome, nothing applied again.
+        if rec.applied(origin: envelope.origin, requestID: envelope.requestID) { return [reply(.ok(view(rec)))] }
+        if rec.outbox.count >= configuration.maxUnacknowledged {
+            return [reply(Message.CommandReply(errorCode: .busy, errorMessage: "account \(id) has \(rec.outbox.count) money messages the aggregator has not acknowledged yet; retry shortly"))]
+        }
 
         var transfers: [LedgerTransfer] = []
         var detail = ""
@@ -72,6 +80,7 @@ extension Worker {
             if case .openAccount = envelope.body { accounts[id] = nil }
             return [reply(Message.CommandReply(errorCode: .internal, errorMessage: "\(error)"))]
         }
+        rec.remember(origin: envelope.origin, requestID: envelope.requestID)
         accounts[id] = rec
         reindex(id)
         var out: [RoleDirective] = []
@@ -164,6 +173,7 @@ extension Worker {
     mutating func drop(_ id: AccountID) {
         accounts[id] = nil
         active.remove(id)
+        lastSentAt[id] = nil
         for m in context.markets.keys {
             index.remove(LiquidationIndex.Key(account: id, market: m))
             multiMarket[m]?.remove(id)

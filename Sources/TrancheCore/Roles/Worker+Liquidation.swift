@@ -92,6 +92,22 @@ extension Worker {
             expectedDeficit: equity.isNegative ? Quote(e6: -equity.e6) : .zero, at: now)), now)]
     }
 
+    /// Why a venue answer does not match the order in flight under its tranche id (nil when
+    /// it does, or when no such order is in flight: then it is ignored anyway).
+    func mismatch(_ fill: Message.TrancheFill) -> String? {
+        guard let f = accounts[fill.tranche.account]?.inFlight.first(where: { $0.id == fill.tranche }), !f.awaitingDecision else { return nil }
+        if fill.filledSize.e8 < 0 || fill.unfilledSize.e8 < 0 { return "negative size" }
+        if fill.filledSize.e8 &+ fill.unfilledSize.e8 != f.size.e8 {
+            return "filled \(fill.filledSize) + unfilled \(fill.unfilledSize) ≠ ordered \(f.size)"
+        }
+        if fill.filledSize.isPositive {
+            // A sale fills at or above its limit, a purchase at or below.
+            let beyond = f.orderSide == .short ? fill.vwap < f.limitPrice : fill.vwap > f.limitPrice
+            if fill.vwap.e8 <= 0 || beyond { return "price \(fill.vwap) beyond the limit \(f.limitPrice)" }
+        }
+        return nil
+    }
+
     /// The venue answered a tranche: apply the fill, report it, advance the state machine.
     mutating func onFill(_ fill: Message.TrancheFill, now: Instant) -> [RoleDirective] {
         let id = fill.tranche.account

@@ -60,6 +60,12 @@ public struct Worker: Sendable {
     var lastBudgetAt: Instant?
     var startedAt: Instant = .zero
     var nextHeartbeat: Instant = .zero
+    /// Accounts with unacknowledged money messages, with when they were last sent.
+    var lastSentAt: [AccountID: Instant] = [:]
+    /// Tranche orders and bankruptcy notices waiting for their answer, with when sent.
+    var inFlightSentAt: [TrancheID: Instant] = [:]
+    /// Messages sent again because their answer did not come in time.
+    public internal(set) var retransmissions = 0
 
     public init(configuration: WorkerConfiguration, markets: [MarketSpec]) {
         self.configuration = configuration
@@ -81,12 +87,30 @@ public struct Worker: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        finish(dispatch(envelope, from: sender, now: now), now: now)
+    }
+
+    /// What every handler's directives go through: money messages become reliable, and
+    /// orders and notices are tracked until answered.
+    mutating func finish(_ directives: [RoleDirective], now: Instant) -> [RoleDirective] {
+        let out = makeReliable(directives, now: now)
+        trackInFlight(out, now: now)
+        return out
+    }
+
+    mutating func dispatch(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
         switch envelope.body {
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount:
             return onCommand(envelope, now: now)
         case .markPrice(let m):
             return onMark(m, now: now)
         case .trancheFill(let f):
+            // Only the venue fills orders, and only what was ordered.
+            guard sender == .venue else { return [] }
+            if let problem = mismatch(f) {
+                return [.event(ClusterEvent(at: now, kind: .rejected, account: f.tranche.account, market: f.tranche.market, tranche: f.tranche.sequence,
+                                            detail: "venue answer not applied: \(problem)"))]
+            }
             return onFill(f, now: now)
         case .shardAssignment(let a):
             return onAssignment(a, now: now)
@@ -112,6 +136,9 @@ public struct Worker: Sendable {
         case .liquidationBudget(let b):
             lastControlAt = now
             return onBudget(b, now: now)
+        case .deliveryAck(let a):
+            onDeliveryAck(a)
+            return []
         case .depthSummary(let d):
             if context.markets[d.market] != nil { books[d.market] = d }
             return []
@@ -124,7 +151,11 @@ public struct Worker: Sendable {
 
     /// Timers: due account re-evaluations, the heartbeat, the fail-safe check.
     public mutating func onWake(now: Instant) -> [RoleDirective] {
-        var out: [RoleDirective] = []
+        finish(wake(now: now), now: now)
+    }
+
+    mutating func wake(now: Instant) -> [RoleDirective] {
+        var out: [RoleDirective] = retransmit(now: now)
         var due = Set<AccountID>()
         for id in timers.popDue(now) { due.insert(id) }
         for id in due.sorted() { out += evaluate(id, now: now) }
@@ -156,6 +187,10 @@ public struct Worker: Sendable {
 
     /// The shell loaded a shard's records from the store.
     public mutating func onShardLoaded(shard: Int, epoch: UInt64, records: [AccountRecord], now: Instant) -> [RoleDirective] {
+        finish(shardLoaded(shard: shard, epoch: epoch, records: records, now: now), now: now)
+    }
+
+    mutating func shardLoaded(shard: Int, epoch: UInt64, records: [AccountRecord], now: Instant) -> [RoleDirective] {
         guard loading.contains(shard), shards[shard] == epoch else { return [] }
         loading.remove(shard)
         loadRequestedAt[shard] = nil
@@ -163,6 +198,12 @@ public struct Worker: Sendable {
         for rec in records.sorted(by: { $0.account.id < $1.account.id }) {
             accounts[rec.account.id] = rec
             reindex(rec.account.id)
+            // What the previous owner may not have delivered: the aggregator applies each
+            // sequence once, so sending it again is safe.
+            if !rec.outbox.isEmpty {
+                out += outboxMessages(rec, now: now)
+                lastSentAt[rec.account.id] = now
+            }
             // Resume what the previous owner left in flight, under the same tranche ids:
             // the venue answers a repeated id with the original fill, never a second one.
             for f in rec.inFlight {

@@ -17,6 +17,12 @@ public struct WorkerConfiguration: Sendable, Codable, Equatable {
     /// Interval of the liquidation-demand reports to the aggregator (its budget input);
     /// should equal the aggregator's `budget.interval`.
     public var demandInterval: Duration = .milliseconds(500)
+    /// How long a money message, a bankruptcy notice or a tranche order waits for its
+    /// acknowledgement (ack, decision or fill) before it is sent again.
+    public var retransmitInterval: Duration = .seconds(1)
+    /// Money messages of one account waiting for the aggregator's acknowledgement beyond
+    /// which the account's commands get BUSY (the aggregator is not keeping up or is down).
+    public var maxUnacknowledged: Int = 256
 
     public init(id: String, shardCount: Int = 64, policy: PolicyKind = .stepwise) {
         self.id = id
@@ -31,6 +37,8 @@ public struct WorkerConfiguration: Sendable, Codable, Equatable {
         if controlSilenceTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).controlSilenceTimeout", reason: "must be positive") }
         if failSafeStepScale.ppm <= 0 || failSafeStepScale.ppm > Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeStepScale", reason: "must be in (0, 1]") }
         if demandInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).demandInterval", reason: "must be positive") }
+        if retransmitInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).retransmitInterval", reason: "must be positive") }
+        if maxUnacknowledged < 1 { throw ConfigurationError(field: "\(field).maxUnacknowledged", reason: "must be positive") }
         if failSafeIntervalScale.ppm < Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeIntervalScale", reason: "must be at least 1") }
     }
 }

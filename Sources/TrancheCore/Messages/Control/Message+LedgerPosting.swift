@@ -4,7 +4,7 @@ extension Message {
     ///
     /// On the wire a `LedgerAccount` names its kind plus the one value that kind needs:
     /// `.trader` an account id (0 is not one), `.venue` a market ("" is not one).
-    public struct LedgerPosting: Sendable, Equatable {
+    public struct LedgerPosting: Sendable, Equatable, Codable {
         public var transfers: [LedgerTransfer]
         public var at: Instant
 

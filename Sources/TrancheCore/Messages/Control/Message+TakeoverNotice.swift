@@ -1,7 +1,7 @@
 extension Message {
     /// A worker tells the aggregator that the backstop took a position over at the
     /// model price.
-    public struct TakeoverNotice: Sendable, Equatable {
+    public struct TakeoverNotice: Sendable, Equatable, Codable {
         /// The tranche that led to the takeover, if one did.
         public var tranche: TrancheID?
         public var account: AccountID

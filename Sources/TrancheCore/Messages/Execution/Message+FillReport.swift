@@ -1,7 +1,7 @@
 extension Message {
     /// A fill as settled by the worker, reported to the aggregator for the insurance
     /// fund, the breakers and the statistics.
-    public struct FillReport: Sendable, Equatable {
+    public struct FillReport: Sendable, Equatable, Codable {
         public var tranche: TrancheID
         public var filledSize: Size
         public var vwap: Price

@@ -1,0 +1,99 @@
+extension Worker {
+    /// Turns the money messages among a handler's directives into reliable ones: each gets
+    /// the next sequence of its account's stream and joins the account's outbox, and the
+    /// account's record (outbox included) is persisted with the handler's other changes, so
+    /// the message leaves only once it is durable and is retransmitted until the aggregator
+    /// acknowledges it, by whichever worker owns the account by then.
+    mutating func makeReliable(_ directives: [RoleDirective], now: Instant) -> [RoleDirective] {
+        var touched: [AccountID] = []
+        var out: [RoleDirective] = []
+        out.reserveCapacity(directives.count)
+        for d in directives {
+            guard case .send(.aggregator, var e) = d, e.delivery == nil, let (id, message) = ReliableMessage.of(e.body),
+                  var rec = accounts[id], owns(id) else {
+                out.append(d)
+                continue
+            }
+            let entry = OutboxEntry(sequence: rec.nextDelivery, message: message)
+            rec.nextDelivery += 1
+            rec.outbox.append(entry)
+            accounts[id] = rec
+            e.delivery = Envelope.Delivery(account: id, sequence: entry.sequence)
+            out.append(.send(to: .aggregator, e))
+            if lastSentAt[id] == nil { lastSentAt[id] = now }
+            if !touched.contains(id) { touched.append(id) }
+        }
+        guard !touched.isEmpty else { return directives }
+        // The records persisted must carry the outbox: replace any copy taken before.
+        let set = Set(touched)
+        out.removeAll { d in
+            if case .persist(_, _, let r) = d { return set.contains(r.account.id) }
+            return false
+        }
+        for id in touched { out += persist(id) }
+        return out
+    }
+
+    /// The aggregator applied (and made durable) these accounts' messages up to a sequence.
+    mutating func onDeliveryAck(_ ack: Message.DeliveryAck) {
+        for e in ack.entries {
+            guard var rec = accounts[e.account], let first = rec.outbox.first, first.sequence <= e.sequence else { continue }
+            rec.outbox.removeAll { $0.sequence <= e.sequence }
+            accounts[e.account] = rec
+            // Dropped from memory only: a stale durable copy is retransmitted after a
+            // failover and the aggregator answers it with an ack, applying nothing.
+            if rec.outbox.isEmpty { lastSentAt[e.account] = nil } else { lastSentAt[e.account] = ack.at }
+        }
+    }
+
+    /// An account's unacknowledged messages, in order, as envelopes.
+    func outboxMessages(_ rec: AccountRecord, now: Instant) -> [RoleDirective] {
+        rec.outbox.map { entry in
+            .send(to: .aggregator, Envelope(sender: node.description, sentAt: now, body: entry.message.body,
+                                            delivery: Envelope.Delivery(account: rec.account.id, sequence: entry.sequence)))
+        }
+    }
+
+    /// Sends again what has waited longer than `retransmitInterval` for its answer: money
+    /// messages (ack), bankruptcy notices (decision), tranche orders (fill). At most
+    /// `maxRetransmitsPerWake` accounts per wake, oldest first.
+    mutating func retransmit(now: Instant) -> [RoleDirective] {
+        let interval = configuration.retransmitInterval
+        var out: [RoleDirective] = []
+        let due = lastSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        for (id, _) in due.prefix(Self.maxRetransmitsPerWake) {
+            guard let rec = accounts[id], !rec.outbox.isEmpty, owns(id) else { lastSentAt[id] = nil; continue }
+            out += outboxMessages(rec, now: now)
+            lastSentAt[id] = now
+            retransmissions += rec.outbox.count
+        }
+        let stale = inFlightSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+        for (tid, _) in stale.prefix(Self.maxRetransmitsPerWake) {
+            guard let rec = accounts[tid.account], owns(tid.account), let f = rec.inFlight.first(where: { $0.id == tid }) else {
+                inFlightSentAt[tid] = nil
+                continue
+            }
+            // The venue answers a repeated tranche id with its original fill, never a second
+            // one; the aggregator answers a repeated notice with its decision.
+            out += f.awaitingDecision ? bankruptcyNotice(rec, f, now: now) : [send(.venue, .trancheOrder(order(f, size: f.size)), now)]
+            inFlightSentAt[tid] = now
+            retransmissions += 1
+        }
+        return out
+    }
+
+    static let maxRetransmitsPerWake = 4_096
+
+    /// Notes when each tranche order or bankruptcy notice among the directives left, so an
+    /// unanswered one is sent again.
+    mutating func trackInFlight(_ directives: [RoleDirective], now: Instant) {
+        for d in directives {
+            guard case .send(let to, let e) = d else { continue }
+            switch (to, e.body) {
+            case (.venue, .trancheOrder(let o)): inFlightSentAt[o.tranche] = now
+            case (.aggregator, .bankruptcyNotice(let n)): inFlightSentAt[n.tranche] = now
+            default: continue
+            }
+        }
+    }
+}

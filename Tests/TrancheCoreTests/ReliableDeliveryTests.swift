@@ -1,0 +1,192 @@
+import Testing
+@testable import TrancheCore
+
+/// Money messages from a worker to the aggregator are durable with the change that made
+/// them, retransmitted until acknowledged, and applied once; client commands are applied
+/// once per request id.
+@Suite struct ReliableDeliveryTests {
+    static let t0 = Instant(nanoseconds: 1_000_000_000)
+
+    /// A worker owning the only shard, with `accounts` open (cross collateral 1,000 each).
+    static func worker(_ id: String = "w1", accounts: [UInt64] = []) -> Worker {
+        var w = Worker(configuration: WorkerConfiguration(id: id, shardCount: 1), markets: [Fixtures.btc()])
+        _ = w.start(now: t0)
+        _ = w.receive(Envelope(sender: "coordinator", sentAt: t0, body: .shardAssignment(.init(workerID: id, epoch: 1, shards: [0]))),
+                      from: .coordinator, now: t0)
+        _ = w.onShardLoaded(shard: 0, epoch: 1, records: [], now: t0)
+        for a in accounts {
+            _ = w.receive(command(.openAccount(.init(account: AccountID(a), initialCollateral: q("1000")))), from: .coordinator, now: t0)
+        }
+        return w
+    }
+
+    static func command(_ body: MessageBody, origin: String = "client:alice", requestID: UInt64 = 0, correlation: UInt64 = 1) -> Envelope {
+        Envelope(correlationID: correlation, sender: "coordinator", sentAt: t0, body: body, requestID: requestID, origin: origin)
+    }
+
+    static func aggregator() throws -> Aggregator {
+        var c = AggregatorConfiguration()
+        c.fundInitialBalance = q("100000")
+        var a = try Aggregator(configuration: c, markets: [AggregatorMarket(spec: Fixtures.btc())], now: .zero)
+        _ = a.start(now: .zero)
+        return a
+    }
+
+    static func sends(_ ds: [RoleDirective], to node: NodeID) -> [Envelope] {
+        ds.compactMap { if case .send(let to, let e) = $0, to == node { return e } else { return nil } }
+    }
+
+    static func replies(_ ds: [RoleDirective]) -> [Message.CommandReply] {
+        sends(ds, to: .coordinator).compactMap { if case .commandReply(let r) = $0.body { return r } else { return nil } }
+    }
+
+    @Test func aDepositIsDurableInTheOutboxBeforeItLeavesAndLeavesItOnAck() throws {
+        var w = Self.worker(accounts: [7])
+        let out = w.receive(Self.command(.deposit(.init(account: AccountID(7), amount: q("50")))), from: .coordinator, now: Self.t0)
+        let postings = Self.sends(out, to: .aggregator).filter { $0.kind == .ledgerPosting }
+        #expect(postings.count == 1)
+        // The open's posting was sequence 1, the deposit's is 2.
+        #expect(postings.first?.delivery == Envelope.Delivery(account: AccountID(7), sequence: 2))
+        // The record persisted with this handler carries both unacknowledged messages.
+        let persisted = out.compactMap { if case .persist(_, _, let r) = $0, r.account.id == AccountID(7) { return r } else { return nil } }
+        #expect(persisted.count == 1)
+        #expect(persisted.first?.outbox.map(\.sequence) == [1, 2])
+
+        _ = w.receive(Envelope(sender: "aggregator", sentAt: Self.t0, body: .deliveryAck(.init(entries: [.init(account: AccountID(7), sequence: 2)], at: Self.t0))),
+                      from: .aggregator, now: Self.t0)
+        #expect(w.accounts[AccountID(7)]?.outbox.isEmpty == true)
+        // Nothing left to send again, however long we wait.
+        let later = w.onWake(now: Self.t0 + .seconds(5))
+        #expect(Self.sends(later, to: .aggregator).filter { $0.delivery != nil }.isEmpty)
+        #expect(w.retransmissions == 0)
+    }
+
+    @Test func anUnacknowledgedMessageIsSentAgainInOrderUntilAcknowledged() throws {
+        var w = Self.worker(accounts: [7])
+        _ = w.receive(Self.command(.deposit(.init(account: AccountID(7), amount: q("50")))), from: .coordinator, now: Self.t0)
+        // Not yet due.
+        #expect(Self.sends(w.onWake(now: Self.t0 + .milliseconds(500)), to: .aggregator).filter { $0.delivery != nil }.isEmpty)
+        let again = Self.sends(w.onWake(now: Self.t0 + .seconds(1)), to: .aggregator).compactMap(\.delivery)
+        #expect(again == [Envelope.Delivery(account: AccountID(7), sequence: 1), Envelope.Delivery(account: AccountID(7), sequence: 2)])
+        // A partial ack leaves the rest to send.
+        _ = w.receive(Envelope(sender: "aggregator", sentAt: Self.t0, body: .deliveryAck(.init(entries: [.init(account: AccountID(7), sequence: 1)], at: Self.t0 + .seconds(1)))),
+                      from: .aggregator, now: Self.t0 + .seconds(1))
+        let rest = Self.sends(w.onWake(now: Self.t0 + .seconds(2)), to: .aggregator).compactMap(\.delivery)
+        #expect(rest == [Envelope.Delivery(account: AccountID(7), sequence: 2)])
+    }
+
+    @Test func aNewOwnerSendsWhatTheOldOneLeftUnacknowledged() throws {
+        var old = Self.worker(accounts: [7])
+        let out = old.receive(Self.command(.deposit(.init(account: AccountID(7), amount: q("50")))), from: .coordinator, now: Self.t0)
+        let stored = try #require(out.compactMap { if case .persist(_, _, let r) = $0 { return r } else { return nil } }.last)
+        var new = Worker(configuration: WorkerConfiguration(id: "w2", shardCount: 1), markets: [Fixtures.btc()])
+        _ = new.start(now: Self.t0)
+        _ = new.receive(Envelope(sender: "coordinator", sentAt: Self.t0, body: .shardAssignment(.init(workerID: "w2", epoch: 2, shards: [0]))),
+                        from: .coordinator, now: Self.t0)
+        let resent = Self.sends(new.onShardLoaded(shard: 0, epoch: 2, records: [stored], now: Self.t0), to: .aggregator).compactMap(\.delivery)
+        #expect(resent.map(\.sequence) == [1, 2])
+    }
+
+    @Test func theAggregatorAppliesEachSequenceOnceAndInOrder() throws {
+        var a = try Self.aggregator()
+        let w1 = NodeID.worker("w1")
+        func posting(_ seq: UInt64, _ amount: String) -> Envelope {
+            Envelope(sender: "worker:w1", sentAt: Self.t0, body: .ledgerPosting(.init(transfers: [
+                LedgerTransfer(from: .external, to: .trader(AccountID(7)), amount: q(amount), reason: .deposit, account: AccountID(7))], at: Self.t0)),
+                delivery: Envelope.Delivery(account: AccountID(7), sequence: seq))
+        }
+        func acked(_ ds: [RoleDirective]) -> [UInt64] {
+            Self.sends(ds, to: w1).compactMap { if case .deliveryAck(let a) = $0.body { return a.entries.first?.sequence } else { return nil } }
+        }
+        #expect(acked(a.receive(posting(1, "100"), from: w1, now: Self.t0)) == [1])
+        // The same message again (a retransmission, or a new owner's resend): ack, no effect.
+        #expect(acked(a.receive(posting(1, "100"), from: w1, now: Self.t0)) == [1])
+        #expect(a.ledger.balance(.trader(AccountID(7))) == q("100"))
+        #expect(a.duplicatesIgnored == 1)
+        // A gap: 3 before 2 is held back (2 will be retransmitted first), not applied, not acked.
+        #expect(acked(a.receive(posting(3, "1"), from: w1, now: Self.t0)).isEmpty)
+        #expect(a.ledger.balance(.trader(AccountID(7))) == q("100"))
+        #expect(acked(a.receive(posting(2, "10"), from: w1, now: Self.t0)) == [2])
+        #expect(acked(a.receive(posting(3, "1"), from: w1, now: Self.t0)) == [3])
+        #expect(a.ledger.balance(.trader(AccountID(7))) == q("111"))
+        #expect(a.takeDeliveredChanges().map(\.1) == [3])
+        // Only a worker sends reliable messages.
+        _ = a.receive(posting(4, "1000"), from: .client("mallory"), now: Self.t0)
+        #expect(a.ledger.balance(.trader(AccountID(7))) == q("111"))
+        #expect(a.ledger.isConserved)
+    }
+
+    @Test func aRepeatedRequestIsAnsweredNotAppliedAgain() throws {
+        var w = Self.worker(accounts: [7])
+        let deposit = MessageBody.deposit(.init(account: AccountID(7), amount: q("50")))
+        let first = w.receive(Self.command(deposit, requestID: 42), from: .coordinator, now: Self.t0)
+        let retry = w.receive(Self.command(deposit, requestID: 42, correlation: 2), from: .coordinator, now: Self.t0)
+        #expect(Self.replies(first).first?.errorCode == .ok)
+        #expect(Self.replies(retry).first?.errorCode == .ok)
+        #expect(Self.sends(retry, to: .aggregator).filter { $0.kind == .ledgerPosting }.isEmpty)
+        #expect(w.accounts[AccountID(7)]?.account.collateral == q("1050"))
+        // The same id from another client is another request.
+        _ = w.receive(Self.command(deposit, origin: "client:bob", requestID: 42), from: .coordinator, now: Self.t0)
+        #expect(w.accounts[AccountID(7)]?.account.collateral == q("1100"))
+        // An open retried after its reply was lost: OK, not ACCOUNT_EXISTS.
+        let open = MessageBody.openAccount(.init(account: AccountID(8), initialCollateral: q("5")))
+        _ = w.receive(Self.command(open, requestID: 9), from: .coordinator, now: Self.t0)
+        #expect(Self.replies(w.receive(Self.command(open, requestID: 9), from: .coordinator, now: Self.t0)).first?.errorCode == .ok)
+        #expect(Self.replies(w.receive(Self.command(open, requestID: 10), from: .coordinator, now: Self.t0)).first?.errorCode == .accountExists)
+        #expect(w.accounts[AccountID(8)]?.account.collateral == q("5"))
+    }
+
+    @Test func anAccountWhoseMessagesAreNotAcknowledgedGetsBusy() throws {
+        var config = WorkerConfiguration(id: "w1", shardCount: 1)
+        config.maxUnacknowledged = 3
+        var w = Worker(configuration: config, markets: [Fixtures.btc()])
+        _ = w.start(now: Self.t0)
+        _ = w.receive(Envelope(sender: "coordinator", sentAt: Self.t0, body: .shardAssignment(.init(workerID: "w1", epoch: 1, shards: [0]))),
+                      from: .coordinator, now: Self.t0)
+        _ = w.onShardLoaded(shard: 0, epoch: 1, records: [], now: Self.t0)
+        _ = w.receive(Self.command(.openAccount(.init(account: AccountID(7), initialCollateral: q("1000")))), from: .coordinator, now: Self.t0)
+        let deposit = MessageBody.deposit(.init(account: AccountID(7), amount: q("1")))
+        var codes: [ErrorCode] = []
+        for _ in 0..<3 { codes += Self.replies(w.receive(Self.command(deposit), from: .coordinator, now: Self.t0)).map(\.errorCode) }
+        #expect(codes == [.ok, .ok, .busy])
+        _ = w.receive(Envelope(sender: "aggregator", sentAt: Self.t0, body: .deliveryAck(.init(entries: [.init(account: AccountID(7), sequence: 3)], at: Self.t0))),
+                      from: .aggregator, now: Self.t0)
+        #expect(Self.replies(w.receive(Self.command(deposit), from: .coordinator, now: Self.t0)).map(\.errorCode) == [.ok])
+    }
+
+    @Test func aRepeatedBankruptcyNoticeGetsTheSameDecision() throws {
+        var a = try Self.aggregator()
+        let notice = Message.BankruptcyNotice(tranche: TrancheID(account: AccountID(7), market: "BTC-PERP", sequence: 3), scope: .cross, positionSide: .long,
+                                              size: sz("1"), bankruptcyPrice: px("19000"), markPrice: px("18900"), expectedDeficit: q("100"), at: Self.t0)
+        func decisions(_ ds: [RoleDirective]) -> [Message.BankruptcyDecision] {
+            ds.compactMap { if case .publish(_, let e) = $0, case .bankruptcyDecision(let d) = e.body { return d } else { return nil } }
+        }
+        let env = Envelope(sender: "worker:w1", sentAt: Self.t0, body: .bankruptcyNotice(notice))
+        let first = decisions(a.receive(env, from: .worker("w1"), now: Self.t0))
+        let again = decisions(a.receive(env, from: .worker("w1"), now: Self.t0 + .seconds(1)))
+        #expect(first.count == 1)
+        #expect(again == first)
+    }
+
+    @Test func anUnansweredOrderIsSentAgainUnderTheSameTrancheID() throws {
+        var w = Self.worker(accounts: [7])
+        let t = Self.t0
+        _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))),
+                      from: .venue, now: t)
+        _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.9"), entryPrice: px("20000"),
+                                                         marginMode: .cross, isolatedMargin: .zero))), from: .coordinator, now: t)
+        // Far below maintenance, past any grace: a tranche goes to the venue.
+        var orders: [Message.TrancheOrder] = []
+        var now = t
+        for i in 1...40 where orders.isEmpty {
+            now = t + .milliseconds(Int64(i) * 500)
+            let ds = w.receive(Envelope(sender: "venue", sentAt: now, body: .markPrice(.init(market: "BTC-PERP", price: px("19000"), sequence: UInt64(i + 1), at: now))),
+                               from: .venue, now: now) + w.onWake(now: now)
+            orders = Self.sends(ds, to: .venue).compactMap { if case .trancheOrder(let o) = $0.body { return o } else { return nil } }
+        }
+        let order = try #require(orders.first)
+        let resent = Self.sends(w.onWake(now: now + .seconds(1)), to: .venue).compactMap { if case .trancheOrder(let o) = $0.body { return o } else { return nil } }
+        #expect(resent.map(\.tranche).contains(order.tranche))
+        #expect(resent.first { $0.tranche == order.tranche }?.size == order.size)
+    }
+}
