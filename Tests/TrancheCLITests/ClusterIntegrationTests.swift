@@ -166,9 +166,12 @@ struct EventLine {
 final class LocalCluster {
     let directory: URL
     let configPath: String
+    /// The coordinator's client endpoint (for in-process clients).
+    let clientsEndpoint: String
     private var processes: [(name: String, process: Process)] = []
     private var allPIDs: [Int32] = []
     private var generation = 0
+    private var restarts = 0
     private var eventsFile: URL?
 
     init() throws {
@@ -180,6 +183,7 @@ final class LocalCluster {
         let names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
                      "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
         config["endpoints"] = Dictionary(uniqueKeysWithValues: zip(names, ports.map { "tcp://127.0.0.1:\($0)" }))
+        clientsEndpoint = "tcp://127.0.0.1:\(ports[0])"
         config["dataDirectory"] = directory.appendingPathComponent("data").path
         config["runDirectory"] = directory.path
         config["shards"] = 8
@@ -297,6 +301,23 @@ final class LocalCluster {
         let p = processes.remove(at: i).process
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
+    }
+
+    /// SIGKILLs a role's process ("aggregator", "venue", "coordinator", "worker-w1"), then,
+    /// after `after` seconds, starts it again (its log gets a fresh name).
+    func kill9AndRestart(_ name: String, after seconds: Double = 0) throws {
+        guard let i = processes.firstIndex(where: { $0.name == name }) else { throw Failure("no process \(name)") }
+        let p = processes.remove(at: i).process
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+        restarts += 1
+        if name.hasPrefix("worker-") {
+            let id = String(name.dropFirst("worker-".count))
+            try launch(name, "tranche-worker", ["--config", configPath, "--id", id], log: "\(name)-\(generation)-r\(restarts).log")
+        } else {
+            try launch(name, "tranche-\(name)", ["--config", configPath], log: "\(name)-\(generation)-r\(restarts).log")
+        }
     }
 
     /// SIGTERM to every process (workers first, the venue last), up to 5 s each to exit,

@@ -81,7 +81,7 @@ public struct Coordinator: Sendable {
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
         switch envelope.body {
         case .workerRegister(let r):
-            return seen(worker: r.workerID, accounts: nil, now: now)
+            return seen(worker: r.workerID, accounts: nil, registering: true, now: now)
         case .heartbeat(let h):
             return seen(worker: h.workerID, accounts: h.accounts, now: now)
         case .openAccount(let c): return route(envelope, account: c.account, from: sender, now: now)
@@ -155,12 +155,20 @@ public struct Coordinator: Sendable {
 
     // MARK: - Internals
 
-    private mutating func seen(worker id: String, accounts: UInt64?, now: Instant) -> [RoleDirective] {
+    private mutating func seen(worker id: String, accounts: UInt64?, registering: Bool = false, now: Instant) -> [RoleDirective] {
         let known = workers[id] != nil
         let wasAlive = workers[id]?.alive ?? false
         workers[id, default: WorkerInfo(lastSeen: now, accounts: 0, alive: true)].lastSeen = now
         workers[id]!.alive = true
         if let a = accounts { workers[id]!.accounts = a }
+        if wasAlive && registering {
+            // Registered again while alive: a process restarted before it was missed, with
+            // empty memory. Its shards are re-issued under a new epoch and sent to it.
+            workers[id]!.accounts = 0
+            guard shardMap.renew(worker: id) else { return rebalance(now: now) }
+            return [.send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(
+                Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: shardMap.shards(of: id).map { UInt32($0) }))))]
+        }
         guard !wasAlive else { return [] }
         var out: [RoleDirective] = []
         if known {

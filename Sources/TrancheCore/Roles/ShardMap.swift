@@ -82,6 +82,21 @@ public struct ShardMap: Sendable, Equatable, Codable {
         return changed
     }
 
+    /// Re-issues every shard of `worker` under a new version (a restarted process of the
+    /// same worker: the new one loads them under the new epoch, so the old one, if it is
+    /// somehow still running, can no longer write to them). False when it owns none.
+    @discardableResult
+    public mutating func renew(worker: String) -> Bool {
+        let mine = shards(of: worker)
+        guard !mine.isEmpty else { return false }
+        version += 1
+        for s in mine {
+            epochs[s] = version
+            owners[s] = Owner(worker: worker, epoch: version)
+        }
+        return true
+    }
+
     /// True when `worker` owns `shard` under exactly `epoch`.
     public func isCurrent(worker: String, shard: Int, epoch: UInt64) -> Bool {
         owners[shard] == Owner(worker: worker, epoch: epoch)
