@@ -1620,7 +1620,7 @@ const ProtobufCMessageDescriptor tranche__v1__worker_register__descriptor =
   (ProtobufCMessageInit) tranche__v1__worker_register__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__shard_assignment__field_descriptors[3] =
+static const ProtobufCFieldDescriptor tranche__v1__shard_assignment__field_descriptors[4] =
 {
   {
     "worker_id",
@@ -1658,16 +1658,29 @@ static const ProtobufCFieldDescriptor tranche__v1__shard_assignment__field_descr
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "shard_epochs",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Tranche__V1__ShardAssignment, n_shard_epochs),
+    offsetof(Tranche__V1__ShardAssignment, shard_epochs),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__shard_assignment__field_indices_by_name[] = {
   1,   /* field[1] = epoch */
+  3,   /* field[3] = shard_epochs */
   2,   /* field[2] = shards */
   0,   /* field[0] = worker_id */
 };
 static const ProtobufCIntRange tranche__v1__shard_assignment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor tranche__v1__shard_assignment__descriptor =
 {
@@ -1677,7 +1690,7 @@ const ProtobufCMessageDescriptor tranche__v1__shard_assignment__descriptor =
   "Tranche__V1__ShardAssignment",
   "tranche.v1",
   sizeof(Tranche__V1__ShardAssignment),
-  3,
+  4,
   tranche__v1__shard_assignment__field_descriptors,
   tranche__v1__shard_assignment__field_indices_by_name,
   1,  tranche__v1__shard_assignment__number_ranges,
@@ -3111,7 +3124,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
   (ProtobufCMessageInit) tranche__v1__liquidation_budget__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__delivery_ack__entry__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tranche__v1__delivery_ack__entry__field_descriptors[3] =
 {
   {
     "account_id",
@@ -3137,15 +3150,28 @@ static const ProtobufCFieldDescriptor tranche__v1__delivery_ack__entry__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "covered_deficit_e6",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__DeliveryAck__Entry, covered_deficit_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__delivery_ack__entry__field_indices_by_name[] = {
   0,   /* field[0] = account_id */
+  2,   /* field[2] = covered_deficit_e6 */
   1,   /* field[1] = sequence */
 };
 static const ProtobufCIntRange tranche__v1__delivery_ack__entry__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tranche__v1__delivery_ack__entry__descriptor =
 {
@@ -3155,7 +3181,7 @@ const ProtobufCMessageDescriptor tranche__v1__delivery_ack__entry__descriptor =
   "Tranche__V1__DeliveryAck__Entry",
   "tranche.v1",
   sizeof(Tranche__V1__DeliveryAck__Entry),
-  2,
+  3,
   tranche__v1__delivery_ack__entry__field_descriptors,
   tranche__v1__delivery_ack__entry__field_indices_by_name,
   1,  tranche__v1__delivery_ack__entry__number_ranges,

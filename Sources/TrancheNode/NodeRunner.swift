@@ -38,7 +38,10 @@ public final class NodeRunner<Role: NodeRole> {
     /// every record is on disk, false when the store refused (a stale epoch: another worker
     /// owns the shard now). Messages held for a refused batch are dropped, never sent: what
     /// was not made durable is never acknowledged.
-    let persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (Bool) -> Void) -> Void)?
+    let persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (_ refusedShards: [Int]) -> Void) -> Void)?
+    /// Tells the role which shards' writes the store refused (a newer owner holds them):
+    /// the worker drops them (worker only).
+    let onRefused: ((inout Role, _ shards: [Int], _ now: Instant) -> [RoleDirective])?
     /// Loads a shard's records for the role (worker only).
     let loadShard: ((inout Role, _ shard: Int, _ epoch: UInt64, _ now: Instant) -> [RoleDirective])?
     /// Makes the role's changed state durable (aggregator, coordinator, venue): once per
@@ -58,8 +61,9 @@ public final class NodeRunner<Role: NodeRole> {
     var batchCounter = 0
 
     public init(role: Role, sockets: [NodeSocket], route: @escaping Route, publishers: [Topic: Int], log: NodeLog,
-                persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (Bool) -> Void) -> Void)? = nil,
+                persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (_ refusedShards: [Int]) -> Void) -> Void)? = nil,
                 loadShard: ((inout Role, Int, UInt64, Instant) -> [RoleDirective])? = nil,
+                onRefused: ((inout Role, [Int], Instant) -> [RoleDirective])? = nil,
                 checkpoint: ((inout Role) throws -> Void)? = nil,
                 onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) {
         self.role = role
@@ -69,6 +73,7 @@ public final class NodeRunner<Role: NodeRole> {
         self.log = log
         self.persist = persist
         self.loadShard = loadShard
+        self.onRefused = onRefused
         self.checkpoint = checkpoint
         self.onEvent = onEvent
     }
@@ -172,7 +177,7 @@ public final class NodeRunner<Role: NodeRole> {
             held.append(Held(messages: out, batch: id))
             let batch = persisted.keys.sorted().map { (shard: $0, epoch: persisted[$0]!.epoch, records: persisted[$0]!.records) }
             let queue = completed
-            persist!(batch) { ok in queue.add(id, ok: ok) }
+            persist!(batch) { refused in queue.add(id, refused: refused) }
         }
         if !more.isEmpty { carryOut(more) }
     }
@@ -180,11 +185,17 @@ public final class NodeRunner<Role: NodeRole> {
     /// Sends, in order, every held group whose records are durable.
     func releaseDurable() {
         let done = completed.takeAll()
-        for (id, ok) in done {
+        var refusedShards = Set<Int>()
+        for (id, refused) in done {
             if let i = held.firstIndex(where: { $0.batch == id }) {
                 held[i].batch = nil
-                held[i].refused = !ok
+                held[i].refused = !refused.isEmpty
             }
+            refusedShards.formUnion(refused)
+        }
+        if !refusedShards.isEmpty, let onRefused {
+            let shards = refusedShards.sorted()
+            handle { onRefused(&$0, shards, WallClock.now()) }
         }
         while let first = held.first, first.batch == nil {
             if first.refused {
@@ -217,7 +228,7 @@ public final class NodeRunner<Role: NodeRole> {
 
 /// Batch ids made durable, handed from the store's thread to the loop's.
 final class CompletedBatches: Sendable {
-    private let ids = Mutex<[(Int, Bool)]>([])
-    func add(_ id: Int, ok: Bool) { ids.withLock { $0.append((id, ok)) } }
-    func takeAll() -> [(Int, Bool)] { ids.withLock { c in defer { c.removeAll() }; return c } }
+    private let ids = Mutex<[(Int, [Int])]>([])
+    func add(_ id: Int, refused: [Int]) { ids.withLock { $0.append((id, refused)) } }
+    func takeAll() -> [(Int, [Int])] { ids.withLock { c in defer { c.removeAll() }; return c } }
 }

@@ -104,9 +104,9 @@ public enum Nodes {
                 committer.submit(shard: b.shard, epoch: b.epoch, records: b.records) { result in
                     if case .failure(let e) = result {
                         log.error("store write of shard \(b.shard) refused: \(e)")
-                        remaining.fail()
+                        remaining.fail(shard: b.shard)
                     }
-                    if remaining.decrement() { done(remaining.succeeded) }
+                    if remaining.decrement() { done(remaining.refused) }
                 }
             }
         }, loadShard: { worker, shard, epoch, now in
@@ -123,6 +123,8 @@ public enum Nodes {
                 log.error("cannot take shard \(shard) under epoch \(epoch): \(error)")
                 return []
             }
+        }, onRefused: { worker, shards, now in
+            worker.onFenced(shards: shards, now: now)
         }, onEvent: { e in
             logEvent(e)
             return .send(to: .aggregator, Envelope(sender: node.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
@@ -139,7 +141,7 @@ public enum Nodes {
                                   now: WallClock.now())
         role.enableJournal()
         if let state = try store.load(retainedEntries: c.aggregator.retainedLedgerEntries) {
-            role.restore(ledger: state.ledger, backstop: state.backstop, delivered: state.delivered,
+            role.restore(ledger: state.ledger, backstop: state.backstop, delivered: state.delivered, coveredDeficits: state.coveredDeficits,
                          backstopSequence: state.backstopSequence, nextRequest: state.nextRequest)
             log.info("restored the ledger: \(state.ledger.entryCount) entries, fund \(state.ledger.balance(.insuranceFund)), \(state.delivered.count) delivery streams")
         }
@@ -211,11 +213,12 @@ public enum Nodes {
 /// Counts outstanding completions across threads.
 final class RemainingCounter: @unchecked Sendable {
     private var count: Int
-    private var failed = false
+    private var failed: [Int] = []
     private let lock = NSLock()
     init(_ count: Int) { self.count = count }
     /// True for the call that brings the count to zero.
     func decrement() -> Bool { lock.lock(); defer { lock.unlock() }; count -= 1; return count == 0 }
-    func fail() { lock.lock(); failed = true; lock.unlock() }
-    var succeeded: Bool { lock.lock(); defer { lock.unlock() }; return !failed }
+    func fail(shard: Int) { lock.lock(); failed.append(shard); lock.unlock() }
+    /// The shards whose writes were refused (empty: all durable).
+    var refused: [Int] { lock.lock(); defer { lock.unlock() }; return failed }
 }

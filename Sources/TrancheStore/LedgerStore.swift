@@ -4,16 +4,20 @@ import TrancheCore
 public struct AggregatorState: Sendable {
     public var ledger: Ledger
     public var backstop: Account
-    /// Per account, the last sequence of its reliable stream applied.
+    /// Per account, the last sequence of its reliable stream applied, and the deficit the
+    /// fund has covered (cumulative).
     public var delivered: [AccountID: UInt64]
+    public var coveredDeficits: [AccountID: Quote]
     /// Id counters that must never go back (backstop tranches, ADL rounds).
     public var backstopSequence: UInt64
     public var nextRequest: UInt64
 
-    public init(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+    public init(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], coveredDeficits: [AccountID: Quote] = [:],
+                backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
         self.ledger = ledger
         self.backstop = backstop
         self.delivered = delivered
+        self.coveredDeficits = coveredDeficits
         self.backstopSequence = backstopSequence
         self.nextRequest = nextRequest
     }
@@ -24,12 +28,12 @@ public struct AggregatorState: Sendable {
 public struct AggregatorCheckpoint: Sendable {
     /// New ledger entries, continuing the stored sequence without gap.
     public var entries: [LedgerEntry]
-    /// Accounts whose delivered sequence moved, with the new sequence.
-    public var delivered: [(AccountID, UInt64)]
+    /// Accounts whose delivered sequence or covered deficit moved, with both.
+    public var delivered: [(AccountID, UInt64, Quote)]
     public var backstopSequence: UInt64
     public var nextRequest: UInt64
 
-    public init(entries: [LedgerEntry], delivered: [(AccountID, UInt64)], backstopSequence: UInt64, nextRequest: UInt64) {
+    public init(entries: [LedgerEntry], delivered: [(AccountID, UInt64, Quote)], backstopSequence: UInt64, nextRequest: UInt64) {
         self.entries = entries
         self.delivered = delivered
         self.backstopSequence = backstopSequence

@@ -28,7 +28,7 @@ public final class SQLiteLedgerStore: LedgerStore {
             entry_count INTEGER NOT NULL,
             backstop BLOB NOT NULL
         );
-        CREATE TABLE IF NOT EXISTS delivered(account_id INTEGER PRIMARY KEY, sequence INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS delivered(account_id INTEGER PRIMARY KEY, sequence INTEGER NOT NULL, covered_deficit_e6 INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """
 
@@ -98,12 +98,13 @@ public final class SQLiteLedgerStore: LedgerStore {
                 try totals.bind(4, blob)
                 try totals.run()
                 let delivered = try db.statement("""
-                    INSERT INTO delivered(account_id, sequence) VALUES (?1, ?2)
-                    ON CONFLICT(account_id) DO UPDATE SET sequence = excluded.sequence
+                    INSERT INTO delivered(account_id, sequence, covered_deficit_e6) VALUES (?1, ?2, ?3)
+                    ON CONFLICT(account_id) DO UPDATE SET sequence = excluded.sequence, covered_deficit_e6 = excluded.covered_deficit_e6
                     """)
-                for (a, seq) in checkpoint.delivered {
+                for (a, seq, covered) in checkpoint.delivered {
                     try delivered.bind(1, StoreCoding.int(a.rawValue))
                     try delivered.bind(2, StoreCoding.int(seq))
+                    try delivered.bind(3, covered.e6)
                     try delivered.run()
                 }
                 let counter = try db.statement("""
@@ -169,14 +170,19 @@ public final class SQLiteLedgerStore: LedgerStore {
                                     recentEntries: recent, retainedEntries: retainedEntries)
                 guard ledger.isConserved else { throw .ledgerNotConserved(path: path) }
                 var delivered: [AccountID: UInt64] = [:]
-                let d = try db.statement("SELECT account_id, sequence FROM delivered")
+                var covered: [AccountID: Quote] = [:]
+                let d = try db.statement("SELECT account_id, sequence, covered_deficit_e6 FROM delivered")
                 defer { d.reset() }
-                while try d.step() { delivered[AccountID(StoreCoding.uint(d.int64(0)))] = StoreCoding.uint(d.int64(1)) }
+                while try d.step() {
+                    let a = AccountID(StoreCoding.uint(d.int64(0)))
+                    delivered[a] = StoreCoding.uint(d.int64(1))
+                    if d.int64(2) != 0 { covered[a] = Quote(e6: d.int64(2)) }
+                }
                 var counters: [String: UInt64] = [:]
                 let c = try db.statement("SELECT name, value FROM counters")
                 defer { c.reset() }
                 while try c.step() { counters[c.text(0) ?? ""] = StoreCoding.uint(c.int64(1)) }
-                return AggregatorState(ledger: ledger, backstop: backstop, delivered: delivered,
+                return AggregatorState(ledger: ledger, backstop: backstop, delivered: delivered, coveredDeficits: covered,
                                        backstopSequence: counters["backstopSequence"] ?? 1, nextRequest: counters["nextRequest"] ?? 1)
             }
         }

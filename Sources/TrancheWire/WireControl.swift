@@ -119,6 +119,8 @@ extension Message.ShardAssignment: WireMessage {
             $0.epoch = epoch
             $0.n_shards = shards.count
             $0.shards = arena.array(shards)
+            $0.n_shard_epochs = shardEpochs.count
+            $0.shard_epochs = arena.array(shardEpochs)
         }
     }
 
@@ -126,7 +128,8 @@ extension Message.ShardAssignment: WireMessage {
         self.init(
             workerID: try WireRead.string(m.worker_id, "ShardAssignment.worker_id"),
             epoch: m.epoch,
-            shards: WireRead.scalars(m.n_shards, m.shards))
+            shards: WireRead.scalars(m.n_shards, m.shards),
+            shardEpochs: WireRead.scalars(m.n_shard_epochs, m.shard_epochs))
     }
 }
 
@@ -381,10 +384,11 @@ extension Message.DeliveryAck.Entry: WireMessage {
         arena.message(tranche__v1__delivery_ack__entry__init) {
             $0.account_id = account.rawValue
             $0.sequence = sequence
+            $0.covered_deficit_e6 = coveredDeficit.e6
         }
     }
 
     init(c m: Tranche__V1__DeliveryAck__Entry) throws(WireDecodeError) {
-        self.init(account: AccountID(m.account_id), sequence: m.sequence)
+        self.init(account: AccountID(m.account_id), sequence: m.sequence, coveredDeficit: Quote(e6: m.covered_deficit_e6))
     }
 }

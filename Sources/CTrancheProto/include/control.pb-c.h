@@ -325,10 +325,17 @@ struct  Tranche__V1__ShardAssignment
   uint64_t epoch;
   size_t n_shards;
   uint32_t *shards;
+  /*
+   * The epoch each shard was assigned under (parallel to shards; empty: all `epoch`).
+   * A worker holding a shard under another epoch drops what it has of it and loads it
+   * again: someone else may have owned it in between.
+   */
+  size_t n_shard_epochs;
+  uint64_t *shard_epochs;
 };
 #define TRANCHE__V1__SHARD_ASSIGNMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__shard_assignment__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL }
 
 
 /*
@@ -714,10 +721,15 @@ struct  Tranche__V1__DeliveryAck__Entry
   ProtobufCMessage base;
   uint64_t account_id;
   uint64_t sequence;
+  /*
+   * Cumulative deficit of this account the insurance fund has covered: the worker
+   * settles what it has not settled yet (loss-proof: a lost ack is repaired by the next).
+   */
+  int64_t covered_deficit_e6;
 };
 #define TRANCHE__V1__DELIVERY_ACK__ENTRY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__delivery_ack__entry__descriptor) \
-    , 0, 0 }
+    , 0, 0, 0 }
 
 
 /*

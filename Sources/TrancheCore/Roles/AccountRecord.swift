@@ -14,6 +14,9 @@ public struct AccountRecord: Sendable, Equatable, Codable {
     public var outbox: [OutboxEntry]
     /// The sequence the next message of this account's stream gets (1, 2, ...).
     public var nextDelivery: UInt64
+    /// The deficit the fund has covered that this account has settled (cumulative, as the
+    /// aggregator's acks carry it).
+    public var coveredDeficitSettled: Quote
     /// The last client requests applied to this account (oldest first, at most
     /// `AccountRecord.rememberedRequests`): a retry of one is answered, not applied again.
     public var appliedRequests: [AppliedRequest]
@@ -43,10 +46,11 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         inFlight = []
         outbox = []
         nextDelivery = 1
+        coveredDeficitSettled = .zero
         appliedRequests = []
     }
 
-    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, appliedRequests }
+    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, coveredDeficitSettled, appliedRequests }
 
     /// Records written before the outbox and applied requests existed load with both empty.
     public init(from decoder: Decoder) throws {
@@ -57,6 +61,7 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         inFlight = try c.decode([InFlightTranche].self, forKey: .inFlight)
         outbox = try c.decodeIfPresent([OutboxEntry].self, forKey: .outbox) ?? []
         nextDelivery = try c.decodeIfPresent(UInt64.self, forKey: .nextDelivery) ?? 1
+        coveredDeficitSettled = try c.decodeIfPresent(Quote.self, forKey: .coveredDeficitSettled) ?? .zero
         appliedRequests = try c.decodeIfPresent([AppliedRequest].self, forKey: .appliedRequests) ?? []
     }
 

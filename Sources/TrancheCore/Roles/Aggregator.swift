@@ -166,6 +166,9 @@ public struct Aggregator: Sendable {
     /// Per account, the last sequence of its reliable stream applied (each applied once,
     /// in order); durable with the ledger.
     public private(set) var delivered: [AccountID: UInt64] = [:]
+    /// Per account, the deficit the fund has covered so far (cumulative; carried by every
+    /// ack, so the worker settles it exactly once whatever is lost); durable with the ledger.
+    public private(set) var coveredDeficits: [AccountID: Quote] = [:]
     /// Accounts whose `delivered` changed since the shell last made it durable.
     var deliveredChanged: Set<AccountID> = []
     /// Reliable messages received again (already applied: acknowledged, not applied).
@@ -180,9 +183,9 @@ public struct Aggregator: Sendable {
 
     /// What the shell must make durable after a handler (before any message it produced
     /// leaves): the accounts whose delivery sequence moved, with the sequence. Clears them.
-    public mutating func takeDeliveredChanges() -> [(AccountID, UInt64)] {
+    public mutating func takeDeliveredChanges() -> [(AccountID, UInt64, Quote)] {
         defer { deliveredChanged.removeAll(keepingCapacity: true) }
-        return deliveredChanged.sorted().map { ($0, delivered[$0] ?? 0) }
+        return deliveredChanged.sorted().map { ($0, delivered[$0] ?? 0, coveredDeficits[$0] ?? .zero) }
     }
 
     /// Keeps every ledger entry posted until `takeJournal()` (the processes' store path).
@@ -205,8 +208,9 @@ public struct Aggregator: Sendable {
     }
 
     /// Restores the ledger and backstop from the store (the processes' restart path).
-    public mutating func restore(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:],
+    public mutating func restore(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], coveredDeficits: [AccountID: Quote] = [:],
                                  backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+        self.coveredDeficits = coveredDeficits
         let journaling = self.ledger.journaling
         self.ledger = ledger
         self.ledger.journaling = journaling
@@ -234,7 +238,8 @@ public struct Aggregator: Sendable {
     }
 
     func ack(_ account: AccountID, _ sequence: UInt64, to worker: NodeID, now: Instant) -> RoleDirective {
-        .send(to: worker, envelope(.deliveryAck(Message.DeliveryAck(entries: [.init(account: account, sequence: sequence)], at: now)), now))
+        .send(to: worker, envelope(.deliveryAck(Message.DeliveryAck(entries: [.init(account: account, sequence: sequence,
+                                                                                    coveredDeficit: coveredDeficits[account] ?? .zero)], at: now)), now))
     }
 
     mutating func remember(_ d: Message.BankruptcyDecision) {
@@ -336,6 +341,9 @@ public struct Aggregator: Sendable {
             let (covered, uncovered) = (try? policy.cover(deficit: r.deficit, of: r.tranche.account, in: &ledger, at: now)) ?? (.zero, r.deficit)
             fundSequence += 1
             if covered.isPositive {
+                let a = r.tranche.account
+                coveredDeficits[a] = Quote(e6: (coveredDeficits[a]?.e6 ?? 0) &+ covered.e6)
+                deliveredChanged.insert(a)
                 out.append(publishFundEvent(.deficitCovered, account: r.tranche.account, market: r.tranche.market, amount: covered, tranche: r.tranche, now: now))
                 out.append(.event(ClusterEvent(at: now, kind: .deficitCovered, account: r.tranche.account, market: r.tranche.market, amount: covered)))
             }

@@ -63,6 +63,8 @@ public struct Coordinator: Sendable {
     private var pending: [UInt64: Pending] = [:]
     private var nextCorrelation: UInt64 = 1
     private var nextCheck: Instant?
+    /// The map version of the last assignment sent to each worker.
+    private var assignedVersion: [String: UInt64] = [:]
 
     public init(configuration: CoordinatorConfiguration, shardMap: ShardMap? = nil) {
         self.configuration = configuration
@@ -74,6 +76,14 @@ public struct Coordinator: Sendable {
     public func shard(of account: AccountID) -> Int { ShardMath.shard(of: account, shardCount: configuration.shardCount) }
 
     public mutating func start(now: Instant) -> [RoleDirective] {
+        // Restarted with a stored map: its owners are presumed alive for one liveness
+        // period (they heartbeat to the new process), so the first worker heard does not
+        // get every shard only to hand half of them back a moment later.
+        for s in 0..<shardMap.shardCount {
+            if let o = shardMap.owner(of: s), workers[o.worker] == nil {
+                workers[o.worker] = WorkerInfo(lastSeen: now, accounts: 0, alive: true)
+            }
+        }
         nextCheck = now + configuration.heartbeatInterval
         return [.wake(at: nextCheck!)]
     }
@@ -83,7 +93,20 @@ public struct Coordinator: Sendable {
         case .workerRegister(let r):
             return seen(worker: r.workerID, accounts: nil, registering: true, now: now)
         case .heartbeat(let h):
-            return seen(worker: h.workerID, accounts: h.accounts, now: now)
+            // A fresh process (never assigned anything) whose registration was lost, while
+            // the map says it owns shards: handled as the registration it is.
+            let owned = shardMap.shards(of: h.workerID)
+            if h.epoch == 0, !owned.isEmpty, workers[h.workerID]?.alive == true {
+                return seen(worker: h.workerID, accounts: h.accounts, registering: true, now: now)
+            }
+            var out = seen(worker: h.workerID, accounts: h.accounts, now: now)
+            // Its assignment was lost (or overtaken): it heartbeats another epoch than the one
+            // it was last given (after our own restart: we gave it none yet). Again; an
+            // assignment it already has changes nothing.
+            if out.isEmpty, h.epoch != assignedVersion[h.workerID], workers[h.workerID]?.alive == true {
+                out.append(.send(to: .worker(h.workerID), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(assignment(of: h.workerID)))))
+            }
+            return out
         case .openAccount(let c): return route(envelope, account: c.account, from: sender, now: now)
         case .deposit(let c): return route(envelope, account: c.account, from: sender, now: now)
         case .withdraw(let c): return route(envelope, account: c.account, from: sender, now: now)
@@ -167,18 +190,22 @@ public struct Coordinator: Sendable {
             workers[id]!.accounts = 0
             guard shardMap.renew(worker: id) else { return rebalance(now: now) }
             return [.send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(
-                Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: shardMap.shards(of: id).map { UInt32($0) }))))]
+                assignment(of: id))))]
         }
         guard !wasAlive else { return [] }
-        var out: [RoleDirective] = []
-        if known {
-            // A worker declared dead and back (a pause, not a restart) may still hold shards
-            // in memory that others changed meanwhile: it first drops everything, then loads
-            // what it is given afresh from the store.
-            out.append(.send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(
-                Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: [])))))
+        var out = rebalance(now: now)
+        // A worker declared dead and back (a pause, not a restart) may still hold shards in
+        // memory that others changed meanwhile: its assignment, with the epoch of each
+        // shard, makes it drop every shard it holds under another epoch (or no longer
+        // owns) and load afresh. It gets one even when the rebalance left it nothing.
+        let told = out.contains { d in
+            if case .send(.worker(let w), _) = d { return w == id }
+            return false
         }
-        return out + rebalance(now: now)
+        if known && !told {
+            out.append(.send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(assignment(of: id)))))
+        }
+        return out
     }
 
     private mutating func rebalance(now: Instant) -> [RoleDirective] {
@@ -186,7 +213,7 @@ public struct Coordinator: Sendable {
         let changed = shardMap.rebalance(liveWorkers: live)
         return changed.sorted().filter { workers[$0]?.alive == true }.map { id in
             .send(to: .worker(id), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(
-                Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: shardMap.shards(of: id).map { UInt32($0) }))))
+                assignment(of: id))))
         }
     }
 
@@ -209,6 +236,14 @@ public struct Coordinator: Sendable {
         routed.sender = NodeID.coordinator.description
         routed.sentAt = now
         return [.send(to: node, routed)]
+    }
+
+    /// A worker's shards with the epoch each was assigned under (noted as given to it).
+    mutating func assignment(of id: String) -> Message.ShardAssignment {
+        assignedVersion[id] = shardMap.version
+        let mine = shardMap.shards(of: id)
+        return Message.ShardAssignment(workerID: id, epoch: shardMap.version, shards: mine.map { UInt32($0) },
+                                       shardEpochs: mine.map { shardMap.owner(of: $0)?.epoch ?? shardMap.version })
     }
 
     private func reply(to node: NodeID, correlation: UInt64, body: MessageBody, now: Instant) -> RoleDirective {

@@ -151,23 +151,38 @@ extension Worker {
     mutating func onAssignment(_ a: Message.ShardAssignment, now: Instant) -> [RoleDirective] {
         guard a.workerID == configuration.id, a.epoch >= epoch else { return [] }
         epoch = a.epoch
-        let assigned = Set(a.shards.map { Int($0) })
+        var assigned: [Int: UInt64] = [:]
+        for (i, s) in a.shards.enumerated() { assigned[Int(s)] = a.epoch(at: i) }
         var out: [RoleDirective] = []
-        // Shards no longer ours: forget their accounts (the store has them; the new owner
-        // loads them).
-        for s in shards.keys.sorted() where !assigned.contains(s) {
+        // Shards no longer ours, or ours under another epoch (someone else may have owned
+        // them in between, as when this worker was cut off and declared dead): forget their
+        // accounts; the store has them, and the owner loads them afresh.
+        for s in shards.keys.sorted() where assigned[s] != shards[s] {
             shards[s] = nil
             loading.remove(s)
             loadRequestedAt[s] = nil
             for id in accounts.keys.sorted() where shard(of: id) == s { drop(id) }
         }
-        for s in assigned.sorted() where shards[s] == nil {
-            shards[s] = a.epoch
+        for (s, e) in assigned.sorted(by: { $0.key < $1.key }) where shards[s] == nil {
+            shards[s] = e
             loading.insert(s)
             loadRequestedAt[s] = now
-            out.append(.loadShard(shard: s, epoch: a.epoch))
+            out.append(.loadShard(shard: s, epoch: e))
         }
         return out
+    }
+
+    /// The store refused our writes to these shards: a newer owner holds them (we were cut
+    /// off and declared dead, and did not hear of it). Drop them at once, so nothing more
+    /// is said for their accounts; our next assignment says what we own.
+    public mutating func onFenced(shards fenced: [Int], now: Instant) -> [RoleDirective] {
+        for s in fenced where shards[s] != nil {
+            shards[s] = nil
+            loading.remove(s)
+            loadRequestedAt[s] = nil
+            for id in accounts.keys.sorted() where shard(of: id) == s { drop(id) }
+        }
+        return []
     }
 
     mutating func drop(_ id: AccountID) {

@@ -34,16 +34,33 @@ extension Worker {
         return out
     }
 
-    /// The aggregator applied (and made durable) these accounts' messages up to a sequence.
-    mutating func onDeliveryAck(_ ack: Message.DeliveryAck) {
+    /// The aggregator applied (and made durable) these accounts' messages up to a sequence,
+    /// and has covered so much of their deficits in all.
+    mutating func onDeliveryAck(_ ack: Message.DeliveryAck) -> [RoleDirective] {
+        var out: [RoleDirective] = []
         for e in ack.entries {
-            guard var rec = accounts[e.account], let first = rec.outbox.first, first.sequence <= e.sequence else { continue }
-            rec.outbox.removeAll { $0.sequence <= e.sequence }
-            accounts[e.account] = rec
-            // Dropped from memory only: a stale durable copy is retransmitted after a
-            // failover and the aggregator answers it with an ack, applying nothing.
-            if rec.outbox.isEmpty { lastSentAt[e.account] = nil } else { lastSentAt[e.account] = ack.at }
+            guard owns(e.account), var rec = accounts[e.account] else { continue }
+            if let first = rec.outbox.first, first.sequence <= e.sequence {
+                rec.outbox.removeAll { $0.sequence <= e.sequence }
+                // Dropped from memory only: a stale durable copy is retransmitted after a
+                // failover and the aggregator answers it with an ack, applying nothing.
+                if rec.outbox.isEmpty { lastSentAt[e.account] = nil } else { lastSentAt[e.account] = ack.at }
+            }
+            // The fund covered more of the deficit than we settled: settle the difference,
+            // durably (this moves the account's money).
+            let fresh = e.coveredDeficit.e6 - rec.coveredDeficitSettled.e6
+            if fresh > 0 {
+                let amount = min(Quote(e6: fresh), rec.account.unsettledDeficit)
+                if amount.isPositive { _ = try? rec.account.settleDeficit(amount) }
+                rec.coveredDeficitSettled = e.coveredDeficit
+                accounts[e.account] = rec
+                reindex(e.account)
+                out += persist(e.account)
+            } else {
+                accounts[e.account] = rec
+            }
         }
+        return out
     }
 
     /// An account's unacknowledged messages, in order, as envelopes.
@@ -56,14 +73,17 @@ extension Worker {
 
     /// Sends again what has waited longer than `retransmitInterval` for its answer: money
     /// messages (ack), bankruptcy notices (decision), tranche orders (fill). At most
-    /// `maxRetransmitsPerWake` accounts per wake, oldest first.
+    /// `maxRetransmitsPerWake` accounts per wake, oldest first. Each goes with a write of
+    /// its account's record: a former owner the store has fenced off (cut off, declared
+    /// dead, its shard since loaded by another) has its retransmissions dropped with the
+    /// refused write, so only what the current owner holds durably is ever sent.
     mutating func retransmit(now: Instant) -> [RoleDirective] {
         let interval = configuration.retransmitInterval
         var out: [RoleDirective] = []
         let due = lastSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (id, _) in due.prefix(Self.maxRetransmitsPerWake) {
             guard let rec = accounts[id], !rec.outbox.isEmpty, owns(id) else { lastSentAt[id] = nil; continue }
-            out += outboxMessages(rec, now: now)
+            out += outboxMessages(rec, now: now) + persist(id)
             lastSentAt[id] = now
             retransmissions += rec.outbox.count
         }
@@ -73,9 +93,17 @@ extension Worker {
                 inFlightSentAt[tid] = nil
                 continue
             }
+            if f.awaitingDecision, f.adlFilled.e8 >= f.size.e8 || rec.account.position(in: tid.market) == nil {
+                // Auto-deleveraging closed all of it and only the decision was lost: nothing
+                // is left for the book, so the tranche ends as the decision would end it.
+                inFlightSentAt[tid] = nil
+                out += onBankruptcyDecision(Message.BankruptcyDecision(tranche: tid, adlSize: f.adlFilled, bookSize: .zero, at: now), now: now)
+                continue
+            }
             // The venue answers a repeated tranche id with its original fill, never a second
             // one; the aggregator answers a repeated notice with its decision.
             out += f.awaitingDecision ? bankruptcyNotice(rec, f, now: now) : [send(.venue, .trancheOrder(order(f, size: f.size)), now)]
+            out += persist(tid.account)
             inFlightSentAt[tid] = now
             retransmissions += 1
         }

@@ -237,16 +237,10 @@ extension Worker {
 
     // MARK: - Insurance fund, bankruptcy and ADL
 
-    /// The fund covered a deficit of one of our accounts: settle it so the account's held
-    /// balance keeps matching the ledger.
-    mutating func onFundEvent(_ e: Message.InsuranceFundEvent, now: Instant) -> [RoleDirective] {
-        guard e.kind == .deficitCovered, let id = e.account, owns(id), var rec = accounts[id] else { return [] }
-        let amount = min(e.amount, rec.account.unsettledDeficit)
-        guard amount.isPositive, (try? rec.account.settleDeficit(amount)) != nil else { return [] }
-        accounts[id] = rec
-        reindex(id)
-        return persist(id)
-    }
+    /// A fund event is for observers only: a worker settles the deficits the fund covered
+    /// from the cumulative amount every delivery ack carries (`onDeliveryAck`), which a
+    /// lost broadcast cannot make it miss or apply twice.
+    func onFundEvent(_ e: Message.InsuranceFundEvent, now: Instant) -> [RoleDirective] { [] }
 
     /// The aggregator's answer to a bankruptcy notice: the ADL part was already applied
     /// through `AdlInstruction`s; send the rest to the venue, or finish.

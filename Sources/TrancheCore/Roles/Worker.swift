@@ -137,8 +137,8 @@ public struct Worker: Sendable {
             lastControlAt = now
             return onBudget(b, now: now)
         case .deliveryAck(let a):
-            onDeliveryAck(a)
-            return []
+            guard sender == .aggregator else { return [] }
+            return onDeliveryAck(a)
         case .depthSummary(let d):
             if context.markets[d.market] != nil { books[d.market] = d }
             return []
@@ -380,7 +380,9 @@ public struct Worker: Sendable {
     mutating func persist(_ id: AccountID) -> [RoleDirective] {
         guard let rec = accounts[id], let e = shards[shard(of: id)] else { return [] }
         if rec.isActive { active.insert(id) } else { active.remove(id) }
-        return [.persist(shard: shard(of: id), epoch: max(e, epoch), record: rec)]
+        // Stamped with the epoch the shard was loaded under, never a later one: a former
+        // owner's write must stay below the fence its successor set.
+        return [.persist(shard: shard(of: id), epoch: e, record: rec)]
     }
 
     func order(_ f: InFlightTranche, size: Size) -> Message.TrancheOrder {

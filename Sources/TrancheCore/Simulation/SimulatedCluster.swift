@@ -42,9 +42,9 @@ public struct SimulatedCluster: Sendable {
         var event: ClusterEvent
     }
 
-    public private(set) var venue: Venue
-    public private(set) var aggregator: Aggregator
-    public private(set) var coordinator: Coordinator
+    public internal(set) var venue: Venue
+    public internal(set) var aggregator: Aggregator
+    public internal(set) var coordinator: Coordinator
     public private(set) var workers: [String: Worker]
     public private(set) var now: Instant = .zero
     public let latency: Duration
@@ -54,7 +54,23 @@ public struct SimulatedCluster: Sendable {
     public private(set) var fencedWrites = 0
     /// Messages delivered so far.
     public private(set) var delivered = 0
-    public private(set) var down: Set<String> = []
+    public internal(set) var down: Set<String> = []
+    /// Single-instance roles (venue, aggregator, coordinator) that are crashed.
+    public internal(set) var rolesDown: Set<NodeID> = []
+    /// Network faults between roles (nil: a perfect network, the default).
+    public internal(set) var faults: NetworkFaults?
+    var faultRandom = SeededGenerator(seed: 0)
+    /// Roles cut off from every other role (messages to and from them are lost).
+    public internal(set) var partitioned: Set<NodeID> = []
+    /// What the network and the crashes did.
+    public internal(set) var faultCounts = FaultCounts()
+    /// What each single-instance role has made durable (kept only with faults on): what a
+    /// restarted process resumes from.
+    var durableAggregator: AggregatorDurable?
+    var durableShardMap: ShardMap?
+    var durablePrices: [MarketID: Price] = [:]
+    let initialAggregator: Aggregator
+    let initialCoordinator: Coordinator
 
     var queue = TimerQueue<DeliveryKey>()
     var payloads: [UInt64: Payload] = [:]
@@ -77,6 +93,8 @@ public struct SimulatedCluster: Sendable {
         self.coordinator = coordinator
         self.workers = Dictionary(workers.map { ($0.configuration.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.latency = latency
+        initialAggregator = aggregator
+        initialCoordinator = coordinator
         workerConfigurations = Dictionary(workers.map { ($0.configuration.id, ($0.configuration, Array($0.context.markets.values).sorted { $0.id < $1.id })) },
                                           uniquingKeysWith: { a, _ in a })
         for n in ([NodeID.venue, .aggregator, .coordinator] + workers.map({ NodeID.worker($0.configuration.id) })).sorted() { _ = index(of: n) }
@@ -101,10 +119,16 @@ public struct SimulatedCluster: Sendable {
     }
 
     /// A client sends a command to the coordinator; the reply lands in `clientInbox`.
-    public mutating func clientSend(_ client: String, _ body: MessageBody, correlation: UInt64) {
-        enqueue(Envelope(correlationID: correlation, sender: NodeID.client(client).description, sentAt: now, body: body),
+    public mutating func clientSend(_ client: String, _ body: MessageBody, correlation: UInt64, requestID: UInt64 = 0) {
+        enqueue(Envelope(correlationID: correlation, sender: NodeID.client(client).description, sentAt: now, body: body, requestID: requestID),
                 from: .client(client), to: .coordinator, at: now + latency)
     }
+
+    /// Forgets the replies a client has read.
+    public mutating func clearInbox(_ client: String) { clientInbox[client] = nil }
+
+    /// The epoch the store holds for each shard (the fence).
+    public var storeEpochs: [Int: UInt64] { storeEpoch }
 
     /// An input from outside the cluster delivered now, before anything else at this instant
     /// (the exogenous price path).
@@ -166,9 +190,25 @@ public struct SimulatedCluster: Sendable {
         return out.keys.sorted().map { out[$0]! }
     }
 
+    /// Every account record as the cluster of record sees it: from the worker the shard
+    /// map names, when it serves the shard, else from the store (never from a stale former
+    /// owner's memory).
+    public func currentRecords(shardCount: Int) -> [AccountRecord] {
+        var out: [AccountID: AccountRecord] = [:]
+        for (_, recs) in store { for (id, r) in recs { out[id] = r } }
+        for s in 0..<shardCount {
+            guard let o = coordinator.shardMap.owner(of: s), !down.contains(o.worker), let w = workers[o.worker],
+                  w.shards[s] != nil, !w.loading.contains(s) else { continue }
+            for (id, r) in w.accounts where ShardMath.shard(of: id, shardCount: shardCount) == s { out[id] = r }
+        }
+        return out.keys.sorted().map { out[$0]! }
+    }
+
     // MARK: - Delivery
 
     mutating func deliver(_ payload: Payload, to node: NodeID, _ sink: (ClusterEvent) -> Void) {
+        if case .wake = payload { pendingWakes.remove(WakeKey(node: node, at: now)) }
+        if rolesDown.contains(node) { return }
         delivered += 1
         switch payload {
         case .message(let e, let from):
@@ -182,8 +222,8 @@ public struct SimulatedCluster: Sendable {
             case .client(let id):
                 clientInbox[id, default: []].append(e)
             }
+            if faults != nil { checkpoint(node) }
         case .wake:
-            pendingWakes.remove(WakeKey(node: node, at: now))
             switch node {
             case .venue: apply(venue.onWake(now: now), from: node, sink)
             case .aggregator: apply(aggregator.onWake(now: now), from: node, sink)
@@ -193,6 +233,7 @@ public struct SimulatedCluster: Sendable {
                 apply(workers[id]!.onWake(now: now), from: node, sink)
             case .client: return
             }
+            if faults != nil { checkpoint(node) }
         case .shardLoaded(let shard, let epoch):
             guard case .worker(let id) = node, !down.contains(id), workers[id] != nil else { return }
             let records = (store[shard] ?? [:]).values.sorted { $0.account.id < $1.account.id }
@@ -201,11 +242,26 @@ public struct SimulatedCluster: Sendable {
     }
 
     mutating func apply(_ directives: [RoleDirective], from node: NodeID, _ sink: (ClusterEvent) -> Void) {
+        // As the processes do: what a handler sends leaves only with its state durable, so
+        // a write the store refuses (a fenced former owner) drops the handler's messages.
+        let fencedShards = Set(directives.compactMap { d -> Int? in
+            if case .persist(let shard, let epoch, _) = d, epoch < storeEpoch[shard, default: 0] { return shard }
+            return nil
+        })
+        let fenced = !fencedShards.isEmpty
+        defer {
+            // As the processes' shell does: the worker learns which shards it lost.
+            if fenced, case .worker(let id) = node, workers[id] != nil, !down.contains(id) {
+                apply(workers[id]!.onFenced(shards: fencedShards.sorted(), now: now), from: node, sink)
+            }
+        }
         for d in directives {
             switch d {
             case .send(let to, let e):
+                if fenced { faultCounts.fencedMessages += 1; continue }
                 enqueue(e, from: node, to: to, at: now + latency)
             case .publish(let topic, let e):
+                if fenced { faultCounts.fencedMessages += 1; continue }
                 for to in subscribers(topic) where to != node { enqueue(e, from: node, to: to, at: now + latency) }
             case .wake(let at):
                 let when = max(at, now)
@@ -222,6 +278,8 @@ public struct SimulatedCluster: Sendable {
                 payloads[seq] = .shardLoaded(shard: shard, epoch: epoch)
                 queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
             case .event(let e):
+                // A worker's events travel to the aggregator as messages: fenced, they are lost too.
+                if fenced { continue }
                 seq += 1
                 events.append(PendingEvent(account: e.account?.rawValue ?? 0, source: node, seq: seq, event: e))
             }
@@ -237,6 +295,30 @@ public struct SimulatedCluster: Sendable {
     }
 
     mutating func enqueue(_ e: Envelope, from: NodeID, to: NodeID, at: Instant) {
+        var at = at
+        if faults != nil || !partitioned.isEmpty, Self.isRole(from), Self.isRole(to) {
+            if partitioned.contains(from) || partitioned.contains(to) { faultCounts.partitionDrops += 1; return }
+            if let f = faults {
+                if faultRandom.nextUnit() < f.dropRate { faultCounts.dropped += 1; return }
+                if f.maxExtraDelay.nanoseconds > 0 {
+                    at = at + Duration(nanoseconds: Int64(faultRandom.nextUnit() * Double(f.maxExtraDelay.nanoseconds)))
+                    faultCounts.delayed += 1
+                }
+                if faultRandom.nextUnit() < f.duplicateRate {
+                    faultCounts.duplicated += 1
+                    schedule(e, from: from, to: to, at: at + Duration(nanoseconds: Int64(faultRandom.nextUnit() * Double(max(f.maxExtraDelay.nanoseconds, 1)))))
+                }
+            }
+        }
+        schedule(e, from: from, to: to, at: at)
+    }
+
+    static func isRole(_ n: NodeID) -> Bool {
+        if case .client = n { return false }
+        return true
+    }
+
+    mutating func schedule(_ e: Envelope, from: NodeID, to: NodeID, at: Instant) {
         seq += 1
         payloads[seq] = .message(e, from: from)
         let (account, sub) = Self.contentKey(e.body)

@@ -7,9 +7,13 @@ extension Message {
         public struct Entry: Sendable, Equatable {
             public var account: AccountID
             public var sequence: UInt64
-            public init(account: AccountID, sequence: UInt64) {
+            /// Cumulative deficit of the account the fund has covered: the worker settles
+            /// what it has not settled yet, so a lost ack is repaired by the next one.
+            public var coveredDeficit: Quote
+            public init(account: AccountID, sequence: UInt64, coveredDeficit: Quote = .zero) {
                 self.account = account
                 self.sequence = sequence
+                self.coveredDeficit = coveredDeficit
             }
         }
         public var entries: [Entry]
