@@ -207,6 +207,8 @@ public struct Worker: Sendable {
             // Resume what the previous owner left in flight, under the same tranche ids:
             // the venue answers a repeated id with the original fill, never a second one.
             for f in rec.inFlight {
+                // Watched for an answer, even when nothing can be sent for it now.
+                inFlightSentAt[f.id] = now
                 if f.awaitingDecision {
                     out += bankruptcyNotice(rec, f, now: now)
                 } else {

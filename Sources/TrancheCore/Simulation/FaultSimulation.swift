@@ -20,6 +20,9 @@ public struct FaultSimulationSettings: Sendable, Equatable {
     public var clientRetry: Duration = .seconds(1)
     /// Log every command, answer and event of this account (replaying a failure).
     public var traceAccount: AccountID?
+    /// Overrides the workers' retransmission interval (a test shows the checks catch what
+    /// happens without retransmission).
+    public var workerRetransmit: Duration?
 
     public init(seed: UInt64) { self.seed = seed }
 }
@@ -76,7 +79,9 @@ public enum FaultSimulation {
         }
         var accountRng = SeededGenerator(seed: scenario.seed ^ 0x4143_434F_554E_5453)
         let accounts = try scenario.accounts.generate(markets: scenario.markets, rng: &accountRng)
-        var cluster = try Simulator.build(scenario, workers: scenario.workers, policy: .stepwise)
+        var cluster = try Simulator.build(scenario, workers: scenario.workers, policy: .stepwise) { c in
+            if let r = settings.workerRetransmit { c.retransmitInterval = r }
+        }
 
         // Invariants watched on the event stream: a tranche id is filled at most once.
         var fillsByTranche: [TrancheID: Int] = [:]

@@ -150,7 +150,8 @@ public enum Simulator {
     }
 
     /// The cluster of a scenario.
-    public static func build(_ scenario: Scenario, workers count: Int, policy: PolicyKind) throws -> SimulatedCluster {
+    public static func build(_ scenario: Scenario, workers count: Int, policy: PolicyKind,
+                             worker adjust: (inout WorkerConfiguration) -> Void = { _ in }) throws -> SimulatedCluster {
         let specs = scenario.markets.map(\.market)
         let venue = try Venue(markets: scenario.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice, initialPrice: $0.initialPrice) },
                               publishInterval: scenario.markInterval, now: .zero)
@@ -164,7 +165,9 @@ public enum Simulator {
                                         now: .zero)
         let coordinator = Coordinator(configuration: CoordinatorConfiguration(shardCount: scenario.shards))
         let workers = (1...count).map { i in
-            Worker(configuration: WorkerConfiguration(id: "w\(i)", shardCount: scenario.shards, policy: policy), markets: specs)
+            var c = WorkerConfiguration(id: "w\(i)", shardCount: scenario.shards, policy: policy)
+            adjust(&c)
+            return Worker(configuration: c, markets: specs)
         }
         return SimulatedCluster(venue: venue, aggregator: aggregator, coordinator: coordinator, workers: workers, latency: scenario.latency)
     }
