@@ -51,7 +51,9 @@ public enum NodeMain {
             sources.append(s)
         }
         loop.join()
-        context.shutdown()
+        // The loop closed its sockets after sending what was durable: wait (bounded by
+        // their linger) for the queued messages to leave.
+        context.terminate()
         log.info("stopped")
         _ = sources
         exit(0)

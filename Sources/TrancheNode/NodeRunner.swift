@@ -106,10 +106,20 @@ public final class NodeRunner<Role: NodeRole> {
         // Drain: wait (bounded) for what is being made durable, then send it.
         let deadline = Date().addingTimeInterval(5)
         while !held.isEmpty && Date() < deadline {
+            commitTurn()
             releaseDurable()
             if !held.isEmpty { Thread.sleep(forTimeInterval: 0.001) }
         }
+        // What is queued in the sockets still goes out: closed with a linger, flushed by the
+        // context's termination (bounded by the linger).
+        for s in sockets {
+            try? s.socket.setLinger(milliseconds: Self.drainLingerMilliseconds)
+            s.socket.close()
+        }
     }
+
+    /// How long closing waits for queued messages to leave on a graceful stop.
+    static var drainLingerMilliseconds: Int { 2_000 }
 
     func drain(socket i: Int) {
         for _ in 0..<1_000 {

@@ -31,8 +31,17 @@ public final class ZMQContext: @unchecked Sendable {
         zmq_ctx_shutdown(handle)
     }
 
+    /// Terminates the context once every socket is closed: waits (up to each socket's
+    /// linger) for queued messages to be sent. Call after closing the sockets.
+    public func terminate() {
+        while zmq_ctx_term(handle) != 0 && zmq_errno() == EINTR {}
+        terminated = true
+    }
+
+    private var terminated = false
+
     deinit {
         // Retry on EINTR: zmq_ctx_term may be interrupted by a signal.
-        while zmq_ctx_term(handle) != 0 && zmq_errno() == EINTR {}
+        if !terminated { while zmq_ctx_term(handle) != 0 && zmq_errno() == EINTR {} }
     }
 }

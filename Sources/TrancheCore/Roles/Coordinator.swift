@@ -152,6 +152,13 @@ public struct Coordinator: Sendable {
             died = true
         }
         if died { out += rebalance(now: now) }
+        // Dead workers that own nothing are forgotten after ten liveness periods (a peer
+        // that registered once and never heartbeat again does not stay for ever).
+        let forgetAfter = Duration(nanoseconds: configuration.deadAfter.nanoseconds * 10)
+        for (id, w) in workers where !w.alive && now - w.lastSeen > forgetAfter && shardMap.shards(of: id).isEmpty {
+            workers[id] = nil
+            assignedVersion[id] = nil
+        }
         // Requests nobody answered.
         for (k, p) in pending where p.deadline <= now {
             pending[k] = nil
@@ -178,8 +185,15 @@ public struct Coordinator: Sendable {
 
     // MARK: - Internals
 
+    /// At most this many workers are known; registrations beyond are ignored.
+    public static let maxWorkers = 1_024
+    /// Routed requests waiting for their owner's answer; beyond, clients get BUSY.
+    public static let maxPendingRequests = 100_000
+
     private mutating func seen(worker id: String, accounts: UInt64?, registering: Bool = false, now: Instant) -> [RoleDirective] {
         let known = workers[id] != nil
+        // Bounded: a flood of registrations under new names cannot grow the table.
+        if !known && workers.count >= Self.maxWorkers { return [] }
         let wasAlive = workers[id]?.alive ?? false
         workers[id, default: WorkerInfo(lastSeen: now, accounts: 0, alive: true)].lastSeen = now
         workers[id]!.alive = true
@@ -226,6 +240,10 @@ public struct Coordinator: Sendable {
     }
 
     private mutating func forward(_ envelope: Envelope, to node: NodeID, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        guard pending.count < Self.maxPendingRequests else {
+            return [reply(to: sender, correlation: envelope.correlationID,
+                          body: .commandReply(Message.CommandReply(errorCode: .busy, errorMessage: "the coordinator has \(pending.count) requests waiting for their owners; retry shortly")), now: now)]
+        }
         let k = nextCorrelation
         nextCorrelation += 1
         pending[k] = Pending(client: sender, correlation: envelope.correlationID, deadline: now + configuration.requestTimeout)

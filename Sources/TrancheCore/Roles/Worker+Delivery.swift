@@ -79,6 +79,9 @@ extension Worker {
     /// refused write, so only what the current owner holds durably is ever sent.
     mutating func retransmit(now: Instant) -> [RoleDirective] {
         let interval = configuration.retransmitInterval
+        // The tables are scanned four times per interval at most, however often we wake.
+        guard now >= nextRetransmitScan else { return [] }
+        nextRetransmitScan = now + Duration(nanoseconds: interval.nanoseconds / 4)
         var out: [RoleDirective] = []
         let due = lastSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (id, _) in due.prefix(Self.maxRetransmitsPerWake) {

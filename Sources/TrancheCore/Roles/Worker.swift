@@ -64,6 +64,7 @@ public struct Worker: Sendable {
     var lastSentAt: [AccountID: Instant] = [:]
     /// Tranche orders and bankruptcy notices waiting for their answer, with when sent.
     var inFlightSentAt: [TrancheID: Instant] = [:]
+    var nextRetransmitScan: Instant = .zero
     /// Messages sent again because their answer did not come in time.
     public internal(set) var retransmissions = 0
 
