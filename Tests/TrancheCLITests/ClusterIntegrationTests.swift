@@ -67,6 +67,7 @@ import Darwin
             // its hard floor whose restoring size is the whole position (the only case the
             // step cap may be exceeded), may take it all.
             let finalClose = o.line.contains("closeRemainder") || o.line.contains("positionExhausted") || o.line.contains("sell bankrupt")
+                || o.line.contains("below the hard floor")
             #expect(o.size.map { $0 > 0 && (finalClose ? $0 <= left + 1e-9 : $0 < left - 1e-9) } == true,
                     "a tranche is not smaller than the position left (\(left)) of account 1: \(o.line)")
         }
@@ -301,6 +302,12 @@ final class LocalCluster {
         let p = processes.remove(at: i).process
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
+    }
+
+    /// Sends a signal (SIGSTOP, SIGCONT) to a role's process ("worker-w1", "venue").
+    func signal(_ name: String, _ sig: Int32) throws {
+        guard let p = processes.first(where: { $0.name == name })?.process else { throw Failure("no process \(name)") }
+        kill(p.processIdentifier, sig)
     }
 
     /// SIGKILLs a role's process ("aggregator", "venue", "coordinator", "worker-w1"), then,

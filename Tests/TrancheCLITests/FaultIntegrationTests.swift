@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import TrancheCore
 import TrancheNode
 import TrancheStore
@@ -32,16 +35,115 @@ import TrancheStore
         defer { cluster.stopAll() }
         try cluster.startAll()
         try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-
         let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
-        for id in Self.accounts {
-            _ = try client.command(.openAccount(Message.OpenAccount(account: AccountID(id), initialCollateral: .zero)), timeout: .seconds(10))
-        }
+        try Self.open(client)
         // A retried request is applied once: the same id twice, one deposit.
         let once = MessageBody.deposit(Message.Deposit(account: AccountID(1), amount: Quote(e6: 7_000_000)))
         _ = try client.command(once, requestID: 4242)
         _ = try client.command(once, requestID: 4242)
 
+        let tally = try Self.stream(cluster) {
+            Thread.sleep(forTimeInterval: 1.5)
+            try cluster.kill9AndRestart("aggregator", after: 1.0)
+            Thread.sleep(forTimeInterval: 2.0)
+            try cluster.kill9AndRestart("worker-w1")
+            Thread.sleep(forTimeInterval: 3.0)
+        }
+        try Self.check(cluster, client, tally, extra: [1: 7_000_000])
+    }
+
+    /// Every role killed with SIGKILL in turn under the stream, each restarted at once or
+    /// after the liveness (so its work moves or waits).
+    @Test(.timeLimit(.minutes(3)))
+    func everyRoleKilledInTurn() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
+        try Self.open(client)
+        let tally = try Self.stream(cluster) {
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.kill9AndRestart("venue")
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.kill9AndRestart("coordinator")
+            Thread.sleep(forTimeInterval: 1.5)
+            try cluster.kill9AndRestart("worker-w2", after: 2.0)   // past the liveness (0.9 s): shards move, then come back
+            Thread.sleep(forTimeInterval: 1.5)
+            try cluster.kill9AndRestart("aggregator")
+            Thread.sleep(forTimeInterval: 2.0)
+        }
+        try Self.check(cluster, client, tally)
+    }
+
+    /// A worker paused (SIGSTOP) past the liveness loses its shards; resumed (SIGCONT) with
+    /// its old memory, it is fenced: nothing it still believes reaches a client or the
+    /// ledger, and it gets shards back from the store.
+    @Test(.timeLimit(.minutes(3)))
+    func aPausedWorkerIsFenced() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
+        try Self.open(client)
+        let tally = try Self.stream(cluster) {
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.signal("worker-w1", SIGSTOP)
+            Thread.sleep(forTimeInterval: 3.0)
+            try cluster.signal("worker-w1", SIGCONT)
+            Thread.sleep(forTimeInterval: 3.0)
+        }
+        try Self.check(cluster, client, tally)
+    }
+
+    /// The venue paused (SIGSTOP) mid-liquidation, then killed and restarted: the workers
+    /// send their unanswered orders again and every liquidation finishes.
+    @Test(.timeLimit(.minutes(3)))
+    func liquidationsResumeAfterAPausedAndRestartedVenue() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        let liquidated: [UInt64] = Array(1...12)
+        for id in liquidated {
+            try cluster.retrying { try cluster.cli(["account", "open", "\(id)", "--collateral", "1000"]) }
+            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000"]) }
+        }
+        try cluster.startEvents()
+        try cluster.retrying { try cluster.cli(["price", "set", "BTC-PERP", "19150"]) }
+        // Liquidations under way: tranche orders are out.
+        let started = Date().addingTimeInterval(20)
+        while Date() < started, !cluster.events().contains(where: { $0.kind == "trancheOrder" }) { Thread.sleep(forTimeInterval: 0.1) }
+        try #require(cluster.events().contains { $0.kind == "trancheOrder" }, "no tranche order\n\(cluster.logTail())")
+        try cluster.signal("venue", SIGSTOP)
+        Thread.sleep(forTimeInterval: 2.0)
+        try cluster.signal("venue", SIGCONT)
+        Thread.sleep(forTimeInterval: 1.0)
+        try cluster.kill9AndRestart("venue")
+        // Every account ends its liquidation: healthy or without a position, nothing in flight.
+        var last: [String] = []
+        let deadline = Date().addingTimeInterval(60)
+        repeat {
+            Thread.sleep(forTimeInterval: 1.0)
+            last = try liquidated.compactMap { id in
+                let a = try cluster.account(id)
+                return a.phase == "healthy" || a.phase == "closed" || a.positions.isEmpty ? nil : "\(id): \(a.phase) \(a.positions)"
+            }
+        } while !last.isEmpty && Date() < deadline
+        #expect(last.isEmpty, "liquidations still running 60 s after the venue came back: \(last)\n\(cluster.logTail())")
+        #expect(cluster.events().contains { $0.kind == "fill" })
+    }
+
+    static func open(_ client: ClusterClient) throws {
+        for id in accounts {
+            _ = try client.command(.openAccount(Message.OpenAccount(account: AccountID(id), initialCollateral: .zero)), timeout: .seconds(10))
+        }
+    }
+
+    /// Deposits on every account, one at a time, each under its own request id, while
+    /// `faults` runs on this thread; returns what was acknowledged.
+    static func stream(_ cluster: LocalCluster, faults: () throws -> Void) throws -> Tally {
         let tally = Tally()
         let endpoint = cluster.clientsEndpoint
         let stream = Thread {
@@ -60,32 +162,27 @@ import TrancheStore
             }
         }
         stream.start()
-        Thread.sleep(forTimeInterval: 1.5)
-        try cluster.kill9AndRestart("aggregator", after: 1.0)
-        Thread.sleep(forTimeInterval: 2.0)
-        try cluster.kill9AndRestart("worker-w1")
-        Thread.sleep(forTimeInterval: 3.0)
-        tally.finish()
-        // The stream's last command ends within its timeout.
-        let streamDeadline = Date().addingTimeInterval(25)
-        while !stream.isFinished && Date() < streamDeadline { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(stream.isFinished)
+        defer {
+            tally.finish()
+            let deadline = Date().addingTimeInterval(25)
+            while !stream.isFinished && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        try faults()
+        return tally
+    }
 
-        // Every shard serves again, on the restarted worker too.
+    /// Every shard serves; every account's balance is exactly its acknowledged deposits
+    /// (plus `extra`); the ledger agrees once the outboxes drain.
+    static func check(_ cluster: LocalCluster, _ client: ClusterClient, _ tally: Tally, extra: [UInt64: Int64] = [:]) throws {
         try cluster.waitForShards(workers: ["w1", "w2"], within: 20)
-
         let (acknowledged, failures) = tally.snapshot
         let total = acknowledged.values.reduce(0, +)
         #expect(total > 50, "only \(total) deposits acknowledged; failures: \(failures)")
-
-        // Each account's collateral: exactly its acknowledged deposits (plus the one
-        // request sent twice). Unacknowledged attempts all came back acknowledged on retry
-        // or were never applied, so the count matches exactly.
         var expected: [UInt64: Int64] = [:]
-        for id in Self.accounts { expected[id] = (acknowledged[id] ?? 0) * Self.depositE6 + (id == 1 ? 7_000_000 : 0) }
+        for id in accounts { expected[id] = (acknowledged[id] ?? 0) * depositE6 + (extra[id] ?? 0) }
         var views: [UInt64: Int64] = [:]
         var showErrors: [String] = []
-        for id in Self.accounts {
+        for id in accounts {
             do {
                 if let v = try client.command(.showAccount(Message.ShowAccount(account: AccountID(id))), timeout: .seconds(10)).account { views[id] = v.collateral.e6 }
             } catch { showErrors.append("\(id): \(error)") }
@@ -93,14 +190,11 @@ import TrancheStore
         #expect(showErrors.isEmpty, "account show after the faults: \(showErrors)")
         let failed = failures.isEmpty ? "" : " (client errors: \(failures.prefix(5)))"
         #expect(views == expected, "collateral per account vs acknowledged deposits\(failed)\n\(cluster.logTail())")
-
-        // The ledger agrees with the accounts once the workers' outboxes drain (money
-        // messages are retransmitted every second until acknowledged).
         var ledger: [UInt64: Int64] = [:]
         let deadline = Date().addingTimeInterval(15)
         repeat {
             Thread.sleep(forTimeInterval: 0.5)
-            ledger = Self.ledgerBalances(cluster)
+            ledger = ledgerBalances(cluster)
         } while ledger != expected && Date() < deadline
         #expect(ledger == expected, "ledger balances vs accounts\n\(cluster.logTail())")
     }

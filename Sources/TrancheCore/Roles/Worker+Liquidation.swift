@@ -52,9 +52,13 @@ extension Worker {
             let size = plan.size
             var f = InFlightTranche(id: tid, scope: plan.scope, orderSide: plan.orderSide, size: size, limitPrice: plan.limitPrice,
                                     markPrice: plan.markPrice, awaitingDecision: false, adlFilled: .zero)
+            // Said in the event: below the hard floor the step cap is lifted (what is needed goes at once).
+            let floor = context.markets[plan.market]?.liquidation.hardFloorMarginRatio
+            let belowFloor = floor.flatMap { f in (try? MarginCalculator.scopeMetrics(rec.account, plan.scope, context)).map { $0.isBelow(hardFloor: f) } } ?? false
             let event = ClusterEvent(at: now, kind: .trancheOrder, account: id, market: plan.market, scope: plan.scope.description,
                                      size: size, price: plan.limitPrice, tranche: tid.sequence,
-                                     detail: "\(plan.orderSide == .short ? "sell" : "buy") \(plan.reason.rawValue), tranche \(st.trancheIndex) of ~\(st.trancheEstimate), mark \(plan.markPrice)")
+                                     detail: "\(plan.orderSide == .short ? "sell" : "buy") \(plan.reason.rawValue), tranche \(st.trancheIndex) of ~\(st.trancheEstimate), mark \(plan.markPrice)"
+                                        + (belowFloor ? ", below the hard floor: step cap lifted" : ""))
             if plan.reason == .bankrupt {
                 // A bankrupt scope: the aggregator decides between the book (the fund pays the
                 // deficit) and auto-deleveraging (the fund cannot).
