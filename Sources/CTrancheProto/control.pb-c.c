@@ -1093,6 +1093,51 @@ void   tranche__v1__delivery_ack__free_unpacked
   assert(message->base.descriptor == &tranche__v1__delivery_ack__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tranche__v1__adl_applied__init
+                     (Tranche__V1__AdlApplied         *message)
+{
+  static const Tranche__V1__AdlApplied init_value = TRANCHE__V1__ADL_APPLIED__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__adl_applied__get_packed_size
+                     (const Tranche__V1__AdlApplied *message)
+{
+  assert(message->base.descriptor == &tranche__v1__adl_applied__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__adl_applied__pack
+                     (const Tranche__V1__AdlApplied *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__adl_applied__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__adl_applied__pack_to_buffer
+                     (const Tranche__V1__AdlApplied *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__adl_applied__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__AdlApplied *
+       tranche__v1__adl_applied__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__AdlApplied *)
+     protobuf_c_message_unpack (&tranche__v1__adl_applied__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__adl_applied__free_unpacked
+                     (Tranche__V1__AdlApplied *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__adl_applied__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor tranche__v1__breaker_state__field_descriptors[9] =
 {
   {
@@ -3237,6 +3282,57 @@ const ProtobufCMessageDescriptor tranche__v1__delivery_ack__descriptor =
   tranche__v1__delivery_ack__field_indices_by_name,
   1,  tranche__v1__delivery_ack__number_ranges,
   (ProtobufCMessageInit) tranche__v1__delivery_ack__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__adl_applied__field_descriptors[2] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AdlApplied, request_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AdlApplied, account_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__adl_applied__field_indices_by_name[] = {
+  1,   /* field[1] = account_id */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange tranche__v1__adl_applied__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__adl_applied__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.AdlApplied",
+  "AdlApplied",
+  "Tranche__V1__AdlApplied",
+  "tranche.v1",
+  sizeof(Tranche__V1__AdlApplied),
+  2,
+  tranche__v1__adl_applied__field_descriptors,
+  tranche__v1__adl_applied__field_indices_by_name,
+  1,  tranche__v1__adl_applied__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__adl_applied__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCEnumValue tranche__v1__insurance_fund_event_kind__enum_values_by_number[7] =

@@ -52,7 +52,7 @@ void   tranche__v1__envelope__free_unpacked
   assert(message->base.descriptor == &tranche__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[48] =
+static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[49] =
 {
   {
     "protocol_version",
@@ -630,8 +630,21 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[4
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "adl_applied",
+    78,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, adl_applied),
+    &tranche__v1__adl_applied__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
+  48,   /* field[48] = adl_applied */
   37,   /* field[37] = adl_candidates */
   36,   /* field[36] = adl_candidates_request */
   38,   /* field[38] = adl_instruction */
@@ -688,7 +701,7 @@ static const ProtobufCIntRange tranche__v1__envelope__number_ranges[5 + 1] =
   { 40, 25 },
   { 50, 27 },
   { 60, 30 },
-  { 0, 48 }
+  { 0, 49 }
 };
 const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
 {
@@ -698,14 +711,14 @@ const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
   "Tranche__V1__Envelope",
   "tranche.v1",
   sizeof(Tranche__V1__Envelope),
-  48,
+  49,
   tranche__v1__envelope__field_descriptors,
   tranche__v1__envelope__field_indices_by_name,
   5,  tranche__v1__envelope__number_ranges,
   (ProtobufCMessageInit) tranche__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[40] =
+static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[41] =
 {
   { "MESSAGE_KIND_UNSPECIFIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT", 10 },
@@ -747,12 +760,14 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_LIQUIDATION_DEMAND", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND", 75 },
   { "MESSAGE_KIND_LIQUIDATION_BUDGET", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET", 76 },
   { "MESSAGE_KIND_DELIVERY_ACK", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DELIVERY_ACK", 77 },
+  { "MESSAGE_KIND_ADL_APPLIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_APPLIED", 78 },
 };
 static const ProtobufCIntRange tranche__v1__message_kind__value_ranges[] = {
-{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 40}
+{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 41}
 };
-static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[40] =
+static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[41] =
 {
+  { "MESSAGE_KIND_ADL_APPLIED", 40 },
   { "MESSAGE_KIND_ADL_CANDIDATES", 29 },
   { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 28 },
   { "MESSAGE_KIND_ADL_INSTRUCTION", 30 },
@@ -801,9 +816,9 @@ const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
   "MessageKind",
   "Tranche__V1__MessageKind",
   "tranche.v1",
-  40,
+  41,
   tranche__v1__message_kind__enum_values_by_number,
-  40,
+  41,
   tranche__v1__message_kind__enum_values_by_name,
   6,
   tranche__v1__message_kind__value_ranges,

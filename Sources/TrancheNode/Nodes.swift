@@ -142,6 +142,7 @@ public enum Nodes {
         role.enableJournal()
         if let state = try store.load(retainedEntries: c.aggregator.retainedLedgerEntries) {
             role.restore(ledger: state.ledger, backstop: state.backstop, delivered: state.delivered, coveredDeficits: state.coveredDeficits,
+                         pendingAdl: state.pendingAdl,
                          backstopSequence: state.backstopSequence, nextRequest: state.nextRequest)
             log.info("restored the ledger: \(state.ledger.entryCount) entries, fund \(state.ledger.balance(.insuranceFund)), \(state.delivered.count) delivery streams")
         }
@@ -166,9 +167,10 @@ public enum Nodes {
             let entries = role.takeJournal()
             let delivered = role.takeDeliveredChanges()
             let counters = role.durableCounters
-            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop else { return }
+            let pendingAdl = role.takePendingAdlChange()
+            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop || pendingAdl != nil else { return }
             try store.save(AggregatorCheckpoint(entries: entries, delivered: delivered, backstopSequence: counters.backstopSequence,
-                                                nextRequest: counters.nextRequest), ledger: role.ledger, backstop: role.backstop)
+                                                nextRequest: counters.nextRequest, pendingAdl: pendingAdl), ledger: role.ledger, backstop: role.backstop)
             savedCounters = counters
             savedBackstop = role.backstop
         }, onEvent: { e in

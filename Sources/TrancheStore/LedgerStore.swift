@@ -8,12 +8,15 @@ public struct AggregatorState: Sendable {
     /// fund has covered (cumulative).
     public var delivered: [AccountID: UInt64]
     public var coveredDeficits: [AccountID: Quote]
+    /// ADL instructions sent and not yet applied.
+    public var pendingAdl: [Message.AdlInstruction]
     /// Id counters that must never go back (backstop tranches, ADL rounds).
     public var backstopSequence: UInt64
     public var nextRequest: UInt64
 
     public init(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], coveredDeficits: [AccountID: Quote] = [:],
-                backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+                pendingAdl: [Message.AdlInstruction] = [], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+        self.pendingAdl = pendingAdl
         self.ledger = ledger
         self.backstop = backstop
         self.delivered = delivered
@@ -32,8 +35,12 @@ public struct AggregatorCheckpoint: Sendable {
     public var delivered: [(AccountID, UInt64, Quote)]
     public var backstopSequence: UInt64
     public var nextRequest: UInt64
+    /// The ADL instructions not yet applied, when they changed (nil: unchanged).
+    public var pendingAdl: [Message.AdlInstruction]?
 
-    public init(entries: [LedgerEntry], delivered: [(AccountID, UInt64, Quote)], backstopSequence: UInt64, nextRequest: UInt64) {
+    public init(entries: [LedgerEntry], delivered: [(AccountID, UInt64, Quote)], backstopSequence: UInt64, nextRequest: UInt64,
+                pendingAdl: [Message.AdlInstruction]? = nil) {
+        self.pendingAdl = pendingAdl
         self.entries = entries
         self.delivered = delivered
         self.backstopSequence = backstopSequence

@@ -30,6 +30,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         );
         CREATE TABLE IF NOT EXISTS delivered(account_id INTEGER PRIMARY KEY, sequence INTEGER NOT NULL, covered_deficit_e6 INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS pending_adl(id INTEGER PRIMARY KEY CHECK (id = 1), instructions BLOB NOT NULL);
         """
 
     public init(directory: URL) throws(StoreError) {
@@ -48,6 +49,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func save(_ checkpoint: AggregatorCheckpoint, ledger: Ledger, backstop: Account) throws(StoreError) {
         let entries = checkpoint.entries
+        let pendingBlob = try checkpoint.pendingAdl.map { p throws(StoreError) in try StoreCoding.encode(p, with: StoreCoding.encoder()) }
         let blob = try StoreCoding.encode(backstop, with: StoreCoding.encoder())
         try state.withLock { (db: inout SQLiteDatabase?) throws(StoreError) in
             guard let db else { throw .closed }
@@ -111,6 +113,11 @@ public final class SQLiteLedgerStore: LedgerStore {
                     INSERT INTO counters(name, value) VALUES (?1, ?2)
                     ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)
                     """)
+                if let pendingBlob {
+                    let p = try db.statement("INSERT OR REPLACE INTO pending_adl(id, instructions) VALUES (1, ?1)")
+                    try p.bind(1, pendingBlob)
+                    try p.run()
+                }
                 for (name, value) in [("backstopSequence", checkpoint.backstopSequence), ("nextRequest", checkpoint.nextRequest)] where value > 0 {
                     try counter.bind(1, name)
                     try counter.bind(2, StoreCoding.int(value))
@@ -182,7 +189,11 @@ public final class SQLiteLedgerStore: LedgerStore {
                 let c = try db.statement("SELECT name, value FROM counters")
                 defer { c.reset() }
                 while try c.step() { counters[c.text(0) ?? ""] = StoreCoding.uint(c.int64(1)) }
-                return AggregatorState(ledger: ledger, backstop: backstop, delivered: delivered, coveredDeficits: covered,
+                var pendingAdl: [Message.AdlInstruction] = []
+                let pa = try db.statement("SELECT instructions FROM pending_adl WHERE id = 1")
+                defer { pa.reset() }
+                if try pa.step() { pendingAdl = try StoreCoding.decode([Message.AdlInstruction].self, from: pa.data(0), with: JSONDecoder(), path: path) }
+                return AggregatorState(ledger: ledger, backstop: backstop, delivered: delivered, coveredDeficits: covered, pendingAdl: pendingAdl,
                                        backstopSequence: counters["backstopSequence"] ?? 1, nextRequest: counters["nextRequest"] ?? 1)
             }
         }

@@ -125,6 +125,9 @@ extension WireCodec {
         case .deliveryAck(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK
             env.delivery_ack = m.makeC(in: arena)
+        case .adlApplied(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_ADL_APPLIED
+            env.adl_applied = m.makeC(in: arena)
         }
     }
 
@@ -170,6 +173,7 @@ extension WireCodec {
         case TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND: return .liquidationDemand(try WireRead.required(env.liquidation_demand, "Envelope.liquidation_demand"))
         case TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET: return .liquidationBudget(try WireRead.required(env.liquidation_budget, "Envelope.liquidation_budget"))
         case TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK: return .deliveryAck(try WireRead.required(env.delivery_ack, "Envelope.delivery_ack"))
+        case TRANCHE__V1__ENVELOPE__BODY_ADL_APPLIED: return .adlApplied(try WireRead.required(env.adl_applied, "Envelope.adl_applied"))
         default: return nil
         }
     }

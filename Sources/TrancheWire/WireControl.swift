@@ -392,3 +392,16 @@ extension Message.DeliveryAck.Entry: WireMessage {
         self.init(account: AccountID(m.account_id), sequence: m.sequence, coveredDeficit: Quote(e6: m.covered_deficit_e6))
     }
 }
+
+extension Message.AdlApplied: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AdlApplied> {
+        arena.message(tranche__v1__adl_applied__init) {
+            $0.request_id = requestID
+            $0.account_id = account.rawValue
+        }
+    }
+
+    init(c m: Tranche__V1__AdlApplied) throws(WireDecodeError) {
+        self.init(requestID: m.request_id, account: AccountID(m.account_id))
+    }
+}

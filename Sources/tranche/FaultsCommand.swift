@@ -81,6 +81,7 @@ struct FaultsCommand: ParsableCommand {
             totals.checks += report.checks
             totals.fills += report.fills
             totals.takeovers += report.takeovers
+            totals.adlCloses += report.adlCloses
             if json {
                 let o: [String: Any] = ["seed": s, "passed": report.passed, "violations": report.violations, "commandsAcknowledged": report.commandsAcknowledged,
                                         "dropped": report.faults.dropped, "duplicated": report.faults.duplicated, "crashes": report.faults.crashes,
@@ -105,7 +106,7 @@ struct FaultsCommand: ParsableCommand {
                 \(totals.commandsAcknowledged) client commands acknowledged (\(totals.clientRetries) retries), \
                 \(totals.faults.dropped) messages dropped, \(totals.faults.duplicated) duplicated, \(totals.faults.delayed) delayed, \
                 \(totals.faults.partitionDrops) lost to partitions, \(totals.faults.fencedMessages) fenced, \
-                \(totals.faults.crashes) role crashes, \(totals.fills) tranches filled, \(totals.takeovers) takeovers, \(totals.checks) invariant checks
+                \(totals.faults.crashes) role crashes, \(totals.fills) tranches filled, \(totals.takeovers) takeovers, \(totals.adlCloses) ADL closes, \(totals.checks) invariant checks
                 """)
         }
         if !failed.isEmpty { throw ExitCode(1) }

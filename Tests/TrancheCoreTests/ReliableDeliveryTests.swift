@@ -189,4 +189,35 @@ import Testing
         #expect(resent.map(\.tranche).contains(order.tranche))
         #expect(resent.first { $0.tranche == order.tranche }?.size == order.size)
     }
+
+    @Test func anAdlInstructionIsAppliedOncePerRoundAndAnsweredEveryTime() throws {
+        var w = Self.worker(accounts: [7])
+        let t = Self.t0
+        _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))), from: .venue, now: t)
+        _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .short, size: sz("0.1"), entryPrice: px("20000"),
+                                                         marginMode: .cross, isolatedMargin: .zero))), from: .coordinator, now: t)
+        let ins = Message.AdlInstruction(requestID: 5, account: AccountID(7), market: "BTC-PERP", size: sz("0.04"), price: px("19000"), bankruptAccount: AccountID(9))
+        func answers(_ ds: [RoleDirective]) -> Int {
+            Self.sends(ds, to: .aggregator).filter { if case .adlApplied(let a) = $0.body { return a.requestID == 5 } else { return false } }.count
+        }
+        let env = Envelope(sender: "aggregator", sentAt: t, body: .adlInstruction(ins))
+        #expect(answers(w.receive(env, from: .aggregator, now: t)) == 1)
+        #expect(w.accounts[AccountID(7)]?.account.position(in: "BTC-PERP")?.size == Size(e8: -sz("0.06").e8))
+        // Sent again (the answer was lost): answered, not applied again.
+        #expect(answers(w.receive(env, from: .aggregator, now: t + .seconds(1))) == 1)
+        #expect(w.accounts[AccountID(7)]?.account.position(in: "BTC-PERP")?.size == Size(e8: -sz("0.06").e8))
+    }
+
+    @Test func theAggregatorSendsAnAdlInstructionAgainUntilItIsApplied() throws {
+        var a = try Self.aggregator()
+        let ins = Message.AdlInstruction(requestID: 5, account: AccountID(7), market: "BTC-PERP", size: sz("0.04"), price: px("19000"), bankruptAccount: AccountID(9))
+        _ = a.instruct(ins, now: .zero)
+        func instructions(_ ds: [RoleDirective]) -> [Message.AdlInstruction] {
+            ds.compactMap { if case .publish(_, let e) = $0, case .adlInstruction(let i) = e.body { return i } else { return nil } }
+        }
+        #expect(instructions(a.onWake(now: .seconds(1))) == [ins])
+        _ = a.receive(Envelope(sender: "worker:w1", sentAt: .seconds(1), body: .adlApplied(.init(requestID: 5, account: AccountID(7)))), from: .worker("w1"), now: .seconds(1))
+        #expect(instructions(a.onWake(now: .seconds(3))).isEmpty)
+        #expect(a.pendingAdl.isEmpty)
+    }
 }

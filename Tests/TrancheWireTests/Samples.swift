@@ -149,6 +149,8 @@ enum Samples {
         .liquidationBudget(.init(market: btc, sequence: 0, ratePerSecond: .zero, cutoffRatioPpm: nil, cutoffAccount: AccountID(0), at: .zero)),
         .deliveryAck(.init(entries: [.init(account: AccountID(.max), sequence: .max), .init(account: AccountID(1), sequence: 1)], at: Instant(nanoseconds: max))),
         .deliveryAck(.init(entries: [], at: .zero)),
+        .adlApplied(.init(requestID: .max, account: AccountID(.max))),
+        .adlApplied(.init(requestID: 0, account: AccountID(0))),
         .fundState(.init(
             balance: Quote(e6: max), available: Quote(e6: min), uncoveredDeficit: Quote(e6: 7), sequence: .max,
             at: Instant(nanoseconds: max))),

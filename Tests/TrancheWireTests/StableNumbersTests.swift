@@ -75,6 +75,7 @@ import TrancheWire
             .liquidationDemand: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_DEMAND), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_DEMAND)),
             .liquidationBudget: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_LIQUIDATION_BUDGET), n(TRANCHE__V1__ENVELOPE__BODY_LIQUIDATION_BUDGET)),
             .deliveryAck: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DELIVERY_ACK), n(TRANCHE__V1__ENVELOPE__BODY_DELIVERY_ACK)),
+            .adlApplied: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_APPLIED), n(TRANCHE__V1__ENVELOPE__BODY_ADL_APPLIED)),
         ]
         #expect(expected.count == MessageKind.allCases.count)
         for kind in MessageKind.allCases {

@@ -41,6 +41,7 @@ typedef struct Tranche__V1__DueTranche Tranche__V1__DueTranche;
 typedef struct Tranche__V1__LiquidationBudget Tranche__V1__LiquidationBudget;
 typedef struct Tranche__V1__DeliveryAck Tranche__V1__DeliveryAck;
 typedef struct Tranche__V1__DeliveryAck__Entry Tranche__V1__DeliveryAck__Entry;
+typedef struct Tranche__V1__AdlApplied Tranche__V1__AdlApplied;
 
 
 /* --- enums --- */
@@ -750,6 +751,22 @@ struct  Tranche__V1__DeliveryAck
     , 0,NULL, 0 }
 
 
+/*
+ * A worker applied (and made durable) an ADL instruction, or found nothing left to close:
+ * the aggregator stops sending it again. Lost, the instruction comes again and is
+ * answered again (a worker applies each round's instruction once per account).
+ */
+struct  Tranche__V1__AdlApplied
+{
+  ProtobufCMessage base;
+  uint64_t request_id;
+  uint64_t account_id;
+};
+#define TRANCHE__V1__ADL_APPLIED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__adl_applied__descriptor) \
+    , 0, 0 }
+
+
 /* Tranche__V1__BreakerState methods */
 void   tranche__v1__breaker_state__init
                      (Tranche__V1__BreakerState         *message);
@@ -1209,6 +1226,25 @@ Tranche__V1__DeliveryAck *
 void   tranche__v1__delivery_ack__free_unpacked
                      (Tranche__V1__DeliveryAck *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__AdlApplied methods */
+void   tranche__v1__adl_applied__init
+                     (Tranche__V1__AdlApplied         *message);
+size_t tranche__v1__adl_applied__get_packed_size
+                     (const Tranche__V1__AdlApplied   *message);
+size_t tranche__v1__adl_applied__pack
+                     (const Tranche__V1__AdlApplied   *message,
+                      uint8_t             *out);
+size_t tranche__v1__adl_applied__pack_to_buffer
+                     (const Tranche__V1__AdlApplied   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__AdlApplied *
+       tranche__v1__adl_applied__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__adl_applied__free_unpacked
+                     (Tranche__V1__AdlApplied *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Tranche__V1__BreakerState_Closure)
@@ -1286,6 +1322,9 @@ typedef void (*Tranche__V1__DeliveryAck__Entry_Closure)
 typedef void (*Tranche__V1__DeliveryAck_Closure)
                  (const Tranche__V1__DeliveryAck *message,
                   void *closure_data);
+typedef void (*Tranche__V1__AdlApplied_Closure)
+                 (const Tranche__V1__AdlApplied *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1321,6 +1360,7 @@ extern const ProtobufCMessageDescriptor tranche__v1__due_tranche__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__delivery_ack__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__delivery_ack__entry__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__adl_applied__descriptor;
 
 PROTOBUF_C__END_DECLS
 

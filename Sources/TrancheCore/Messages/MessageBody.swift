@@ -44,6 +44,7 @@ public enum MessageBody: Sendable, Equatable {
     case liquidationDemand(Message.LiquidationDemand)
     case liquidationBudget(Message.LiquidationBudget)
     case deliveryAck(Message.DeliveryAck)
+    case adlApplied(Message.AdlApplied)
 
     /// The kind of this body, as written in the envelope.
     public var kind: MessageKind {
@@ -85,6 +86,7 @@ public enum MessageBody: Sendable, Equatable {
         case .liquidationDemand: return .liquidationDemand
         case .liquidationBudget: return .liquidationBudget
         case .deliveryAck: return .deliveryAck
+        case .adlApplied: return .adlApplied
         case .fundState: return .fundState
         case .clusterEvent: return .clusterEvent
         }

@@ -45,4 +45,5 @@ public enum MessageKind: Int, Sendable, Hashable, CaseIterable {
     case liquidationDemand = 75
     case liquidationBudget = 76
     case deliveryAck = 77
+    case adlApplied = 78
 }

@@ -21,6 +21,10 @@ public struct AccountRecord: Sendable, Equatable, Codable {
     /// `AccountRecord.rememberedRequests`): a retry of one is answered, not applied again.
     public var appliedRequests: [AppliedRequest]
 
+    /// The last ADL rounds whose instruction this account applied (at most
+    /// `rememberedRequests`): an instruction sent again is answered, not applied again.
+    public var appliedAdlRounds: [UInt64]
+
     /// How many applied requests an account remembers.
     public static let rememberedRequests = 16
 
@@ -48,9 +52,10 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         nextDelivery = 1
         coveredDeficitSettled = .zero
         appliedRequests = []
+        appliedAdlRounds = []
     }
 
-    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, coveredDeficitSettled, appliedRequests }
+    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, coveredDeficitSettled, appliedRequests, appliedAdlRounds }
 
     /// Records written before the outbox and applied requests existed load with both empty.
     public init(from decoder: Decoder) throws {
@@ -63,6 +68,13 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         nextDelivery = try c.decodeIfPresent(UInt64.self, forKey: .nextDelivery) ?? 1
         coveredDeficitSettled = try c.decodeIfPresent(Quote.self, forKey: .coveredDeficitSettled) ?? .zero
         appliedRequests = try c.decodeIfPresent([AppliedRequest].self, forKey: .appliedRequests) ?? []
+        appliedAdlRounds = try c.decodeIfPresent([UInt64].self, forKey: .appliedAdlRounds) ?? []
+    }
+
+    /// Remembers an ADL round applied to this account (forgetting the oldest beyond the bound).
+    public mutating func rememberAdl(_ round: UInt64) {
+        appliedAdlRounds.append(round)
+        if appliedAdlRounds.count > Self.rememberedRequests { appliedAdlRounds.removeFirst(appliedAdlRounds.count - Self.rememberedRequests) }
     }
 
     /// Whether a client request was already applied to this account.

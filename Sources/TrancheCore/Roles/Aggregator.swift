@@ -176,6 +176,42 @@ public struct Aggregator: Sendable {
     /// Recent bankruptcy decisions by tranche (at most `rememberedDecisions`), so a notice
     /// sent again (the decision was lost) gets the same answer.
     var decisions: [TrancheID: Message.BankruptcyDecision] = [:]
+    /// ADL instructions sent and not yet applied, by (round, account), with when last sent:
+    /// sent again every control interval until the worker says it applied them; durable.
+    public private(set) var pendingAdl: [AdlKey: (instruction: Message.AdlInstruction, sentAt: Instant)] = [:]
+    var pendingAdlChanged = false
+
+    public struct AdlKey: Hashable, Sendable, Comparable {
+        public var requestID: UInt64
+        public var account: AccountID
+        public static func < (a: Self, b: Self) -> Bool { (a.requestID, a.account) < (b.requestID, b.account) }
+    }
+
+    /// The ADL instructions not yet applied, for the store (nil when unchanged since the
+    /// last call).
+    public mutating func takePendingAdlChange() -> [Message.AdlInstruction]? {
+        guard pendingAdlChanged else { return nil }
+        pendingAdlChanged = false
+        return pendingAdl.keys.sorted().map { pendingAdl[$0]!.instruction }
+    }
+
+    /// Publishes an ADL instruction and keeps it until it is applied.
+    mutating func instruct(_ i: Message.AdlInstruction, now: Instant) -> RoleDirective {
+        pendingAdl[AdlKey(requestID: i.requestID, account: i.account)] = (i, now)
+        pendingAdlChanged = true
+        return .publish(.control, envelope(.adlInstruction(i), now))
+    }
+
+    /// Sends again the instructions not applied within a control interval.
+    mutating func resendAdl(now: Instant) -> [RoleDirective] {
+        var out: [RoleDirective] = []
+        for k in pendingAdl.keys.sorted() where now - pendingAdl[k]!.sentAt >= configuration.controlInterval {
+            pendingAdl[k]!.sentAt = now
+            out.append(.publish(.control, envelope(.adlInstruction(pendingAdl[k]!.instruction), now)))
+            if out.count >= 4_096 { break }
+        }
+        return out
+    }
     var decisionOrder: [TrancheID] = []
     static let rememberedDecisions = 4_096
 
@@ -209,7 +245,9 @@ public struct Aggregator: Sendable {
 
     /// Restores the ledger and backstop from the store (the processes' restart path).
     public mutating func restore(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], coveredDeficits: [AccountID: Quote] = [:],
-                                 backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+                                 pendingAdl: [Message.AdlInstruction] = [], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+        // Sent again at the first control interval.
+        for i in pendingAdl { self.pendingAdl[AdlKey(requestID: i.requestID, account: i.account)] = (i, .zero) }
         self.coveredDeficits = coveredDeficits
         let journaling = self.ledger.journaling
         self.ledger = ledger
@@ -283,6 +321,9 @@ public struct Aggregator: Sendable {
         case .clusterEvent(let m):
             // Workers forward their events here; the aggregator's shell publishes them all.
             return [.event(m.event)]
+        case .adlApplied(let a):
+            if pendingAdl.removeValue(forKey: AdlKey(requestID: a.requestID, account: a.account)) != nil { pendingAdlChanged = true }
+            return []
         case .liquidationDemand(let d):
             // The worker is the authenticated sender, never a field it wrote.
             guard case .worker(let w) = sender else { return [] }
@@ -311,6 +352,7 @@ public struct Aggregator: Sendable {
         }
         out += unwindBackstop(now: now)
         if now >= nextControl {
+            out += resendAdl(now: now)
             out += controlBroadcast(now: now)
             nextControl = now + configuration.controlInterval
         }
@@ -472,9 +514,8 @@ public struct Aggregator: Sendable {
             guard take > 0 else { continue }
             left -= take
             statistics.adlMatches += 1
-            out.append(.publish(.control, envelope(.adlInstruction(Message.AdlInstruction(requestID: id, account: c.account, market: n.tranche.market,
-                                                                                        size: Size(e8: take), price: n.bankruptcyPrice,
-                                                                                        bankruptAccount: n.tranche.account)), now)))
+            out.append(instruct(Message.AdlInstruction(requestID: id, account: c.account, market: n.tranche.market,
+                                                       size: Size(e8: take), price: n.bankruptcyPrice, bankruptAccount: n.tranche.account), now: now))
         }
         var matched = Size(e8: n.size.e8 - left)
         // The counterparties' haircut: they close at the bankruptcy (or ADL) price instead of
@@ -513,9 +554,8 @@ public struct Aggregator: Sendable {
         }
         statistics.adlHaircut = Quote(e6: statistics.adlHaircut.e6 &+ haircut.e6)
         if matched.isPositive {
-            out.append(.publish(.control, envelope(.adlInstruction(Message.AdlInstruction(requestID: id, account: n.tranche.account, market: n.tranche.market,
-                                                                                        size: matched, price: n.bankruptcyPrice,
-                                                                                        bankruptAccount: n.tranche.account)), now)))
+            out.append(instruct(Message.AdlInstruction(requestID: id, account: n.tranche.account, market: n.tranche.market,
+                                                       size: matched, price: n.bankruptcyPrice, bankruptAccount: n.tranche.account), now: now))
             out.append(.event(ClusterEvent(at: now, kind: .adl, account: n.tranche.account, market: n.tranche.market, size: matched, price: n.bankruptcyPrice,
                                            detail: "bankrupt position deleveraged against \(out.count - 1) counterparties")))
         }

@@ -138,7 +138,7 @@ public struct Coordinator: Sendable {
             return []
         case .markPrice, .depthSummary, .trancheOrder, .trancheFill, .fillReport, .insuranceFundEvent, .liquidationEvent,
              .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting, .bankruptcyNotice,
-             .bankruptcyDecision, .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck:
+             .bankruptcyDecision, .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck, .adlApplied:
             return []
         }
     }

@@ -73,7 +73,7 @@ public struct Venue: Sendable {
              .fundRequest, .breakerRequest, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .markPrice,
              .depthSummary, .trancheFill, .fillReport, .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat,
              .workerRegister, .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting,
-             .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck:
+             .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck, .adlApplied:
             return []
         }
     }

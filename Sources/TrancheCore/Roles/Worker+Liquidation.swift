@@ -289,14 +289,23 @@ extension Worker {
     /// as the bankrupt account itself.
     mutating func onAdlInstruction(_ ins: Message.AdlInstruction, now: Instant) -> [RoleDirective] {
         let id = ins.account
-        guard owns(id), var rec = accounts[id], let p = rec.account.position(in: ins.market) else { return [] }
-        let size = min(ins.size, Size(e8: abs(p.size.e8)))
-        guard size.isPositive else { return [] }
+        // Not ours: the owner answers. Ours: applied once per round, answered every time.
+        guard owns(id), var rec = accounts[id] else { return [] }
+        let applied = send(.aggregator, .adlApplied(Message.AdlApplied(requestID: ins.requestID, account: id)), now)
+        if rec.appliedAdlRounds.contains(ins.requestID) { return [applied] }
+        rec.rememberAdl(ins.requestID)
+        guard let p = rec.account.position(in: ins.market), case let size = min(ins.size, Size(e8: abs(p.size.e8))), size.isPositive else {
+            // Nothing left to close (closed meanwhile): nothing to apply, but answered.
+            accounts[id] = rec
+            return persist(id) + [applied]
+        }
         let settlement: FillSettlement
         do {
             settlement = try rec.account.applyFill(market: ins.market, size: size, price: ins.price, pnlReason: .autoDeleverage, context: context)
         } catch {
-            return [.event(ClusterEvent(at: now, kind: .rejected, account: id, market: ins.market, detail: "ADL close failed: \(error)"))]
+            // Refused (it changed nothing): remembered as answered, so it is not retried.
+            accounts[id]?.rememberAdl(ins.requestID)
+            return persist(id) + [applied, .event(ClusterEvent(at: now, kind: .rejected, account: id, market: ins.market, detail: "ADL close failed: \(error)"))]
         }
         var out: [RoleDirective] = [send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: settlement.transfers, at: now)), now)]
         if ins.bankruptAccount == id {
@@ -314,6 +323,7 @@ extension Worker {
         accounts[id] = rec
         reindex(id)
         out += persist(id)
+        out.append(applied)
         if ins.bankruptAccount != id { out += evaluate(id, now: now) }
         return out
     }

@@ -145,7 +145,7 @@ public struct Worker: Sendable {
             return []
         case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply,
              .statusView, .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
-             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand:
+             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand, .adlApplied:
             return []
         }
     }

@@ -38,6 +38,8 @@ public struct FaultSimulationReport: Sendable, Equatable {
     public var deliveries = 0
     public var fills = 0
     public var takeovers = 0
+    /// Counterparty closes by auto-deleveraging.
+    public var adlCloses = 0
     public var checks = 0
     public var passed: Bool { violations.isEmpty }
     public init(seed: UInt64) { self.seed = seed }
@@ -83,8 +85,11 @@ public enum FaultSimulation {
             if let r = settings.workerRetransmit { c.retransmitInterval = r }
         }
 
-        // Invariants watched on the event stream: a tranche id is filled at most once.
+        // Invariants watched on the event stream: a tranche id is filled at most once; the
+        // counterparties never close more by ADL than the rounds matched (an instruction
+        // applied twice would).
         var fillsByTranche: [TrancheID: Int] = [:]
+        var adlMatchedE8: Int64 = 0, adlClosedByCounterpartiesE8: Int64 = 0, adlCloses = 0
         var violations: [String] = []
         func violate(_ s: String) {
             if violations.count < 20 { violations.append(s) }
@@ -93,6 +98,10 @@ public enum FaultSimulation {
         let sink: (ClusterEvent) -> Void = { e in
             if let a = trace, e.account == a { log("\(e.at): event \(e.kind.rawValue) \(e.detail ?? "") \(e.amount.map { "\($0)" } ?? "")") }
             switch e.kind {
+            case .adl:
+                let d = e.detail ?? ""
+                if d.hasPrefix("deleveraged against bankrupt account") { adlClosedByCounterpartiesE8 += e.size?.e8 ?? 0; adlCloses += 1 }
+                else if d.contains("counterparties") { adlMatchedE8 += e.size?.e8 ?? 0 }
             case .fill:
                 if let a = e.account, a != Backstop.accountID, let m = e.market, let t = e.tranche {
                     let id = TrancheID(account: a, market: m, sequence: t)
@@ -304,6 +313,10 @@ public enum FaultSimulation {
                 violate("account \(r.account.id): tranche \(f.id) still in flight after the heal (\(f.awaitingDecision ? "awaiting the bankruptcy decision" : "at the venue"), size \(f.size), ADL-filled \(f.adlFilled))")
             }
         }
+        if !cluster.aggregator.pendingAdl.isEmpty { violate("end: \(cluster.aggregator.pendingAdl.count) ADL instruction(s) never applied") }
+        if adlClosedByCounterpartiesE8 > adlMatchedE8 {
+            violate("end: counterparties closed \(Size(e8: adlClosedByCounterpartiesE8)) by ADL, more than the \(Size(e8: adlMatchedE8)) the rounds matched")
+        }
         if ledger.balance(.trader(Backstop.accountID)) != cluster.aggregator.backstop.collateral { violate("end: the backstop's collateral ≠ its ledger balance") }
         for s in 0..<scenario.shards {
             guard let o = cluster.coordinator.shardMap.owner(of: s) else { violate("end: shard \(s) has no owner"); continue }
@@ -317,6 +330,7 @@ public enum FaultSimulation {
         report.deliveries = cluster.delivered
         report.fills = fillsByTranche.count
         report.takeovers = cluster.aggregator.statistics.takeovers
+        report.adlCloses = adlCloses
         return report
     }
 }

@@ -32,6 +32,7 @@ struct AggregatorDurable: Sendable {
     var backstop: Account
     var delivered: [AccountID: UInt64]
     var coveredDeficits: [AccountID: Quote]
+    var pendingAdl: [Message.AdlInstruction]
     var backstopSequence: UInt64
     var nextRequest: UInt64
 }
@@ -61,6 +62,7 @@ extension SimulatedCluster {
             let c = aggregator.durableCounters
             durableAggregator = AggregatorDurable(ledger: aggregator.ledger, backstop: aggregator.backstop, delivered: aggregator.delivered,
                                                   coveredDeficits: aggregator.coveredDeficits,
+                                                  pendingAdl: aggregator.pendingAdl.keys.sorted().map { aggregator.pendingAdl[$0]!.instruction },
                                                   backstopSequence: c.backstopSequence, nextRequest: c.nextRequest)
         case .coordinator:
             durableShardMap = coordinator.shardMap
@@ -93,7 +95,7 @@ extension SimulatedCluster {
             rolesDown.remove(node)
             var a = initialAggregator
             if let d = durableAggregator {
-                a.restore(ledger: d.ledger, backstop: d.backstop, delivered: d.delivered, coveredDeficits: d.coveredDeficits, backstopSequence: d.backstopSequence, nextRequest: d.nextRequest)
+                a.restore(ledger: d.ledger, backstop: d.backstop, delivered: d.delivered, coveredDeficits: d.coveredDeficits, pendingAdl: d.pendingAdl, backstopSequence: d.backstopSequence, nextRequest: d.nextRequest)
             }
             aggregator = a
             apply(aggregator.start(now: now), from: node, sink)

@@ -347,6 +347,7 @@ public struct SimulatedCluster: Sendable {
         case .adlCandidates(let c): return (0, c.requestID)
         case .insuranceFundEvent(let e): return (e.account?.rawValue ?? 0, 0)
         case .deliveryAck(let a): return (a.entries.first?.account.rawValue ?? 0, a.entries.first?.sequence ?? 0)
+        case .adlApplied(let a): return (a.account.rawValue, a.requestID)
         case .commandReply, .statusView, .fundView, .breakerList, .markPrice, .depthSummary, .breakerState, .fundState, .liquidationEvent,
              .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clusterEvent, .liquidationDemand, .liquidationBudget:
             return (0, 0)

@@ -1,6 +1,6 @@
 extension Message {
     /// The aggregator tells the owning worker to reduce a position by ADL.
-    public struct AdlInstruction: Sendable, Equatable {
+    public struct AdlInstruction: Sendable, Equatable, Codable {
         public var requestID: UInt64
         public var account: AccountID
         public var market: MarketID
