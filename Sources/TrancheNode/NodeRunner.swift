@@ -43,7 +43,7 @@ public final class NodeRunner<Role: NodeRole> {
     /// the worker drops them (worker only).
     let onRefused: ((inout Role, _ shards: [Int], _ now: Instant) -> [RoleDirective])?
     /// Loads a shard's records for the role (worker only).
-    let loadShard: ((inout Role, _ shard: Int, _ epoch: UInt64, _ now: Instant) -> [RoleDirective])?
+    let loadShard: ShardLoader<Role>?
     /// Makes the role's changed state durable (aggregator, coordinator, venue): once per
     /// turn, before the turn's messages leave. A throw stops the process (fail-stop): its
     /// memory is ahead of its disk, and a restart resumes from what is durable.
@@ -53,6 +53,12 @@ public final class NodeRunner<Role: NodeRole> {
 
     var nextWake: Instant?
     var held: [Held] = []
+    /// Shards being loaded off the loop's thread, what came back, and what is being handed
+    /// to the role (`loadChunk` records per turn of the loop).
+    var loadsInFlight: [Int: UInt64] = [:]
+    let loaded = LoadedShards()
+    var feeding: [(load: LoadedShard, offset: Int)] = []
+    static var loadChunk: Int { 10_000 }
     /// A handler ran since the last checkpoint.
     var turnChanged = false
     /// Messages dropped because the peer's queue was full (never blocking the loop).
@@ -62,7 +68,7 @@ public final class NodeRunner<Role: NodeRole> {
 
     public init(role: Role, sockets: [NodeSocket], route: @escaping Route, publishers: [Topic: Int], log: NodeLog,
                 persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (_ refusedShards: [Int]) -> Void) -> Void)? = nil,
-                loadShard: ((inout Role, Int, UInt64, Instant) -> [RoleDirective])? = nil,
+                loadShard: ShardLoader<Role>? = nil,
                 onRefused: ((inout Role, [Int], Instant) -> [RoleDirective])? = nil,
                 checkpoint: ((inout Role) throws -> Void)? = nil,
                 onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) {
@@ -88,7 +94,7 @@ public final class NodeRunner<Role: NodeRole> {
             let now = WallClock.now()
             var timeout = 50
             if let w = nextWake { timeout = max(0, min(timeout, Int((w.nanoseconds - now.nanoseconds) / 1_000_000))) }
-            if !held.isEmpty { timeout = min(timeout, 1) }
+            if !held.isEmpty || !feeding.isEmpty || !loadsInFlight.isEmpty { timeout = min(timeout, 1) }
             let ready: [Int]
             do { ready = try ZMQPoller.poll(polled, timeoutMilliseconds: timeout) } catch {
                 if error.kind == .terminated { break }
@@ -100,6 +106,7 @@ public final class NodeRunner<Role: NodeRole> {
                 nextWake = nil
                 handle { $0.onWake(now: WallClock.now()) }
             }
+            feedLoadedRecords()
             commitTurn()
             releaseDurable()
         }
@@ -140,6 +147,35 @@ public final class NodeRunner<Role: NodeRole> {
         carryOut(body(&role))
     }
 
+    /// Hands loaded shards to the role, at most `loadChunk` records per turn, so sockets are
+    /// served between parts.
+    func feedLoadedRecords() {
+        guard let loader = loadShard else { return }
+        for l in loaded.takeAll() {
+            guard let records = l.records else {
+                // The load failed (logged by the loader); the role asks again.
+                if loadsInFlight[l.shard] == l.epoch { loadsInFlight[l.shard] = nil }
+                continue
+            }
+            feeding.append((l, 0))
+        }
+        var budget = Self.loadChunk
+        while budget > 0, let first = feeding.first {
+            let records = first.load.records!
+            let end = min(records.count, first.offset + budget)
+            let last = end == records.count
+            let part = records[first.offset..<end]
+            budget -= max(part.count, 1)
+            handle { loader.apply(&$0, first.load.shard, first.load.epoch, part, last, WallClock.now()) }
+            if last {
+                feeding.removeFirst()
+                if loadsInFlight[first.load.shard] == first.load.epoch { loadsInFlight[first.load.shard] = nil }
+            } else {
+                feeding[0].offset = end
+            }
+        }
+    }
+
     /// The synchronous roles' checkpoint: what this turn changed goes to disk, then the
     /// messages waiting for it may leave.
     func commitTurn() {
@@ -170,7 +206,13 @@ public final class NodeRunner<Role: NodeRole> {
                 persisted[shard, default: (epoch, [])].records.append(record)
                 persisted[shard]!.epoch = max(persisted[shard]!.epoch, epoch)
             case .loadShard(let shard, let epoch):
-                if let load = loadShard { more += load(&role, shard, epoch, WallClock.now()) }
+                // Off this thread: claiming and decoding a big shard must not stop the
+                // heartbeats. One load per shard at a time.
+                if let loader = loadShard, loadsInFlight[shard] != epoch {
+                    loadsInFlight[shard] = epoch
+                    let inbox = loaded
+                    loader.start(shard, epoch) { records in inbox.add(LoadedShard(shard: shard, epoch: epoch, records: records)) }
+                }
             case .event(let e):
                 if let d = onEvent?(e) { more.append(d) }
             }
@@ -241,4 +283,31 @@ final class CompletedBatches: Sendable {
     private let ids = Mutex<[(Int, [Int])]>([])
     func add(_ id: Int, refused: [Int]) { ids.withLock { $0.append((id, refused)) } }
     func takeAll() -> [(Int, [Int])] { ids.withLock { c in defer { c.removeAll() }; return c } }
+}
+
+/// How a worker's shell loads shards: `start` runs off the loop's thread and calls back
+/// (from any thread) with the records, or nil when the load failed; `apply` hands a part
+/// of them to the role (`last` for the final part).
+public struct ShardLoader<Role> {
+    public var start: (_ shard: Int, _ epoch: UInt64, _ done: @escaping @Sendable ([AccountRecord]?) -> Void) -> Void
+    public var apply: (inout Role, _ shard: Int, _ epoch: UInt64, _ records: ArraySlice<AccountRecord>, _ last: Bool, _ now: Instant) -> [RoleDirective]
+    public init(start: @escaping (Int, UInt64, @escaping @Sendable ([AccountRecord]?) -> Void) -> Void,
+                apply: @escaping (inout Role, Int, UInt64, ArraySlice<AccountRecord>, Bool, Instant) -> [RoleDirective]) {
+        self.start = start
+        self.apply = apply
+    }
+}
+
+/// A loaded shard (nil records: the load failed).
+struct LoadedShard: Sendable {
+    var shard: Int
+    var epoch: UInt64
+    var records: [AccountRecord]?
+}
+
+/// Loads finished on the loader's thread, handed to the loop's.
+final class LoadedShards: Sendable {
+    private let items = Mutex<[LoadedShard]>([])
+    func add(_ l: LoadedShard) { items.withLock { $0.append(l) } }
+    func takeAll() -> [LoadedShard] { items.withLock { c in defer { c.removeAll() }; return c } }
 }

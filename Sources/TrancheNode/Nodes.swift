@@ -81,6 +81,7 @@ public enum Nodes {
         let store = try SQLiteShardStore(directory: URL(fileURLWithPath: c.dataDirectory))
         let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
         let role = Worker(configuration: c.workerConfiguration(id: id), markets: c.markets.map(\.market))
+        let loaderQueue = DispatchQueue(label: "tranche-shard-loader")
         let sockets = [
             try socket(ctx, .dealer, "coordinator", connect: c.endpoints.coordinatorWorkers, identity: node),
             try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true),
@@ -109,21 +110,27 @@ public enum Nodes {
                     if remaining.decrement() { done(remaining.refused) }
                 }
             }
-        }, loadShard: { worker, shard, epoch, now in
-            do {
-                let records = try store.claim(shard: shard, epoch: epoch)
-                log.info("loaded shard \(shard) under epoch \(epoch): \(records.count) accounts")
-                return worker.onShardLoaded(shard: shard, epoch: epoch, records: records, now: now)
-            } catch StoreError.staleEpoch(_, let stored, _) {
-                // A newer assignment gave the shard to another worker before this load ran
-                // (workers joining at once): the fence did its job; our next assignment drops it.
-                log.warning("shard \(shard): a newer owner holds it (epoch \(stored) > \(epoch)); waiting for the new assignment")
-                return []
-            } catch {
-                log.error("cannot take shard \(shard) under epoch \(epoch): \(error)")
-                return []
+        }, loadShard: ShardLoader(start: { shard, epoch, done in
+            // One loader thread: loads do not compete with each other; each decodes on every core.
+            loaderQueue.async {
+                do {
+                    let records = try store.claim(shard: shard, epoch: epoch)
+                    log.info("loaded shard \(shard) under epoch \(epoch): \(records.count) accounts")
+                    done(records)
+                } catch StoreError.staleEpoch(_, let stored, _) {
+                    // A newer assignment gave the shard to another worker before this load ran
+                    // (workers joining at once): the fence did its job; our next assignment drops it.
+                    log.warning("shard \(shard): a newer owner holds it (epoch \(stored) > \(epoch)); waiting for the new assignment")
+                    done(nil)
+                } catch {
+                    log.error("cannot take shard \(shard) under epoch \(epoch): \(error)")
+                    done(nil)
+                }
             }
-        }, onRefused: { worker, shards, now in
+        }, apply: { worker, shard, epoch, records, last, now in
+            last ? worker.onShardLoaded(shard: shard, epoch: epoch, records: Array(records), now: now)
+                 : worker.onShardRecords(shard: shard, epoch: epoch, records: Array(records), now: now)
+        }), onRefused: { worker, shards, now in
             worker.onFenced(shards: shards, now: now)
         }, onEvent: { e in
             logEvent(e)

@@ -10,7 +10,7 @@ extension Worker {
         out.reserveCapacity(directives.count)
         for d in directives {
             guard case .send(.aggregator, var e) = d, e.delivery == nil, let (id, message) = ReliableMessage.of(e.body),
-                  var rec = accounts[id], owns(id) else {
+                  var rec = accounts[id], holds(id) else {
                 out.append(d)
                 continue
             }
@@ -39,7 +39,7 @@ extension Worker {
     mutating func onDeliveryAck(_ ack: Message.DeliveryAck) -> [RoleDirective] {
         var out: [RoleDirective] = []
         for e in ack.entries {
-            guard owns(e.account), var rec = accounts[e.account] else { continue }
+            guard holds(e.account), var rec = accounts[e.account] else { continue }
             if let first = rec.outbox.first, first.sequence <= e.sequence {
                 rec.outbox.removeAll { $0.sequence <= e.sequence }
                 // Dropped from memory only: a stale durable copy is retransmitted after a
@@ -85,14 +85,14 @@ extension Worker {
         var out: [RoleDirective] = []
         let due = lastSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (id, _) in due.prefix(Self.maxRetransmitsPerWake) {
-            guard let rec = accounts[id], !rec.outbox.isEmpty, owns(id) else { lastSentAt[id] = nil; continue }
+            guard let rec = accounts[id], !rec.outbox.isEmpty, holds(id) else { lastSentAt[id] = nil; continue }
             out += outboxMessages(rec, now: now) + persist(id)
             lastSentAt[id] = now
             retransmissions += rec.outbox.count
         }
         let stale = inFlightSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (tid, _) in stale.prefix(Self.maxRetransmitsPerWake) {
-            guard let rec = accounts[tid.account], owns(tid.account), let f = rec.inFlight.first(where: { $0.id == tid }) else {
+            guard let rec = accounts[tid.account], holds(tid.account), let f = rec.inFlight.first(where: { $0.id == tid }) else {
                 inFlightSentAt[tid] = nil
                 continue
             }

@@ -250,7 +250,7 @@ extension Worker {
     /// through `AdlInstruction`s; send the rest to the venue, or finish.
     mutating func onBankruptcyDecision(_ d: Message.BankruptcyDecision, now: Instant) -> [RoleDirective] {
         let id = d.tranche.account
-        guard owns(id), var rec = accounts[id], let i = rec.inFlight.firstIndex(where: { $0.id == d.tranche }), rec.inFlight[i].awaitingDecision else { return [] }
+        guard holds(id), var rec = accounts[id], let i = rec.inFlight.firstIndex(where: { $0.id == d.tranche }), rec.inFlight[i].awaitingDecision else { return [] }
         rec.inFlight[i].awaitingDecision = false
         let held = rec.account.position(in: d.tranche.market).map { Size(e8: abs($0.size.e8)) } ?? .zero
         let bookSize = min(d.bookSize, held)
@@ -290,7 +290,7 @@ extension Worker {
     mutating func onAdlInstruction(_ ins: Message.AdlInstruction, now: Instant) -> [RoleDirective] {
         let id = ins.account
         // Not ours: the owner answers. Ours: applied once per round, answered every time.
-        guard owns(id), var rec = accounts[id] else { return [] }
+        guard holds(id), var rec = accounts[id] else { return [] }
         let applied = send(.aggregator, .adlApplied(Message.AdlApplied(requestID: ins.requestID, account: id)), now)
         if rec.appliedAdlRounds.contains(ins.requestID) { return [applied] }
         rec.rememberAdl(ins.requestID)

@@ -191,10 +191,26 @@ public struct Worker: Sendable {
         finish(shardLoaded(shard: shard, epoch: epoch, records: records, now: now), now: now)
     }
 
+    /// A part of a shard's records, more to come (the shell hands a big shard over in
+    /// chunks so that heartbeats and other work go on): adopted at once; commands for the
+    /// shard still wait for the last part.
+    public mutating func onShardRecords(shard: Int, epoch: UInt64, records: [AccountRecord], now: Instant) -> [RoleDirective] {
+        guard loading.contains(shard), shards[shard] == epoch else { return [] }
+        // Progress: not asked for again while parts arrive.
+        loadRequestedAt[shard] = now
+        return finish(adopt(records, now: now), now: now)
+    }
+
     mutating func shardLoaded(shard: Int, epoch: UInt64, records: [AccountRecord], now: Instant) -> [RoleDirective] {
         guard loading.contains(shard), shards[shard] == epoch else { return [] }
         loading.remove(shard)
         loadRequestedAt[shard] = nil
+        return adopt(records, now: now)
+    }
+
+    /// Takes loaded records over: indexes them, resumes what their previous owner left in
+    /// flight or undelivered, evaluates them.
+    mutating func adopt(_ records: [AccountRecord], now: Instant) -> [RoleDirective] {
         var out: [RoleDirective] = []
         for rec in records.sorted(by: { $0.account.id < $1.account.id }) {
             accounts[rec.account.id] = rec
@@ -374,6 +390,13 @@ public struct Worker: Sendable {
     }
 
     func shard(of id: AccountID) -> Int { ShardMath.shard(of: id, shardCount: configuration.shardCount) }
+
+    /// We hold the account's record under a shard assigned to us (loaded, or being loaded
+    /// in chunks): its messages, answers and liquidation are ours to handle. Client
+    /// commands wait for `owns` (the whole shard loaded).
+    func holds(_ id: AccountID) -> Bool {
+        accounts[id] != nil && shards[shard(of: id)] != nil
+    }
 
     func owns(_ id: AccountID) -> Bool {
         let s = shard(of: id)
