@@ -24,7 +24,7 @@ public final class SQLiteShardStore: ShardStore {
         INSERT OR IGNORE INTO meta(id, owner_epoch) VALUES (1, 0);
         CREATE TABLE IF NOT EXISTS accounts(
             account_id INTEGER PRIMARY KEY,
-            record BLOB NOT NULL,      -- JSON of AccountRecord
+            record BLOB NOT NULL,      -- AccountRecord: compact binary or JSON (RecordCoding)
             epoch INTEGER NOT NULL,    -- epoch of the write that stored it
             updated_at_ns INTEGER NOT NULL
         );
@@ -106,7 +106,7 @@ public final class SQLiteShardStore: ShardStore {
             let r: Result<[AccountRecord], StoreError>
             do {
                 for i in (c * chunk)..<min(blobs.count, (c + 1) * chunk) {
-                    out.append(try StoreCoding.decode(AccountRecord.self, from: blobs[i], with: decoder, path: path))
+                    out.append(try RecordCoding.decode(blobs[i], json: decoder, path: path))
                 }
                 r = .success(out)
             } catch let e as StoreError { r = .failure(e) } catch { r = .failure(.decoding(message: "\(error)", path: path)) }
@@ -140,7 +140,7 @@ public final class SQLiteShardStore: ShardStore {
         defer { select.reset() }
         var records: [AccountRecord] = []
         while try select.step() {
-            records.append(try StoreCoding.decode(AccountRecord.self, from: select.data(0), with: decoder, path: db.path))
+            records.append(try RecordCoding.decode(select.data(0), json: decoder, path: db.path))
         }
         // Sorted here, not in SQL: ids above Int64.max are stored as negative integers.
         records.sort { $0.account.id < $1.account.id }
@@ -171,7 +171,7 @@ public final class SQLiteShardStore: ShardStore {
         }
     }
 
-    /// JSON of each record with its id, outside the lock. Encoding, not SQLite, bounds a
+    /// Each record's bytes (`RecordCoding`) with its id, outside the lock. Encoding, not SQLite, bounds a
     /// group commit's throughput, so large batches are encoded on every core in chunks.
     private static func encode(_ records: [AccountRecord]) throws(StoreError) -> [(Int64, Data)] {
         let chunk = 256
@@ -180,7 +180,7 @@ public final class SQLiteShardStore: ShardStore {
             let encoder = StoreCoding.encoder()
             var out: [(Int64, Data)] = []
             out.reserveCapacity(records.count)
-            for r in records { out.append((StoreCoding.int(r.account.id.rawValue), try StoreCoding.encode(r, with: encoder))) }
+            for r in records { out.append((StoreCoding.int(r.account.id.rawValue), try RecordCoding.encode(r, json: encoder))) }
             return out
         }
         let results = Mutex([Result<[(Int64, Data)], StoreError>?](repeating: nil, count: chunks))

@@ -3,6 +3,43 @@ import Synchronization
 import TrancheCore
 import TrancheStore
 
+// Usage: tranche-storebench populate ACCOUNTS SHARDS DATA_DIR
+// Writes ACCOUNTS account records (ids 1…ACCOUNTS, collateral 1,000 to 20,000 and a
+// cross BTC-PERP position of 0.01–0.5 at 20,000 (the local cluster's price), long or short) straight into the shard
+// stores of DATA_DIR, as a cluster's workers would have (for scripts/bench-failover.sh;
+// the aggregator's ledger is not written).
+if CommandLine.arguments.count == 5, CommandLine.arguments[1] == "populate",
+   let count = Int(CommandLine.arguments[2]), let shardCount = Int(CommandLine.arguments[3]) {
+    do {
+        let store = try SQLiteShardStore(directory: URL(fileURLWithPath: CommandLine.arguments[4]))
+        var pending: [Int: [AccountRecord]] = [:]
+        let start = ContinuousClock.now
+        func flush(_ s: Int) throws {
+            guard let rs = pending[s], !rs.isEmpty else { return }
+            try store.write(shard: s, epoch: 0, records: rs)
+            pending[s] = []
+        }
+        for i in 1...max(count, 1) where count > 0 {
+            let id = AccountID(UInt64(i))
+            let side: Int64 = i % 5 == 0 ? -1 : 1
+            let size = Size(e8: side * Int64(1_000_000 + (i * 7_919) % 49_000_000))
+            let account = Account(id: id, collateral: Quote(e6: Int64(1_000 + (i * 104_729) % 19_000) * 1_000_000),
+                                  positions: [Position(market: "BTC-PERP", size: size, entryPrice: Price(e8: 2_000_000_000_000))])
+            let s = ShardMath.shard(of: id, shardCount: shardCount)
+            pending[s, default: []].append(AccountRecord(account: account))
+            if pending[s]!.count >= 10_000 { try flush(s) }
+        }
+        for s in pending.keys.sorted() { try flush(s) }
+        store.close()
+        let d = ContinuousClock.now - start
+        print("populated \(count) accounts over \(shardCount) shards in \(d.components.seconds) s")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("tranche-storebench populate: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 // Usage: tranche-storebench [submits] [shards] [directory]
 // Measures (1) the disk's fsync rate as single-record transactions per second without
 // grouping, and (2) group commit: `submits` single-record submissions spread round-robin

@@ -232,9 +232,23 @@ public struct Worker: Sendable {
                     out.append(send(.venue, .trancheOrder(order(f, size: f.size)), now))
                 }
             }
-            out += evaluate(rec.account.id, now: now)
+            // Only what can need it: an account in a liquidation, or one whose liquidation
+            // price the current mark has reached (the index, just rebuilt, says which); the
+            // rest wait for a mark to cross their threshold like every other account.
+            if rec.isActive || pastThreshold(rec) { out += evaluate(rec.account.id, now: now) }
         }
         return out
+    }
+
+    /// Whether the current marks are at or beyond any of the account's liquidation
+    /// thresholds (or a threshold cannot be known yet).
+    func pastThreshold(_ rec: AccountRecord) -> Bool {
+        for p in rec.account.positions {
+            guard let mark = context.marks[p.market] else { return true }
+            guard let t = index.threshold(LiquidationIndex.Key(account: rec.account.id, market: p.market)) else { continue }
+            if p.size.e8 > 0 ? mark <= t : mark >= t { return true }
+        }
+        return false
     }
 
     // MARK: - Marks, breaker, fail safe
