@@ -88,12 +88,27 @@ if wait_serving 300 w1 w2 && shows_ok; then start_s=$(since "$t"); echo "  every
 else echo "  not serving within 300 s"; tail -5 "$dir"/*.log; exit 1; fi
 rss_w2=$(ps -o rss= -p "$pid_worker_w2" | tr -d ' ')
 
-echo "bench-failover: SIGKILL w1…"
+# Load during the failover: a client depositing to accounts 1…1000 in a loop (one command
+# in flight; until the load generator exists, a light load), its failures counted.
+(
+  i=0; ok=0; failed=0
+  while [ ! -e "$dir/stop-load" ]; do
+    i=$((i + 1))
+    if "$bin/tranche" deposit $(( (i % 1000) + 1 )) 1 --config "$cfg" --json --timeout 10 >/dev/null 2>&1; then ok=$((ok + 1)); else failed=$((failed + 1)); fi
+  done
+  echo "$ok $failed" > "$dir/load-result"
+) &
+load_pid=$!
+sleep 2
+
+echo "bench-failover: SIGKILL w1 (under load)…"
 t=$(now)
 kill -9 "$pid_worker_w1"
 if wait_serving 300 w2 && shows_ok; then failover_s=$(since "$t"); echo "  w2 serves every shard after $failover_s s"
 else echo "  w2 did not take every shard within 300 s"; tail -5 "$dir"/*.log; exit 1; fi
 sleep 5
+touch "$dir/stop-load"; wait "$load_pid" || true
+read -r load_ok load_failed < "$dir/load-result"
 moves=$(grep -c "loaded shard" "$dir/worker-w2.log" || true)
 rss_w2_after=$(ps -o rss= -p "$pid_worker_w2" | tr -d ' ')
 
@@ -105,4 +120,5 @@ cat <<EOF
 | SIGKILL of one worker until the other serves every shard | $failover_s s |
 | shard loads on w2 (its own at start + the killed worker's) | $moves |
 | w2 resident memory, before / after taking every shard | $((rss_w2 / 1024)) / $((rss_w2_after / 1024)) MiB |
+| deposits during the failover (CLI loop, retried under one request id): acknowledged / failed | $load_ok / $load_failed |
 EOF
