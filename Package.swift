@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure, I/O-free domain core: standard library only.
@@ -32,7 +34,14 @@ let package = Package(
         // No C type leaks past this module.
         .target(name: "TrancheStore", dependencies: ["TrancheCore", "CSQLite"]),
         // The shells: run a role's state machine over ZeroMQ sockets, a clock and the store.
-        .target(name: "TrancheNode", dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport", "TrancheStore"]),
+        // Logging on swift-log, process lifecycle on swift-service-lifecycle, options on
+        // swift-argument-parser.
+        .target(name: "TrancheNode", dependencies: [
+            "TrancheCore", "TrancheWire", "TrancheTransport", "TrancheStore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "tranche-coordinator", dependencies: ["TrancheNode"]),
         .executableTarget(name: "tranche-worker", dependencies: ["TrancheNode"]),
         .executableTarget(name: "tranche-aggregator", dependencies: ["TrancheNode"]),

@@ -1,67 +1,134 @@
+import ArgumentParser
 import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
 import TrancheCore
 import TrancheTransport
 
-/// The shared `main` of the four process executables: reads and validates the
-/// configuration, builds the node, runs its loop on a dedicated thread until SIGTERM or
-/// SIGINT, then drains (stops taking work, sends what is durable, closes) and exits 0.
+/// The options every node executable takes (swift-argument-parser).
+public struct NodeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Cluster configuration (default: $TRANCHE_CONFIG, else cluster/local.json).", valueName: "FILE"))
+    public var config: String?
+
+    @Option(help: "Worker id (workers only; no ':').")
+    public var id: String?
+
+    @Option(help: "Lowest level logged: trace, debug, info, notice, warning, error or critical. Commands are logged at debug.")
+    public var logLevel: String = "info"
+
+    @Option(help: "Log lines as text or as one JSON object each.")
+    public var logFormat: String = "text"
+
+    public init() {}
+
+    public func validate() throws {
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level: one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \(logLevel)") }
+        if NodeLogFormat(rawValue: logFormat) == nil { throw ValidationError("--log-format: text or json, got \(logFormat)") }
+    }
+}
+
+/// The command line of a node executable (its name set before parsing).
+struct NodeCommand: ParsableCommand {
+    nonisolated(unsafe) static var name = "tranche-node"
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: name, abstract: "A process of a Tranche cluster (see docs/topology.md). Stops gracefully on SIGTERM or SIGINT.")
+    }
+    @OptionGroup var options: NodeOptions
+}
+
+/// The parsed options, as the node builders see them.
+public struct NodeArguments: Sendable {
+    public var id: String?
+    public var logLevel: String
+    public var logFormat: String
+    public var config: String?
+}
+
+/// The shared `main` of the four process executables: parses the options, reads and
+/// validates the configuration, builds the node and runs its loop on a dedicated thread
+/// as a swift-service-lifecycle `Service`. SIGTERM or SIGINT starts a graceful shutdown:
+/// the loop stops taking work, sends what is durable, flushes its sockets and closes; the
+/// process exits 0.
 public enum NodeMain {
     /// `build` returns the loop to run and what to close after it.
     public static func run(role: String, arguments: [String] = CommandLine.arguments,
-                           build: @escaping @Sendable (ClusterConfiguration, [String: String], ZMQContext, NodeLog) throws -> (run: (SocketThread) -> Void, close: () -> Void)) -> Never {
-        var options: [String: String] = [:]
-        var i = 1
-        while i < arguments.count {
-            let a = arguments[i]
-            if a == "--help" || a == "-h" {
-                print("usage: tranche-\(role) [--config FILE] [--id ID]\n  --config FILE  cluster configuration (default: cluster/local.json or $TRANCHE_CONFIG)\n  --id ID        worker id (workers only)")
-                exit(0)
-            }
-            guard a.hasPrefix("--"), i + 1 < arguments.count else { fail(role, "unexpected argument '\(a)' (see --help)") }
-            options[String(a.dropFirst(2))] = arguments[i + 1]
-            i += 2
-        }
-        let path = options["config"] ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json"
+                           build: @escaping @Sendable (ClusterConfiguration, NodeArguments, ZMQContext, NodeLog) throws -> (run: (SocketThread) -> Void, close: () -> Void)) -> Never {
+        NodeCommand.name = "tranche-\(role)"
+        let parsed: NodeOptions
+        do { parsed = try NodeCommand.parse(Array(arguments.dropFirst())).options } catch { NodeCommand.exit(withError: error) }
+        let options = NodeArguments(id: parsed.id, logLevel: parsed.logLevel, logFormat: parsed.logFormat, config: parsed.config)
+        let path = options.config ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json"
         let config: ClusterConfiguration
         do { config = try ConfigurationFile.load(path) } catch { fail(role, "\(error)") }
-        let node = role == "worker" ? "worker:\(options["id"] ?? "?")" : role
-        let log = NodeLog(node: node)
+        let node = role == "worker" ? "worker:\(options.id ?? "?")" : role
+        let log = NodeLog(node: node, level: Logger.Level(rawValue: options.logLevel) ?? .info, format: NodeLogFormat(rawValue: options.logFormat) ?? .text)
         let context: ZMQContext
         do { context = try ZMQContext() } catch { fail(role, "\(error)") }
 
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        // The node is built on its loop thread: its sockets are created and used there only.
-        let settings = options
-        let loop = SocketThread.start(name: "tranche-\(role)") { thread in
-            let built: (run: (SocketThread) -> Void, close: () -> Void)
-            do { built = try build(config, settings, context, log) } catch { fail(role, "\(error)") }
-            log.info("started (config \(path))")
-            built.run(thread)
-            built.close()
-        }
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT] {
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler {
-                log.info("signal \(sig): draining")
-                loop.requestStop()
+        let service = NodeService(role: role, log: log) {
+            // The node is built on its loop thread: its sockets are created and used there only.
+            SocketThread.start(name: "tranche-\(role)") { thread in
+                let built: (run: (SocketThread) -> Void, close: () -> Void)
+                do { built = try build(config, options, context, log) } catch { fail(role, "\(error)") }
+                log.info("started (config \(path))")
+                built.run(thread)
+                built.close()
             }
-            s.resume()
-            sources.append(s)
         }
-        loop.join()
+        let group = ServiceGroup(configuration: .init(services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: log.logger))
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Error?>(nil)
+        Task {
+            do { try await group.run() } catch { outcome.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let e = outcome.withLock({ $0 }) { log.error("stopped on \(e)") }
         // The loop closed its sockets after sending what was durable: wait (bounded by
         // their linger) for the queued messages to leave.
         context.terminate()
         log.info("stopped")
-        _ = sources
         exit(0)
     }
 
     static func fail(_ role: String, _ message: String) -> Never {
         FileHandle.standardError.write(Data("tranche-\(role): \(message)\n".utf8))
         exit(1)
+    }
+}
+
+/// A node's loop as a `Service`: it runs until the loop's thread ends; a graceful shutdown
+/// asks the loop to drain and waits for it. The thread is never joined from a task (the
+/// cooperative pool must not block): it resumes the task when it ends.
+final class NodeService: Service, Sendable {
+    let role: String
+    let log: NodeLog
+    let start: @Sendable () -> SocketThread
+
+    init(role: String, log: NodeLog, start: @escaping @Sendable () -> SocketThread) {
+        self.role = role
+        self.log = log
+        self.start = start
+    }
+
+    func run() async throws {
+        let loop = Mutex<SocketThread?>(nil)
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let thread = start()
+                loop.withLock { $0 = thread }
+                // A watcher thread (not a task) waits for the loop's end.
+                Thread.detachNewThread {
+                    thread.join()
+                    c.resume()
+                }
+            }
+        } onGracefulShutdown: { [log] in
+            log.info("draining")
+            loop.withLock { $0?.requestStop() }
+        }
     }
 }
 

@@ -36,7 +36,8 @@ public enum Nodes {
             if let p = e.price { parts.append("price \(p)") }
             if let q = e.amount { parts.append("amount \(q)") }
             if let d = e.detail { parts.append("— \(d)") }
-            log.info(parts.joined(separator: " "))
+            // A line per client command (or per budget) at info would drown the rest.
+            if e.kind == .command || e.kind == .budget { log.debug(parts.joined(separator: " ")) } else { log.info(parts.joined(separator: " ")) }
         }
     }
 

@@ -1,7 +1,7 @@
 import TrancheNode
 
 NodeMain.run(role: "worker") { config, options, context, log in
-    guard let id = options["id"], !id.isEmpty, !id.contains(":") else {
+    guard let id = options.id, !id.isEmpty, !id.contains(":") else {
         throw ConfigurationFile.Failure(description: "--id ID is required for a worker (no ':')")
     }
     let (runner, committer) = try Nodes.worker(id: id, config, context, log)
