@@ -63,6 +63,8 @@ public final class NodeRunner<Role: NodeRole> {
     var turnChanged = false
     /// Messages dropped because the peer's queue was full (never blocking the loop).
     var droppedSends = 0
+    /// Messages received that are not one of the role's inputs.
+    var ignoredMessages = 0
     let completed = CompletedBatches()
     var batchCounter = 0
 
@@ -139,6 +141,16 @@ public final class NodeRunner<Role: NodeRole> {
             if let problem { log.warning(problem) }
             guard let envelope else { continue }
             let sender = NodeID(envelope.sender) ?? .client(envelope.sender)
+            guard Role.accepts(envelope) else {
+                // A broadcast carries what other roles need too. Elsewhere, a message that is
+                // not one of this role's inputs is dropped, counted, and said once in a while.
+                if sockets[i].broadcast { continue }
+                ignoredMessages += 1
+                if ignoredMessages == 1 || ignoredMessages % 1_000 == 0 {
+                    log.warning("\(sockets[i].name): \(ignoredMessages) message(s) that are not for this role dropped so far (last: \(envelope.kind) from \(sender))")
+                }
+                continue
+            }
             handle { $0.receive(envelope, from: sender, now: WallClock.now()) }
         }
     }

@@ -13,11 +13,14 @@ public struct NodeSocket {
     public let name: String
     public let socket: ZMQSocket
     public let framing: Framing
+    /// A subscription to a broadcast: messages that are not for this role are expected.
+    public let broadcast: Bool
 
-    public init(name: String, socket: ZMQSocket, framing: Framing) {
+    public init(name: String, socket: ZMQSocket, framing: Framing, broadcast: Bool = false) {
         self.name = name
         self.socket = socket
         self.framing = framing
+        self.broadcast = broadcast
     }
 
     /// Reads one message without blocking: the envelope and, for a ROUTER, the identity.

@@ -17,7 +17,7 @@ public enum Nodes {
         if subscribe { try s.subscribe() }
         if let b = bind { _ = try s.bind(b) }
         if let c = connect { try s.connect(c) }
-        return NodeSocket(name: name, socket: s, framing: framing)
+        return NodeSocket(name: name, socket: s, framing: framing, broadcast: subscribe)
     }
 
     static func identity(_ node: NodeID) -> [UInt8] { Array(node.description.utf8) }
@@ -51,21 +51,24 @@ public enum Nodes {
             throw ConfigurationError(field: "shards", reason: "the data directory holds \(map.shardCount) shards, the configuration says \(c.shards); shards cannot change for a data directory")
         }
         let role = Coordinator(configuration: c.coordinatorConfiguration, shardMap: map)
-        let sockets = [
-            try socket(ctx, .router, "clients", bind: c.endpoints.coordinatorClients, framing: .router),
-            try socket(ctx, .router, "workers", bind: c.endpoints.coordinatorWorkers, framing: .router),
-            try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true),
-            try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .coordinator),
-            try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: .coordinator),
-        ]
+        enum S: Int, CaseIterable { case clients, workers, control, venue, aggregator }
+        let sockets = try S.allCases.map { s -> NodeSocket in
+            switch s {
+            case .clients: return try socket(ctx, .router, "clients", bind: c.endpoints.coordinatorClients, framing: .router)
+            case .workers: return try socket(ctx, .router, "workers", bind: c.endpoints.coordinatorWorkers, framing: .router)
+            case .control: return try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true)
+            case .venue: return try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .coordinator)
+            case .aggregator: return try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: .coordinator)
+            }
+        }
         var savedVersion = map?.version ?? 0
         let logEvent = logEvent(log)
         return NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
-            case .client: return (0, identity(to))
-            case .worker: return (1, identity(to))
-            case .venue: return (3, nil)
-            case .aggregator: return (4, nil)
+            case .client: return (S.clients.rawValue, identity(to))
+            case .worker: return (S.workers.rawValue, identity(to))
+            case .venue: return (S.venue.rawValue, nil)
+            case .aggregator: return (S.aggregator.rawValue, nil)
             case .coordinator: return nil
             }
         }, publishers: [:], log: log, checkpoint: { role in
@@ -83,20 +86,23 @@ public enum Nodes {
         let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
         let role = Worker(configuration: c.workerConfiguration(id: id), markets: c.markets.map(\.market))
         let loaderQueue = DispatchQueue(label: "tranche-shard-loader")
-        let sockets = [
-            try socket(ctx, .dealer, "coordinator", connect: c.endpoints.coordinatorWorkers, identity: node),
-            try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true),
-            try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true),
-            try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: node),
+        enum S: Int, CaseIterable { case coordinator, marketData, control, venue, aggregator }
+        let sockets = try S.allCases.map { s -> NodeSocket in
+            switch s {
+            case .coordinator: return try socket(ctx, .dealer, "coordinator", connect: c.endpoints.coordinatorWorkers, identity: node)
+            case .marketData: return try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true)
+            case .control: return try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true)
+            case .venue: return try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: node)
             // A DEALER, so the aggregator acknowledges money messages to this worker directly.
-            try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: node),
-        ]
+            case .aggregator: return try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: node)
+            }
+        }
         let logEvent = logEvent(log)
         let runner = NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
-            case .coordinator: return (0, nil)
-            case .venue: return (3, nil)
-            case .aggregator: return (4, nil)
+            case .coordinator: return (S.coordinator.rawValue, nil)
+            case .venue: return (S.venue.rawValue, nil)
+            case .aggregator: return (S.aggregator.rawValue, nil)
             case .worker, .client: return nil
             }
         }, publishers: [:], log: log, persist: { batch, done in
@@ -156,22 +162,25 @@ public enum Nodes {
         }
         var savedCounters = role.durableCounters
         var savedBackstop = role.backstop
-        let sockets = [
-            try socket(ctx, .pull, "reports", bind: c.endpoints.aggregatorReports),
-            try socket(ctx, .pub, "control", bind: c.endpoints.aggregatorControl),
-            try socket(ctx, .router, "queries", bind: c.endpoints.aggregatorQueries, framing: .router),
-            try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true),
-            try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .aggregator),
-            try socket(ctx, .pub, "events", bind: c.endpoints.events),
-        ]
+        enum S: Int, CaseIterable { case reports, control, queries, marketData, venue, events }
+        let sockets = try S.allCases.map { s -> NodeSocket in
+            switch s {
+            case .reports: return try socket(ctx, .pull, "reports", bind: c.endpoints.aggregatorReports)
+            case .control: return try socket(ctx, .pub, "control", bind: c.endpoints.aggregatorControl)
+            case .queries: return try socket(ctx, .router, "queries", bind: c.endpoints.aggregatorQueries, framing: .router)
+            case .marketData: return try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true)
+            case .venue: return try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .aggregator)
+            case .events: return try socket(ctx, .pub, "events", bind: c.endpoints.events)
+            }
+        }
         let logEvent = logEvent(log)
         return NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
-            case .venue: return (4, nil)
-            case .coordinator, .client, .worker: return (2, identity(to))
+            case .venue: return (S.venue.rawValue, nil)
+            case .coordinator, .client, .worker: return (S.queries.rawValue, identity(to))
             case .aggregator: return nil
             }
-        }, publishers: [.control: 1, .events: 5], log: log, checkpoint: { role in
+        }, publishers: [.control: S.control.rawValue, .events: S.events.rawValue], log: log, checkpoint: { role in
             let entries = role.takeJournal()
             let delivered = role.takeDeliveredChanges()
             let counters = role.durableCounters
@@ -205,12 +214,15 @@ public enum Nodes {
                              publishInterval: c.markInterval, now: WallClock.now())
         try FileManager.default.createDirectory(at: pricesFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         var written = saved
-        let sockets = [
-            try socket(ctx, .router, "orders", bind: c.endpoints.venueOrders, framing: .router),
-            try socket(ctx, .pub, "marketData", bind: c.endpoints.venueMarketData),
-        ]
-        return NodeRunner(role: role, sockets: sockets, route: { to in (0, identity(to)) },
-                          publishers: [.marketData: 1], log: log, checkpoint: { venue in
+        enum S: Int, CaseIterable { case orders, marketData }
+        let sockets = try S.allCases.map { s -> NodeSocket in
+            switch s {
+            case .orders: return try socket(ctx, .router, "orders", bind: c.endpoints.venueOrders, framing: .router)
+            case .marketData: return try socket(ctx, .pub, "marketData", bind: c.endpoints.venueMarketData)
+            }
+        }
+        return NodeRunner(role: role, sockets: sockets, route: { to in (S.orders.rawValue, identity(to)) },
+                          publishers: [.marketData: S.marketData.rawValue], log: log, checkpoint: { venue in
             var prices: [String: Price] = [:]
             for (m, book) in venue.books { prices[m.symbol] = book.fairPrice }
             guard prices != written else { return }

@@ -290,41 +290,42 @@ public struct Aggregator: Sendable {
     }
 
     mutating func dispatch(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        switch envelope.body {
-        case .ledgerPosting(let p):
+        guard let input = Self.input(envelope.body) else { return [] }
+        switch input {
+        case .posting(let p):
             do { try ledger.post(p.transfers, at: now) } catch {
                 return [.event(ClusterEvent(at: now, kind: .rejected, detail: "ledger posting from \(sender) refused: \(error)"))]
             }
             return []
         case .fillReport(let r):
             return onFillReport(r, now: now)
-        case .markPrice(let m):
+        case .mark(let m):
             return onMark(m, now: now)
-        case .depthSummary(let d):
+        case .depth(let d):
             return onDepth(d, now: now)
-        case .bankruptcyNotice(let n):
+        case .bankruptcy(let n):
             return onBankruptcy(n, now: now)
         case .adlCandidates(let c):
             rounds[c.requestID]?.candidates += c.candidates
             return []
-        case .takeoverNotice(let t):
+        case .takeover(let t):
             return onTakeover(t, now: now)
-        case .trancheFill(let f):
+        case .backstopFill(let f):
             return onBackstopFill(f, now: now)
-        case .fundRequest(let r):
+        case .fundQuery(let r):
             let entries = ledger.recentEntries.suffix(Int(r.maxEntries == 0 ? 20 : r.maxEntries)).map {
                 Message.LedgerEntryView(sequence: $0.sequence, from: $0.from.description, to: $0.to.description, amount: $0.amount,
                                         reason: "\($0.reason)", account: $0.account, at: $0.at)
             }
             return [.send(to: sender, Envelope(correlationID: envelope.correlationID, sender: NodeID.aggregator.description, sentAt: now,
                                                body: .fundView(Message.FundView(balance: fundBalance, entries: Array(entries)))))]
-        case .clusterEvent(let m):
+        case .event(let m):
             // Workers forward their events here; the aggregator's shell publishes them all.
             return [.event(m.event)]
         case .adlApplied(let a):
             if pendingAdl.removeValue(forKey: AdlKey(requestID: a.requestID, account: a.account)) != nil { pendingAdlChanged = true }
             return []
-        case .liquidationDemand(let d):
+        case .demand(let d):
             // The worker is the authenticated sender, never a field it wrote.
             guard case .worker(let w) = sender else { return [] }
             for e in d.entries where markets[e.market] != nil {
@@ -333,11 +334,6 @@ public struct Aggregator: Sendable {
                 let list = cut ? Array(e.tranches.prefix(BudgetCutoff.maxReportedTranches)) : e.tranches
                 demands[e.market, default: [:]][w] = (max(e.backlog.e6, 0), list, e.truncated || cut, now)
             }
-            return []
-        case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount, .statusRequest,
-             .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .trancheOrder,
-             .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat, .workerRegister, .shardAssignment,
-             .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .liquidationBudget, .deliveryAck:
             return []
         }
     }

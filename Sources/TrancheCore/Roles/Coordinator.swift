@@ -89,8 +89,9 @@ public struct Coordinator: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        switch envelope.body {
-        case .workerRegister(let r):
+        guard let input = Self.input(envelope.body) else { return [] }
+        switch input {
+        case .register(let r):
             return seen(worker: r.workerID, accounts: nil, registering: true, now: now)
         case .heartbeat(let h):
             // A fresh process (never assigned anything) whose registration was lost, while
@@ -107,23 +108,18 @@ public struct Coordinator: Sendable {
                 out.append(.send(to: .worker(h.workerID), Envelope(sender: NodeID.coordinator.description, sentAt: now, body: .shardAssignment(assignment(of: h.workerID)))))
             }
             return out
-        case .openAccount(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .deposit(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .withdraw(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .submitPosition(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .reducePosition(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .closePosition(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .showAccount(let c): return route(envelope, account: c.account, from: sender, now: now)
-        case .fundRequest, .setPrice:
-            return forward(envelope, to: envelope.body.kind == .setPrice ? .venue : .aggregator, from: sender, now: now)
-        case .statusRequest:
+        case .accountCommand(let account):
+            return route(envelope, account: account, from: sender, now: now)
+        case .forward(let to):
+            return forward(envelope, to: to, from: sender, now: now)
+        case .status:
             return [reply(to: sender, correlation: envelope.correlationID, body: .statusView(status()), now: now)]
-        case .breakerRequest:
+        case .breakers:
             return [reply(to: sender, correlation: envelope.correlationID, body: .breakerList(Message.BreakerList(breakers: breakers.keys.sorted().map { breakers[$0]! })), now: now)]
-        case .subscribeEvents:
+        case .subscribe:
             // Events are a broadcast topic; a client subscribes to it directly.
             return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(.ok()), now: now)]
-        case .commandReply, .statusView, .fundView, .breakerList:
+        case .reply:
             guard let p = pending.removeValue(forKey: envelope.correlationID) else { return [] }
             var relayed = envelope
             relayed.correlationID = p.correlation
@@ -135,10 +131,6 @@ public struct Coordinator: Sendable {
             return []
         case .fundState(let f):
             fundBalance = f.balance
-            return []
-        case .markPrice, .depthSummary, .trancheOrder, .trancheFill, .fillReport, .insuranceFundEvent, .liquidationEvent,
-             .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting, .bankruptcyNotice,
-             .bankruptcyDecision, .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck, .adlApplied:
             return []
         }
     }

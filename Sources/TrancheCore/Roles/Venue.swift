@@ -54,7 +54,8 @@ public struct Venue: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        switch envelope.body {
+        guard let input = Self.input(envelope.body) else { return [] }
+        switch input {
         case .setPrice(let p):
             guard var book = books[p.market] else {
                 return [reply(sender, envelope, Message.CommandReply(errorCode: .unknownMarket, errorMessage: "unknown market \(p.market)"), now)]
@@ -66,15 +67,9 @@ public struct Venue: Sendable {
             var out = publish(p.market, now: now)
             if envelope.correlationID != 0 { out.append(reply(sender, envelope, .ok(), now)) }
             return out
-        case .trancheOrder(let o):
+        case .order(let o):
             return [.send(to: sender, Envelope(correlationID: envelope.correlationID, sender: NodeID.venue.description, sentAt: now,
                                                body: .trancheFill(execute(o, now: now))))]
-        case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount, .statusRequest,
-             .fundRequest, .breakerRequest, .subscribeEvents, .commandReply, .statusView, .fundView, .breakerList, .markPrice,
-             .depthSummary, .trancheFill, .fillReport, .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat,
-             .workerRegister, .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction, .ledgerPosting,
-             .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck, .adlApplied:
-            return []
         }
     }
 

@@ -100,12 +100,21 @@ public struct Worker: Sendable {
     }
 
     mutating func dispatch(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        switch envelope.body {
-        case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount:
+        guard let input = Self.input(envelope) else { return [] }
+        return handle(input, from: sender, now: now)
+    }
+
+    /// One input, from the peer that sent it.
+    mutating func handle(_ input: Input, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        switch input {
+        case .command(let envelope):
             return onCommand(envelope, now: now)
-        case .markPrice(let m):
+        case .mark(let m):
             return onMark(m, now: now)
-        case .trancheFill(let f):
+        case .depth(let d):
+            if context.markets[d.market] != nil { books[d.market] = d }
+            return []
+        case .fill(let f):
             // Only the venue fills orders, and only what was ordered.
             guard sender == .venue else { return [] }
             if let problem = mismatch(f) {
@@ -113,40 +122,33 @@ public struct Worker: Sendable {
                                             detail: "venue answer not applied: \(problem)"))]
             }
             return onFill(f, now: now)
-        case .shardAssignment(let a):
+        case .assignment(let a):
             return onAssignment(a, now: now)
-        case .breakerState(let b):
+        case .breaker(let b):
             lastControlAt = now
             return onBreaker(b, now: now)
         case .fundState:
             lastControlAt = now
             leaveFailSafe()
             return []
-        case .insuranceFundEvent(let e):
+        case .fundEvent(let e):
             lastControlAt = now
             return onFundEvent(e, now: now)
-        case .bankruptcyDecision(let d):
+        case .decision(let d):
             lastControlAt = now
             return onBankruptcyDecision(d, now: now)
-        case .adlCandidatesRequest(let r):
+        case .adlRequest(let r):
             lastControlAt = now
             return onAdlRequest(r, now: now)
         case .adlInstruction(let i):
             lastControlAt = now
             return onAdlInstruction(i, now: now)
-        case .liquidationBudget(let b):
+        case .budget(let b):
             lastControlAt = now
             return onBudget(b, now: now)
         case .deliveryAck(let a):
             guard sender == .aggregator else { return [] }
             return onDeliveryAck(a)
-        case .depthSummary(let d):
-            if context.markets[d.market] != nil { books[d.market] = d }
-            return []
-        case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply,
-             .statusView, .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
-             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand, .adlApplied:
-            return []
         }
     }
 

@@ -1,0 +1,50 @@
+extension Worker {
+    /// What a worker acts on. Every other message is not for a worker: the classifier
+    /// (`input(_:)`) is the one place that says so, and handlers switch over these cases
+    /// only.
+    public enum Input: Sendable, Equatable {
+        /// A client command the coordinator routed (the envelope carries the correlation,
+        /// the client and its request id).
+        case command(Envelope)
+        // Market data (venue).
+        case mark(Message.MarkPrice)
+        case depth(Message.DepthSummary)
+        /// The venue's answer to a tranche order.
+        case fill(Message.TrancheFill)
+        /// Which shards are ours (coordinator).
+        case assignment(Message.ShardAssignment)
+        // Control (aggregator).
+        case breaker(Message.BreakerState)
+        case fundState(Message.FundState)
+        case fundEvent(Message.InsuranceFundEvent)
+        case decision(Message.BankruptcyDecision)
+        case adlRequest(Message.AdlCandidatesRequest)
+        case adlInstruction(Message.AdlInstruction)
+        case budget(Message.LiquidationBudget)
+        case deliveryAck(Message.DeliveryAck)
+    }
+
+    /// A message's input for a worker; nil for one that is not for a worker.
+    public static func input(_ envelope: Envelope) -> Input? {
+        switch envelope.body {
+        case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount:
+            return .command(envelope)
+        case .markPrice(let m): return .mark(m)
+        case .depthSummary(let d): return .depth(d)
+        case .trancheFill(let f): return .fill(f)
+        case .shardAssignment(let a): return .assignment(a)
+        case .breakerState(let b): return .breaker(b)
+        case .fundState(let f): return .fundState(f)
+        case .insuranceFundEvent(let e): return .fundEvent(e)
+        case .bankruptcyDecision(let d): return .decision(d)
+        case .adlCandidatesRequest(let r): return .adlRequest(r)
+        case .adlInstruction(let i): return .adlInstruction(i)
+        case .liquidationBudget(let b): return .budget(b)
+        case .deliveryAck(let a): return .deliveryAck(a)
+        case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView,
+             .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
+             .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand, .adlApplied:
+            return nil
+        }
+    }
+}
