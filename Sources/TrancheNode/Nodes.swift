@@ -199,20 +199,26 @@ public enum Nodes {
     // MARK: - Venue
 
     public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Venue> {
-        // The exogenous (index) prices survive a restart: the venue resumes where it was,
-        // so liquidations in progress resume against the same marks.
+        // The exogenous (index) prices and the answered tranche ids survive a restart: the
+        // venue resumes at the same marks, and an order sent again gets its original fill.
+        let store = try SQLiteVenueStore(directory: URL(fileURLWithPath: c.dataDirectory))
+        var (saved, answered) = try store.load()
+        // A data directory from before the store kept its prices in a JSON file.
         let pricesFile = URL(fileURLWithPath: c.dataDirectory).appendingPathComponent("venue-prices.json")
-        var saved: [String: Price] = [:]
-        if let data = FileManager.default.contents(atPath: pricesFile.path) {
-            do { saved = try JSONDecoder().decode([String: Price].self, from: data) } catch {
+        if saved.isEmpty, let data = FileManager.default.contents(atPath: pricesFile.path) {
+            do { saved = Dictionary(uniqueKeysWithValues: try JSONDecoder().decode([String: Price].self, from: data).map { (MarketID($0.key), $0.value) }) } catch {
                 throw ConfigurationFile.Failure(description: "\(pricesFile.path): unreadable venue prices: \(error)")
             }
-            log.info("resuming at the saved index prices \(saved.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
         }
-        let role = try Venue(markets: c.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice,
-                                                                  initialPrice: saved[$0.market.id.symbol] ?? $0.initialPrice) },
+        if !saved.isEmpty {
+            log.info("resuming at the saved index prices \(saved.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), \(answered.count) answered tranches remembered")
+        }
+        var role = try Venue(markets: c.markets.map { VenueMarket(spec: $0.market, book: $0.venue, markPrice: $0.markPrice,
+                                                                  initialPrice: saved[$0.market.id] ?? $0.initialPrice) },
                              publishInterval: c.markInterval, now: WallClock.now())
-        try FileManager.default.createDirectory(at: pricesFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        role.journaling = true
+        role.restore(answered: answered)
+        answered = []
         var written = saved
         enum S: Int, CaseIterable { case orders, marketData }
         let sockets = try S.allCases.map { s -> NodeSocket in
@@ -223,11 +229,12 @@ public enum Nodes {
         }
         return NodeRunner(role: role, sockets: sockets, route: { to in (S.orders.rawValue, identity(to)) },
                           publishers: [.marketData: S.marketData.rawValue], log: log, checkpoint: { venue in
-            var prices: [String: Price] = [:]
-            for (m, book) in venue.books { prices[m.symbol] = book.fairPrice }
-            guard prices != written else { return }
-            try JSONEncoder().encode(prices).write(to: pricesFile, options: .atomic)
-            written = prices
+            var prices: [MarketID: Price] = [:]
+            for (m, book) in venue.books where written[m] != book.fairPrice { prices[m] = book.fairPrice }
+            let fresh = venue.takeFreshAnswers()
+            guard !prices.isEmpty || !fresh.isEmpty else { return }
+            try store.save(prices: prices, answered: fresh)
+            for (m, p) in prices { written[m] = p }
         }, onEvent: { _ in nil })
     }
 }

@@ -76,6 +76,30 @@ import TrancheStore
         try Self.check(cluster, client, tally)
     }
 
+    /// Every role killed with SIGKILL in turn and restarted only after the liveness (the
+    /// others notice it gone: work waits, moves or is retried).
+    @Test(.timeLimit(.minutes(3)))
+    func everyRoleKilledAndRestartedLate() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
+        try Self.open(client)
+        let tally = try Self.stream(cluster) {
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.kill9AndRestart("venue", after: 2.0)
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.kill9AndRestart("coordinator", after: 2.0)
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.kill9AndRestart("aggregator", after: 2.0)
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.kill9AndRestart("worker-w1", after: 2.0)
+            Thread.sleep(forTimeInterval: 2.0)
+        }
+        try Self.check(cluster, client, tally)
+    }
+
     /// A worker paused (SIGSTOP) past the liveness loses its shards; resumed (SIGCONT) with
     /// its old memory, it is fenced: nothing it still believes reaches a client or the
     /// ledger, and it gets shards back from the store.

@@ -220,4 +220,25 @@ import Testing
         #expect(instructions(a.onWake(now: .seconds(3))).isEmpty)
         #expect(a.pendingAdl.isEmpty)
     }
+
+    /// A venue restarted from what it made durable answers an order it had answered with
+    /// the original fill, never a second trade.
+    @Test func aRestartedVenueAnswersARepeatedOrderWithTheOriginalFill() throws {
+        let market = VenueMarket(spec: Fixtures.btc(), initialPrice: px("20000"))
+        var venue = try Venue(markets: [market], now: .zero)
+        venue.journaling = true
+        let order = Message.TrancheOrder(tranche: TrancheID(account: AccountID(7), market: "BTC-PERP", sequence: 1), side: .short, size: sz("0.5"),
+                                         limitPrice: px("19800"), markPrice: px("20000"), epoch: 1, shard: 0)
+        let first = venue.execute(order, now: .seconds(1))
+        #expect(first.filledSize.isPositive && !first.duplicate)
+        let durable = venue.takeFreshAnswers()
+        #expect(durable == [first])
+        var restarted = try Venue(markets: [market], now: .seconds(2))
+        restarted.restore(answered: durable)
+        let again = restarted.execute(order, now: .seconds(3))
+        #expect(again.duplicate)
+        #expect(again.filledSize == first.filledSize && again.vwap == first.vwap)
+        // The restarted book did not trade it: its next order fills at the untouched touch.
+        #expect(restarted.books["BTC-PERP"]?.fairPrice == px("20000"))
+    }
 }

@@ -29,6 +29,27 @@ public struct Venue: Sendable {
     public private(set) var answered: [TrancheID: Message.TrancheFill] = [:]
     var answeredBefore: [TrancheID: Message.TrancheFill] = [:]
     static let answeredPerGeneration = 100_000
+    /// Answers given since the shell last took them (to make durable), when a store wants
+    /// them (`journaling`).
+    var freshAnswers: [Message.TrancheFill] = []
+    public var journaling = false
+
+    /// The answers given since the last call, for the store.
+    public mutating func takeFreshAnswers() -> [Message.TrancheFill] {
+        defer { freshAnswers.removeAll(keepingCapacity: true) }
+        return freshAnswers
+    }
+
+    /// Restores the answers a previous process gave (oldest first).
+    public mutating func restore(answered fills: [Message.TrancheFill]) {
+        for f in fills {
+            if answered.count >= Self.answeredPerGeneration {
+                answeredBefore = answered
+                answered.removeAll(keepingCapacity: true)
+            }
+            answered[f.tranche] = f
+        }
+    }
     /// Interval of mark publication when no exogenous update comes.
     public let publishInterval: Duration
 
@@ -104,6 +125,7 @@ public struct Venue: Sendable {
             answered.removeAll(keepingCapacity: true)
         }
         answered[o.tranche] = fill
+        if journaling { freshAnswers.append(fill) }
         return fill
     }
 

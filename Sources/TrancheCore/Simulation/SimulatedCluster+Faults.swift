@@ -42,6 +42,7 @@ extension SimulatedCluster {
     public mutating func setFaults(_ f: NetworkFaults?, seed: UInt64) {
         faults = f
         faultRandom = SeededGenerator(seed: seed)
+        venue.journaling = f != nil
         if f != nil {
             checkpoint(.aggregator)
             checkpoint(.coordinator)
@@ -68,6 +69,8 @@ extension SimulatedCluster {
             durableShardMap = coordinator.shardMap
         case .venue:
             for (m, b) in venue.books { durablePrices[m] = b.fairPrice }
+            durableAnswers += venue.takeFreshAnswers()
+            if durableAnswers.count > 2 * Venue.answeredPerGeneration { durableAnswers.removeFirst(durableAnswers.count - 2 * Venue.answeredPerGeneration) }
         case .worker, .client:
             return
         }
@@ -111,6 +114,8 @@ extension SimulatedCluster {
                 return m
             }
             venue = try Venue(markets: markets, publishInterval: venue.publishInterval, now: now)
+            venue.journaling = faults != nil
+            venue.restore(answered: durableAnswers)
             apply(venue.start(now: now), from: node, sink)
         }
         if faults != nil { checkpoint(node) }

@@ -69,6 +69,7 @@ public struct SimulatedCluster: Sendable {
     var durableAggregator: AggregatorDurable?
     var durableShardMap: ShardMap?
     var durablePrices: [MarketID: Price] = [:]
+    var durableAnswers: [Message.TrancheFill] = []
     let initialAggregator: Aggregator
     let initialCoordinator: Coordinator
 
