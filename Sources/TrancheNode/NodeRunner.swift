@@ -202,48 +202,52 @@ public final class NodeRunner<Role: NodeRole> {
         for i in held.indices where held[i].batch == Self.awaitingCheckpoint { held[i].batch = nil }
     }
 
+    /// Carries out a handler's directives by the rules of `DirectivePlan` (shared with the
+    /// simulator): wakes and loads at once; messages and events held until the state the
+    /// handler changed is durable, dropped if the store refuses it.
     func carryOut(_ directives: [RoleDirective]) {
+        let plan = DirectivePlan(directives)
+        if let w = plan.earliestWake { nextWake = min(nextWake ?? w, w) }
+        for (shard, epoch) in plan.loads {
+            // Off this thread: claiming and decoding a big shard must not stop the
+            // heartbeats. One load per shard and epoch at a time.
+            if let loader = loadShard, loadsInFlight[shard] != epoch {
+                loadsInFlight[shard] = epoch
+                let inbox = loaded
+                loader.start(shard, epoch) { records in inbox.add(LoadedShard(shard: shard, epoch: epoch, records: records)) }
+            }
+        }
         var out: [(socket: Int, identity: [UInt8]?, envelope: Envelope)] = []
-        var persisted: [Int: (epoch: UInt64, records: [AccountRecord])] = [:]
-        var more: [RoleDirective] = []
-        for d in directives {
-            switch d {
+        func add(_ o: DirectivePlan.Outgoing) {
+            switch o {
             case .send(let to, let e):
                 if let r = route(to) { out.append((r.socket, r.identity, e)) } else { log.warning("no route to \(to) for \(e.kind)") }
             case .publish(let topic, let e):
                 if let s = publishers[topic] { out.append((s, nil, e)) }
-            case .wake(let at):
-                nextWake = min(nextWake ?? at, at)
-            case .persist(let shard, let epoch, let record):
-                persisted[shard, default: (epoch, [])].records.append(record)
-                persisted[shard]!.epoch = max(persisted[shard]!.epoch, epoch)
-            case .loadShard(let shard, let epoch):
-                // Off this thread: claiming and decoding a big shard must not stop the
-                // heartbeats. One load per shard at a time.
-                if let loader = loadShard, loadsInFlight[shard] != epoch {
-                    loadsInFlight[shard] = epoch
-                    let inbox = loaded
-                    loader.start(shard, epoch) { records in inbox.add(LoadedShard(shard: shard, epoch: epoch, records: records)) }
-                }
             case .event(let e):
-                if let d = onEvent?(e) { more.append(d) }
+                // An event leaves as a message (workers forward theirs, the aggregator publishes).
+                switch onEvent?(e) {
+                case .send(let to, let env)?: add(.send(to, env))
+                case .publish(let topic, let env)?: add(.publish(topic, env))
+                case .wake?, .persist?, .loadShard?, .event?, nil: break
+                }
             }
         }
+        for o in plan.outgoing { add(o) }
         if checkpoint != nil {
             // Every handler may have changed state: its messages wait for the turn's checkpoint.
             turnChanged = true
             if !out.isEmpty { held.append(Held(messages: out, batch: Self.awaitingCheckpoint)) }
-        } else if persisted.isEmpty || persist == nil {
+        } else if plan.persists.isEmpty || persist == nil {
             if held.isEmpty { send(out) } else if !out.isEmpty { held.append(Held(messages: out, batch: nil)) }
         } else {
             batchCounter += 1
             let id = batchCounter
             held.append(Held(messages: out, batch: id))
-            let batch = persisted.keys.sorted().map { (shard: $0, epoch: persisted[$0]!.epoch, records: persisted[$0]!.records) }
+            let batch = plan.persists.map { (shard: $0.shard, epoch: $0.epoch, records: $0.records) }
             let queue = completed
             persist!(batch) { refused in queue.add(id, refused: refused) }
         }
-        if !more.isEmpty { carryOut(more) }
     }
 
     /// Sends, in order, every held group whose records are durable.

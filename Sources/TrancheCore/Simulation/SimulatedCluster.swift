@@ -242,48 +242,48 @@ public struct SimulatedCluster: Sendable {
         }
     }
 
+    /// Carries out a handler's directives by the rules of `DirectivePlan`, as the
+    /// processes' shell does: state first, then messages and events, none if the store
+    /// refused a write (and the worker is told which shards it lost).
     mutating func apply(_ directives: [RoleDirective], from node: NodeID, _ sink: (ClusterEvent) -> Void) {
-        // As the processes do: what a handler sends leaves only with its state durable, so
-        // a write the store refuses (a fenced former owner) drops the handler's messages.
-        let fencedShards = Set(directives.compactMap { d -> Int? in
-            if case .persist(let shard, let epoch, _) = d, epoch < storeEpoch[shard, default: 0] { return shard }
-            return nil
-        })
-        let fenced = !fencedShards.isEmpty
-        defer {
-            // As the processes' shell does: the worker learns which shards it lost.
-            if fenced, case .worker(let id) = node, workers[id] != nil, !down.contains(id) {
-                apply(workers[id]!.onFenced(shards: fencedShards.sorted(), now: now), from: node, sink)
-            }
+        let plan = DirectivePlan(directives)
+        let refused = plan.refused { storeEpoch[$0, default: 0] }
+        for b in plan.persists {
+            if refused.contains(b.shard) { fencedWrites += 1; continue }
+            for r in b.records { store[b.shard, default: [:]][r.account.id] = r }
         }
-        for d in directives {
-            switch d {
+        for o in plan.outgoing {
+            switch o {
             case .send(let to, let e):
-                if fenced { faultCounts.fencedMessages += 1; continue }
+                if !refused.isEmpty { faultCounts.fencedMessages += 1; continue }
                 enqueue(e, from: node, to: to, at: now + latency)
             case .publish(let topic, let e):
-                if fenced { faultCounts.fencedMessages += 1; continue }
+                if !refused.isEmpty { faultCounts.fencedMessages += 1; continue }
                 for to in subscribers(topic) where to != node { enqueue(e, from: node, to: to, at: now + latency) }
-            case .wake(let at):
-                let when = max(at, now)
-                if pendingWakes.insert(WakeKey(node: node, at: when)).inserted {
-                    seq += 1
-                    payloads[seq] = .wake
-                    queue.schedule(DeliveryKey(cls: 3, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: when)
-                }
-            case .persist(let shard, let epoch, let record):
-                if epoch >= storeEpoch[shard, default: 0] { store[shard, default: [:]][record.account.id] = record } else { fencedWrites += 1 }
-            case .loadShard(let shard, let epoch):
-                storeEpoch[shard] = max(storeEpoch[shard, default: 0], epoch)
-                seq += 1
-                payloads[seq] = .shardLoaded(shard: shard, epoch: epoch)
-                queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
             case .event(let e):
                 // A worker's events travel to the aggregator as messages: fenced, they are lost too.
-                if fenced { continue }
+                if !refused.isEmpty { continue }
                 seq += 1
                 events.append(PendingEvent(account: e.account?.rawValue ?? 0, source: node, seq: seq, event: e))
             }
+        }
+        for at in plan.wakes {
+            let when = max(at, now)
+            if pendingWakes.insert(WakeKey(node: node, at: when)).inserted {
+                seq += 1
+                payloads[seq] = .wake
+                queue.schedule(DeliveryKey(cls: 3, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: when)
+            }
+        }
+        for (shard, epoch) in plan.loads {
+            storeEpoch[shard] = max(storeEpoch[shard, default: 0], epoch)
+            seq += 1
+            payloads[seq] = .shardLoaded(shard: shard, epoch: epoch)
+            queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
+        }
+        // As the processes' shell does: the worker learns which shards it lost.
+        if !refused.isEmpty, case .worker(let id) = node, workers[id] != nil, !down.contains(id) {
+            apply(workers[id]!.onFenced(shards: refused.sorted(), now: now), from: node, sink)
         }
     }
 
