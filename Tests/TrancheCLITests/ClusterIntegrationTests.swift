@@ -167,6 +167,8 @@ struct EventLine {
 final class LocalCluster {
     let directory: URL
     let configPath: String
+    /// Whatever a test keeps with its cluster (the deposit stream's tally).
+    var attachment: AnyObject?
     /// The coordinator's client endpoint (for in-process clients).
     let clientsEndpoint: String
     private var processes: [(name: String, process: Process)] = []

@@ -100,6 +100,31 @@ import TrancheStore
         try Self.check(cluster, client, tally)
     }
 
+    /// The aggregator paused (SIGSTOP) for 3 s: commands keep being acknowledged meanwhile
+    /// (no send blocks a worker's loop; money messages wait in the outboxes), and once it
+    /// resumes the ledger catches up with every one of them.
+    @Test(.timeLimit(.minutes(3)))
+    func commandsGoOnWhileTheAggregatorIsPaused() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
+        try Self.open(client)
+        var duringPause = 0
+        let tally = try Self.stream(cluster) {
+            Thread.sleep(forTimeInterval: 1.0)
+            try cluster.signal("aggregator", SIGSTOP)
+            let before = Self.acknowledgedSoFar(cluster)
+            Thread.sleep(forTimeInterval: 3.0)
+            duringPause = Self.acknowledgedSoFar(cluster) - before
+            try cluster.signal("aggregator", SIGCONT)
+            Thread.sleep(forTimeInterval: 1.0)
+        }
+        #expect(duringPause > 20, "only \(duringPause) deposits acknowledged while the aggregator was paused")
+        try Self.check(cluster, client, tally)
+    }
+
     /// A worker paused (SIGSTOP) past the liveness loses its shards; resumed (SIGCONT) with
     /// its old memory, it is fenced: nothing it still believes reaches a client or the
     /// ledger, and it gets shards back from the store.
@@ -169,6 +194,7 @@ import TrancheStore
     /// `faults` runs on this thread; returns what was acknowledged.
     static func stream(_ cluster: LocalCluster, faults: () throws -> Void) throws -> Tally {
         let tally = Tally()
+        cluster.attachment = tally
         let endpoint = cluster.clientsEndpoint
         let stream = Thread {
             guard let c = try? ClusterClient(endpoint: endpoint, name: "fault-stream") else { tally.fail("no client"); return }
@@ -221,6 +247,11 @@ import TrancheStore
             ledger = ledgerBalances(cluster)
         } while ledger != expected && Date() < deadline
         #expect(ledger == expected, "ledger balances vs accounts\n\(cluster.logTail())")
+    }
+
+    /// Deposits acknowledged so far by the stream running on this cluster.
+    static func acknowledgedSoFar(_ cluster: LocalCluster) -> Int {
+        ((cluster.attachment as? Tally)?.snapshot.0.values.reduce(0, +)).map { Int($0) } ?? 0
     }
 
     /// Trader balances in the aggregator's store (read beside the running process).

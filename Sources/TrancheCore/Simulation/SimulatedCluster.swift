@@ -322,8 +322,14 @@ public struct SimulatedCluster: Sendable {
     mutating func schedule(_ e: Envelope, from: NodeID, to: NodeID, at: Instant) {
         seq += 1
         payloads[seq] = .message(e, from: from)
-        let (account, sub) = Self.contentKey(e.body)
-        queue.schedule(DeliveryKey(cls: 1, target: index(of: to), account: account, kind: e.kind.rawValue, sub: sub, seq: seq), at: at)
+        var (account, sub) = Self.contentKey(e.body)
+        var kind = e.kind.rawValue
+        if let d = e.delivery {
+            // An account's reliable stream arrives in its own order (as over one
+            // connection), whatever the kinds: its sequence is the key.
+            (account, kind, sub) = (d.account.rawValue, 0, d.sequence)
+        }
+        queue.schedule(DeliveryKey(cls: 1, target: index(of: to), account: account, kind: kind, sub: sub, seq: seq), at: at)
     }
 
     /// The account (and a sub-key) a message is about, for canonical ordering.
