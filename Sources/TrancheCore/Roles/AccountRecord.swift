@@ -145,6 +145,14 @@ public enum ReliableMessage: Sendable, Equatable, Codable {
         }
     }
 
+    /// Whether a body is one of the money messages sent reliably.
+    public static func isMoney(_ body: MessageBody) -> Bool {
+        switch body {
+        case .ledgerPosting, .fillReport, .takeoverNotice: return true
+        default: return false
+        }
+    }
+
     /// The reliable form of a body the worker sends the aggregator, with the account
     /// whose stream carries it; nil for bodies that are not money messages.
     public static func of(_ body: MessageBody) -> (AccountID, ReliableMessage)? {

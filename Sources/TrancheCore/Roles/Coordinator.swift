@@ -8,6 +8,9 @@ public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
     public var liveness: Int = 3
     /// A routed command not answered within this time gets a TIMEOUT reply.
     public var requestTimeout: Duration = .seconds(5)
+    /// Routed requests waiting for their owner's answer at most; beyond, clients get BUSY
+    /// (bounded memory under a flood).
+    public var maxPendingRequests: Int = 1_000_000
 
     public init(shardCount: Int = 64, heartbeatInterval: Duration = .seconds(1), liveness: Int = 3, requestTimeout: Duration = .seconds(5)) {
         self.shardCount = shardCount
@@ -21,12 +24,13 @@ public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
         if heartbeatInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).heartbeatInterval", reason: "must be positive") }
         if liveness < 1 { throw ConfigurationError(field: "\(field).liveness", reason: "must be at least 1") }
         if requestTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).requestTimeout", reason: "must be positive") }
+        if maxPendingRequests < 1 { throw ConfigurationError(field: "\(field).maxPendingRequests", reason: "must be positive") }
     }
 
     /// Silence after which a worker is declared dead.
     public var deadAfter: Duration { Duration(nanoseconds: heartbeatInterval.nanoseconds * Int64(liveness)) }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case shardCount, heartbeatInterval, liveness, requestTimeout }
+    enum CodingKeys: String, CodingKey, CaseIterable { case shardCount, heartbeatInterval, liveness, requestTimeout, maxPendingRequests }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -36,6 +40,7 @@ public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
         heartbeatInterval = try c.decode(.heartbeatInterval, default: d.heartbeatInterval)
         liveness = try c.decode(.liveness, default: d.liveness)
         requestTimeout = try c.decode(.requestTimeout, default: d.requestTimeout)
+        maxPendingRequests = try c.decode(.maxPendingRequests, default: d.maxPendingRequests)
     }
 }
 
@@ -179,8 +184,6 @@ public struct Coordinator: Sendable {
 
     /// At most this many workers are known; registrations beyond are ignored.
     public static let maxWorkers = 1_024
-    /// Routed requests waiting for their owner's answer; beyond, clients get BUSY.
-    public static let maxPendingRequests = 100_000
 
     private mutating func seen(worker id: String, accounts: UInt64?, registering: Bool = false, now: Instant) -> [RoleDirective] {
         let known = workers[id] != nil
@@ -232,7 +235,7 @@ public struct Coordinator: Sendable {
     }
 
     private mutating func forward(_ envelope: Envelope, to node: NodeID, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        guard pending.count < Self.maxPendingRequests else {
+        guard pending.count < configuration.maxPendingRequests else {
             return [reply(to: sender, correlation: envelope.correlationID,
                           body: .commandReply(Message.CommandReply(errorCode: .busy, errorMessage: "the coordinator has \(pending.count) requests waiting for their owners; retry shortly")), now: now)]
         }

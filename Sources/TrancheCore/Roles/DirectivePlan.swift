@@ -29,6 +29,7 @@ public struct DirectivePlan: Sendable {
     public private(set) var loads: [(shard: Int, epoch: UInt64)] = []
 
     public init(_ directives: [RoleDirective]) {
+        outgoing.reserveCapacity(directives.count)
         var batches: [Int: ShardBatch] = [:]
         for d in directives {
             switch d {

@@ -5,6 +5,11 @@ extension Worker {
     /// the message leaves only once it is durable and is retransmitted until the aggregator
     /// acknowledges it, by whichever worker owns the account by then.
     mutating func makeReliable(_ directives: [RoleDirective], now: Instant) -> [RoleDirective] {
+        // Most handlers send no money message: nothing to rebuild.
+        guard directives.contains(where: { d in
+            if case .send(.aggregator, let e) = d, e.delivery == nil { return ReliableMessage.isMoney(e.body) }
+            return false
+        }) else { return directives }
         var touched: [AccountID] = []
         var out: [RoleDirective] = []
         out.reserveCapacity(directives.count)

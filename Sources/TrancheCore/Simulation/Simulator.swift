@@ -163,7 +163,11 @@ public enum Simulator {
         let aggregator = try Aggregator(configuration: aggConfig,
                                         markets: scenario.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
                                         now: .zero)
-        let coordinator = Coordinator(configuration: CoordinatorConfiguration(shardCount: scenario.shards))
+        var coordinatorConfiguration = CoordinatorConfiguration(shardCount: scenario.shards)
+        // The simulated client sends a scenario's whole population at once and does not
+        // retry: the bound protects processes from real floods, not this setup.
+        coordinatorConfiguration.maxPendingRequests = .max
+        let coordinator = Coordinator(configuration: coordinatorConfiguration)
         let workers = (1...count).map { i in
             var c = WorkerConfiguration(id: "w\(i)", shardCount: scenario.shards, policy: policy)
             adjust(&c)
