@@ -6,8 +6,8 @@
 #      account (the heartbeats' counts), then `account show` answers;
 #   2. a failover: SIGKILL w1 (under a stream of `account show`), until w2 owns every shard
 #      and holds every account;
-#   3. how many shard loads w2 did (its own at start plus the killed worker's: more would
-#      mean shards bounced), and its memory.
+#   3. how many shards w2 loaded after the kill (the killed worker's; more would mean
+#      shards bounced), and its memory.
 # Usage: scripts/bench-failover.sh [ACCOUNTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -103,13 +103,14 @@ sleep 2
 
 echo "bench-failover: SIGKILL w1 (under load)…"
 t=$(now)
+loads_before=$(grep -c "loaded shard" "$dir/worker-w2.log" || true)
 kill -9 "$pid_worker_w1"
 if wait_serving 300 w2 && shows_ok; then failover_s=$(since "$t"); echo "  w2 serves every shard after $failover_s s"
 else echo "  w2 did not take every shard within 300 s"; tail -5 "$dir"/*.log; exit 1; fi
 sleep 5
 touch "$dir/stop-load"; wait "$load_pid" || true
 read -r load_ok load_failed < "$dir/load-result"
-moves=$(grep -c "loaded shard" "$dir/worker-w2.log" || true)
+moves=$(( $(grep -c "loaded shard" "$dir/worker-w2.log" || true) - loads_before ))
 rss_w2_after=$(ps -o rss= -p "$pid_worker_w2" | tr -d ' ')
 
 cat <<EOF
@@ -118,7 +119,7 @@ cat <<EOF
 |---|---|
 | full start until every shard serves | $start_s s |
 | SIGKILL of one worker until the other serves every shard | $failover_s s |
-| shard loads on w2 (its own at start + the killed worker's) | $moves |
+| shard loads on w2 after the kill (the killed worker's $((shards / 2)); more would mean shards bounced) | $moves |
 | w2 resident memory, before / after taking every shard | $((rss_w2 / 1024)) / $((rss_w2_after / 1024)) MiB |
 | deposits during the failover (CLI loop, retried under one request id): acknowledged / failed | $load_ok / $load_failed |
 EOF

@@ -207,7 +207,12 @@ public struct Worker: Sendable {
         guard loading.contains(shard), shards[shard] == epoch else { return [] }
         loading.remove(shard)
         loadRequestedAt[shard] = nil
-        return adopt(records, now: now)
+        var out = adopt(records, now: now)
+        // The coordinator (and `status`) learn at once that the shard serves.
+        if loading.isEmpty {
+            out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now)), now))
+        }
+        return out
     }
 
     /// Takes loaded records over: indexes them, resumes what their previous owner left in
