@@ -38,7 +38,11 @@ struct NodeLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        write(level: event.level, message: event.message, metadata: event.metadata)
+    }
+
+    func write(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?) {
         let time = Date().ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true))
         let name = Self.names[level] ?? "\(level)"
         let text: String
