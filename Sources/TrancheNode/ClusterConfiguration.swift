@@ -64,9 +64,15 @@ public struct ClusterConfiguration: Sendable, Codable {
 
     /// Worker settings shared by every worker (each gets its own id at start).
     public struct WorkerSettings: Sendable, Codable, Equatable {
+        /// Interval between heartbeats to the coordinator.
         public var heartbeatInterval: Duration = .seconds(1)
+        /// Silence of the aggregator after which the worker throttles on its own.
         public var controlSilenceTimeout: Duration = .seconds(5)
         public var policy: PolicyKind = .stepwise
+        /// How long a money message, notice or order waits for its answer before it is sent again.
+        public var retransmitInterval: Duration = .seconds(1)
+        /// Unacknowledged money messages per account beyond which its commands get BUSY.
+        public var maxUnacknowledged: Int = 256
         public init() {}
     }
 
@@ -93,6 +99,8 @@ public struct ClusterConfiguration: Sendable, Codable {
         try aggregator.validate(field: "aggregator")
         if worker.heartbeatInterval.nanoseconds <= 0 { throw ConfigurationError(field: "worker.heartbeatInterval", reason: "must be positive") }
         if worker.controlSilenceTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "worker.controlSilenceTimeout", reason: "must be positive") }
+        if worker.retransmitInterval.nanoseconds <= 0 { throw ConfigurationError(field: "worker.retransmitInterval", reason: "must be positive") }
+        if worker.maxUnacknowledged < 1 { throw ConfigurationError(field: "worker.maxUnacknowledged", reason: "must be positive") }
         if markets.isEmpty { throw ConfigurationError(field: "markets", reason: "at least one market is required") }
         var seen = Set<MarketID>()
         for (i, m) in markets.enumerated() {
@@ -118,6 +126,8 @@ public struct ClusterConfiguration: Sendable, Codable {
         var w = WorkerConfiguration(id: id, shardCount: shards, policy: worker.policy)
         w.heartbeatInterval = worker.heartbeatInterval
         w.controlSilenceTimeout = worker.controlSilenceTimeout
+        w.retransmitInterval = worker.retransmitInterval
+        w.maxUnacknowledged = worker.maxUnacknowledged
         return w
     }
 }
@@ -178,7 +188,7 @@ extension ClusterConfiguration.Market {
 }
 
 extension ClusterConfiguration.WorkerSettings {
-    enum CodingKeys: String, CodingKey, CaseIterable { case heartbeatInterval, controlSilenceTimeout, policy }
+    enum CodingKeys: String, CodingKey, CaseIterable { case heartbeatInterval, controlSilenceTimeout, policy, retransmitInterval, maxUnacknowledged }
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -186,5 +196,7 @@ extension ClusterConfiguration.WorkerSettings {
         heartbeatInterval = try c.decode(.heartbeatInterval, default: d.heartbeatInterval)
         controlSilenceTimeout = try c.decode(.controlSilenceTimeout, default: d.controlSilenceTimeout)
         policy = try c.decode(.policy, default: d.policy)
+        retransmitInterval = try c.decode(.retransmitInterval, default: d.retransmitInterval)
+        maxUnacknowledged = try c.decode(.maxUnacknowledged, default: d.maxUnacknowledged)
     }
 }

@@ -33,4 +33,15 @@ import TrancheCore
         c.endpoints.venueOrders = c.endpoints.venueMarketData
         do { try c.validate(); Issue.record("expected an error") } catch { #expect(error.field == "endpoints") }
     }
+
+    @Test func reliabilitySettingsReachTheWorkersAndAreChecked() throws {
+        let json = #"{"worker": {"retransmitInterval": "0.25", "maxUnacknowledged": 32}, "coordinator": {"maxPendingRequests": 500}, "markets": [{"market": {"id": "X", "tickSize": "0.1", "stepSize": "0.001", "brackets": [{"notionalFloor": "0", "initialMarginRate": "0.02", "maintenanceMarginRate": "0.01"}]}, "initialPrice": "100"}]}"#
+        var c = try JSONDecoder().decode(ClusterConfiguration.self, from: Data(json.utf8))
+        try c.validate()
+        #expect(c.workerConfiguration(id: "w1").retransmitInterval == .milliseconds(250))
+        #expect(c.workerConfiguration(id: "w1").maxUnacknowledged == 32)
+        #expect(c.coordinatorConfiguration.maxPendingRequests == 500)
+        c.worker.maxUnacknowledged = 0
+        do { try c.validate(); Issue.record("expected an error") } catch { #expect(error.field == "worker.maxUnacknowledged") }
+    }
 }
