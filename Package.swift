@@ -51,6 +51,8 @@ let package = Package(
             dependencies: [
                 "TrancheCore",
                 "TrancheNode",
+                "TrancheTransport",
+                "TrancheWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -34,8 +34,13 @@ struct AccountCommand: ParsableCommand {
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open an account with an optional first deposit.")
         @Argument(help: "Account id (a positive integer).") var id: UInt64
-        @Option(help: "Initial collateral, e.g. 1000.") var collateral = "0"
+        // Unconditional: "-5" is read as the value (and refused), not as an unknown option.
+        @Option(parsing: .unconditional, help: "Initial collateral, e.g. 1000 (not negative).") var collateral = "0"
         @OptionGroup var cluster: ClusterOptions
+        func validate() throws {
+            try checkAccountID(id)
+            if try parseDecimal(collateral, Precision.quoteDecimals, "--collateral") < 0 { throw ValidationError("--collateral: must not be negative, got \(collateral)") }
+        }
         func run() throws {
             let amount = Quote(e6: try parseDecimal(collateral, Precision.quoteDecimals, "--collateral"))
             try printAccount(cluster.client().command(.openAccount(Message.OpenAccount(account: AccountID(id), initialCollateral: amount)), timeout: cluster.wait), cluster)
@@ -46,6 +51,7 @@ struct AccountCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Collateral, equity, requirements, margin ratio, positions with liquidation and bankruptcy prices, liquidation state.")
         @Argument(help: "Account id.") var id: UInt64
         @OptionGroup var cluster: ClusterOptions
+        func validate() throws { try checkAccountID(id) }
         func run() throws {
             try printAccount(cluster.client().command(.showAccount(Message.ShowAccount(account: AccountID(id))), timeout: cluster.wait), cluster)
         }
@@ -57,6 +63,7 @@ struct DepositCommand: ParsableCommand {
     @Argument(help: "Account id.") var id: UInt64
     @Argument(help: "Amount, e.g. 250.5.") var amount: String
     @OptionGroup var cluster: ClusterOptions
+    func validate() throws { try checkAccountID(id) }
     func run() throws {
         let q = Quote(e6: try parseDecimal(amount, Precision.quoteDecimals, "AMOUNT"))
         try printAccount(cluster.client().command(.deposit(Message.Deposit(account: AccountID(id), amount: q)), timeout: cluster.wait), cluster)
@@ -68,6 +75,7 @@ struct WithdrawCommand: ParsableCommand {
     @Argument(help: "Account id.") var id: UInt64
     @Argument(help: "Amount.") var amount: String
     @OptionGroup var cluster: ClusterOptions
+    func validate() throws { try checkAccountID(id) }
     func run() throws {
         let q = Quote(e6: try parseDecimal(amount, Precision.quoteDecimals, "AMOUNT"))
         try printAccount(cluster.client().command(.withdraw(Message.Withdraw(account: AccountID(id), amount: q)), timeout: cluster.wait), cluster)
@@ -85,8 +93,13 @@ struct PositionCommand: ParsableCommand {
         @Argument(help: "Size in base units, e.g. 0.5.") var size: String
         @Argument(help: "Entry price.") var price: String
         @Flag(help: "Isolated margin instead of cross.") var isolated = false
-        @Option(help: "Isolated margin (default: the initial requirement).") var margin: String?
+        @Option(help: "Isolated margin (default: the initial requirement); needs --isolated.") var margin: String?
         @OptionGroup var cluster: ClusterOptions
+        func validate() throws {
+            try checkAccountID(id)
+            // A cross position has no margin of its own: the amount would silently go nowhere.
+            if margin != nil && !isolated { throw ValidationError("--margin is the margin of an isolated position: add --isolated (a cross position uses the account's collateral)") }
+        }
         func run() throws {
             guard let s = Side(rawValue: side) else { throw ValidationError("SIDE must be long or short, got '\(side)'") }
             let body = MessageBody.submitPosition(Message.SubmitPosition(
@@ -103,6 +116,7 @@ struct PositionCommand: ParsableCommand {
         @Argument(help: "Market.") var market: String
         @Option(help: "Close price (default: the mark).") var price: String?
         @OptionGroup var cluster: ClusterOptions
+        func validate() throws { try checkAccountID(id) }
         func run() throws {
             let p = try price.map { Price(e8: try parseDecimal($0, Precision.priceDecimals, "--price")) }
             try printAccount(cluster.client().command(.closePosition(Message.ClosePosition(account: AccountID(id), market: MarketID(market), price: p)), timeout: cluster.wait), cluster)
@@ -127,8 +141,11 @@ struct PriceCommand: ParsableCommand {
 
 struct FundCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "fund", abstract: "Insurance fund balance and recent ledger entries.")
-    @Option(help: "Ledger entries to show.") var entries: UInt32 = 20
+    @Option(help: "Ledger entries to show (0: the balance only; at most 1000).") var entries: UInt32 = 20
     @OptionGroup var cluster: ClusterOptions
+    func validate() throws {
+        if entries > 1_000 { throw ValidationError("--entries: at most 1000, got \(entries)") }
+    }
     func run() throws {
         guard case .fundView(let f) = try cluster.client().request(.fundRequest(Message.FundRequest(maxEntries: entries)), timeout: cluster.wait) else {
             throw ValidationError("the cluster answered something else than the fund")
@@ -141,7 +158,13 @@ struct FundCommand: ParsableCommand {
             return
         }
         print("Insurance fund: \(f.balance)")
-        print(Table(["#", "from", "to", "amount", "reason", "account"], f.entries.map { ["\($0.sequence)", $0.from, $0.to, "\($0.amount)", $0.reason, $0.account.map { "\($0)" } ?? ""] }).render())
+        guard !f.entries.isEmpty else { return }
+        // The backstop is named, not shown as its reserved id.
+        let backstop = "trader:\(Backstop.accountID)"
+        func name(_ s: String) -> String { s == backstop ? "backstop" : s }
+        print(Table(["#", "from", "to", "amount", "reason", "account"], f.entries.map {
+            ["\($0.sequence)", name($0.from), name($0.to), "\($0.amount)", $0.reason, $0.account.map { $0 == Backstop.accountID ? "backstop" : "\($0)" } ?? ""]
+        }).render())
     }
 }
 
@@ -191,7 +214,7 @@ struct EventsCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(line))
             } else {
                 var parts = ["\(FixedDecimal.format(e.at.nanoseconds / 1_000_000, decimals: 3))", e.kind.rawValue]
-                if let a = e.account { parts.append("account \(a)") }
+                if let a = e.account { parts.append(a == Backstop.accountID ? "backstop" : "account \(a)") }
                 if let mk = e.market { parts.append(mk.symbol) }
                 if let s = e.size { parts.append("size \(s)") }
                 if let p = e.price { parts.append("price \(p)") }

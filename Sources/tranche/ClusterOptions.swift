@@ -40,3 +40,9 @@ struct ClusterOptions: ParsableArguments {
 func parseDecimal(_ text: String, _ decimals: Int, _ name: String) throws -> Int64 {
     do { return try FixedDecimal.parse(text, decimals: decimals) } catch { throw ValidationError("\(name): \(error)") }
 }
+
+/// Account ids are positive integers (0 is not one; the largest is the backstop's).
+func checkAccountID(_ id: UInt64) throws {
+    if id == 0 { throw ValidationError("ID: account ids are positive integers, got 0") }
+    if id == UInt64.max { throw ValidationError("ID: \(id) is reserved (the backstop)") }
+}

@@ -25,4 +25,18 @@ import Testing
         #expect(r.status != 0)
         #expect(r.stderr.contains("--exclude") && r.stderr.contains("budget"), "\(r.stderr)")
     }
+
+    /// Bad input is refused before anything is sent, with the real problem named.
+    @Test func badInputIsRefusedWithItsReason() throws {
+        let zero = try CLIRunner.tranche("account", "open", "0", "--collateral", "10")
+        #expect(zero.status != 0 && zero.stderr.contains("positive"), "\(zero.stderr)")
+        let negative = try CLIRunner.tranche("account", "open", "5", "--collateral", "-5")
+        #expect(negative.status != 0 && negative.stderr.contains("must not be negative") && !negative.stderr.contains("Missing value"), "\(negative.stderr)")
+        let crossMargin = try CLIRunner.tranche("position", "submit", "5", "BTC-PERP", "long", "1", "20000", "--margin", "100")
+        #expect(crossMargin.status != 0 && crossMargin.stderr.contains("--isolated"), "\(crossMargin.stderr)")
+        let entries = try CLIRunner.tranche("fund", "--entries", "5000")
+        #expect(entries.status != 0 && entries.stderr.contains("at most 1000"), "\(entries.stderr)")
+        let backstop = try CLIRunner.tranche("account", "show", "18446744073709551615")
+        #expect(backstop.status != 0 && backstop.stderr.contains("backstop"), "\(backstop.stderr)")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrancheCore
 
@@ -22,6 +23,13 @@ import Testing
         do { try m.validate() } catch {
             #expect(error.field == "market.brackets[1].maintenanceAmount")
             #expect(error.reason.contains("should be 500"))
+        }
+        // Rates going down: the rate is named, not the negative amount derived from it.
+        let json = #"{"id": "X", "tickSize": "0.1", "stepSize": "0.001", "brackets": [{"notionalFloor": "0", "initialMarginRate": "0.04", "maintenanceMarginRate": "0.02"}, {"notionalFloor": "50000", "initialMarginRate": "0.04", "maintenanceMarginRate": "0.01"}]}"#
+        let down = try? JSONDecoder().decode(MarketSpec.self, from: Data(json.utf8))
+        do { try down?.validate(); Issue.record("expected an error") } catch {
+            #expect(error.field == "market.brackets[1].maintenanceMarginRate")
+            #expect(error.reason.contains("below the previous bracket"))
         }
         var f = Fixtures.btc()
         f.liquidation.liquidationFeeRate = rate("0.02")  // ≥ 1 % + 0.5 %: a tranche would lower the ratio

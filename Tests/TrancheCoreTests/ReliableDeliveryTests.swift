@@ -241,4 +241,19 @@ import Testing
         // The restarted book did not trade it: its next order fills at the untouched touch.
         #expect(restarted.books["BTC-PERP"]?.fairPrice == px("20000"))
     }
+
+    @Test func accountZeroIsRefusedAndTheFundViewHonoursZeroEntries() throws {
+        var w = Self.worker()
+        let r = Self.replies(w.receive(Self.command(.openAccount(.init(account: AccountID(0), initialCollateral: q("5")))), from: .coordinator, now: Self.t0))
+        #expect(r.first?.errorCode == .invalidArgument)
+        #expect(w.accounts[AccountID(0)] == nil)
+        var a = try Self.aggregator()
+        func view(_ n: UInt32) -> Message.FundView? {
+            let ds = a.receive(Envelope(sender: "coordinator", sentAt: Self.t0, body: .fundRequest(.init(maxEntries: n))), from: .coordinator, now: Self.t0)
+            return Self.sends(ds, to: .coordinator).compactMap { if case .fundView(let v) = $0.body { return v } else { return nil } }.first
+        }
+        #expect(view(0)?.entries.isEmpty == true)
+        #expect(view(0)?.balance == q("100000"))
+        #expect(view(5)?.entries.count == 1)   // the seed deposit
+    }
 }

@@ -79,7 +79,19 @@ public struct MarketSpec: Sendable, Codable, Hashable {
             if b.initialMarginRate < b.maintenanceMarginRate || b.initialMarginRate.ppm > Precision.rateScale {
                 throw fail("\(p).initialMarginRate", "must be in [maintenanceMarginRate, 1], got \(b.initialMarginRate)")
             }
-            if b.maintenanceAmount.e6 < 0 { throw fail("\(p).maintenanceAmount", "must not be negative") }
+            // The order of the brackets first: an amount derived from rates that go down comes
+            // out negative, and the rate is the real problem to name.
+            if k > 0 {
+                let prev = brackets[k - 1]
+                if b.notionalFloor <= prev.notionalFloor { throw fail("\(p).notionalFloor", "floors must be strictly ascending (\(b.notionalFloor) after \(prev.notionalFloor))") }
+                if b.maintenanceMarginRate < prev.maintenanceMarginRate {
+                    throw fail("\(p).maintenanceMarginRate", "must not be below the previous bracket's (\(b.maintenanceMarginRate) after \(prev.maintenanceMarginRate)): requirements grow with the notional")
+                }
+                if b.initialMarginRate < prev.initialMarginRate {
+                    throw fail("\(p).initialMarginRate", "must not be below the previous bracket's (\(b.initialMarginRate) after \(prev.initialMarginRate))")
+                }
+            }
+            if b.maintenanceAmount.e6 < 0 { throw fail("\(p).maintenanceAmount", "must not be negative, got \(b.maintenanceAmount)") }
             // maintenance = notional × rate − amount: a positive amount on the first bracket
             // makes small positions need no maintenance at all, so a bankrupt one would never
             // be liquidatable.
@@ -88,9 +100,6 @@ public struct MarketSpec: Sendable, Codable, Hashable {
             }
             if k > 0 {
                 let prev = brackets[k - 1]
-                if b.notionalFloor <= prev.notionalFloor { throw fail("\(p).notionalFloor", "floors must be strictly ascending") }
-                if b.maintenanceMarginRate < prev.maintenanceMarginRate { throw fail("\(p).maintenanceMarginRate", "must not be below the previous bracket's") }
-                if b.initialMarginRate < prev.initialMarginRate { throw fail("\(p).initialMarginRate", "must not be below the previous bracket's") }
                 // Continuity at the floor: both brackets give the same maintenance there.
                 let below: Quote, above: Quote
                 do {

@@ -313,7 +313,8 @@ public struct Aggregator: Sendable {
         case .backstopFill(let f):
             return onBackstopFill(f, now: now)
         case .fundQuery(let r):
-            let entries = ledger.recentEntries.suffix(Int(r.maxEntries == 0 ? 20 : r.maxEntries)).map {
+            // As the wire contract says: 0 is the balance only; at most 1,000 entries.
+            let entries = ledger.recentEntries.suffix(Int(min(r.maxEntries, 1_000))).map {
                 Message.LedgerEntryView(sequence: $0.sequence, from: $0.from.description, to: $0.to.description, amount: $0.amount,
                                         reason: "\($0.reason)", account: $0.account, at: $0.at)
             }

@@ -122,8 +122,11 @@ public struct Coordinator: Sendable {
         case .breakers:
             return [reply(to: sender, correlation: envelope.correlationID, body: .breakerList(Message.BreakerList(breakers: breakers.keys.sorted().map { breakers[$0]! })), now: now)]
         case .subscribe:
-            // Events are a broadcast topic; a client subscribes to it directly.
-            return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(.ok()), now: now)]
+            // Events are a broadcast on the aggregator's events endpoint (a SUB socket
+            // receives them, as `tranche events` does); an OK here would promise events
+            // that never come.
+            return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(Message.CommandReply(
+                errorCode: .invalidArgument, errorMessage: "events are not sent on this connection: subscribe (ZeroMQ SUB) to the events endpoint of the configuration, as `tranche events` does")), now: now)]
         case .reply:
             guard let p = pending.removeValue(forKey: envelope.correlationID) else { return [] }
             var relayed = envelope

@@ -24,7 +24,9 @@ extension Worker {
                 return [reply(.ok(view(existing)))]
             }
             guard accounts[id] == nil else { return [reply(Message.CommandReply(errorCode: .accountExists, errorMessage: "account \(id) already exists"))] }
-            guard id != Backstop.accountID else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "account id \(id) is reserved"))] }
+            guard id != Backstop.accountID, id.rawValue != 0 else {
+                return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: id.rawValue == 0 ? "account ids are positive integers, got 0" : "account id \(id) is reserved (the backstop)"))]
+            }
             guard !c.initialCollateral.isNegative else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "initial collateral must not be negative"))] }
             accounts[id] = AccountRecord(account: Account(id: id))
         }
