@@ -83,7 +83,38 @@ struct WithdrawCommand: ParsableCommand {
 }
 
 struct PositionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "position", abstract: "Submit or close a position.", subcommands: [Submit.self, Close.self])
+    static let configuration = CommandConfiguration(commandName: "position", abstract: "Submit, reduce or close a position.", subcommands: [Submit.self, Reduce.self, Close.self])
+
+    struct Reduce: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reduce a position by SIZE (at the mark unless --price); refused during a liquidation.")
+        @Argument(help: "Account id.") var id: UInt64
+        @Argument(help: "Market.") var market: String
+        @Argument(help: "Size to take off, in base units (at most the position).") var size: String
+        @Option(help: "Price (default: the position's current mark).") var price: String?
+        @OptionGroup var cluster: ClusterOptions
+        func validate() throws {
+            try checkAccountID(id)
+            if try parseDecimal(size, Precision.sizeDecimals, "SIZE") <= 0 { throw ValidationError("SIZE: must be positive, got \(size)") }
+        }
+        func run() throws {
+            let client = try cluster.client()
+            let p: Price
+            if let price {
+                p = Price(e8: try parseDecimal(price, Precision.priceDecimals, "--price"))
+            } else {
+                // The mark the owner values the position at.
+                let shown = try client.command(.showAccount(Message.ShowAccount(account: AccountID(id))), timeout: cluster.wait)
+                guard let pos = shown.account?.positions.first(where: { $0.market == MarketID(market) }) else {
+                    throw ValidationError("account \(id) has no \(market) position to reduce")
+                }
+                guard pos.markPrice.e8 > 0 else { throw ValidationError("no mark for \(market) yet; give --price") }
+                p = pos.markPrice
+            }
+            let body = MessageBody.reducePosition(Message.ReducePosition(account: AccountID(id), market: MarketID(market),
+                                                                          size: Size(e8: try parseDecimal(size, Precision.sizeDecimals, "SIZE")), price: p))
+            try printAccount(client.command(body, timeout: cluster.wait), cluster)
+        }
+    }
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open or increase a position (initial-margin checked).")
@@ -201,10 +232,32 @@ struct EventsCommand: ParsableCommand {
         let socket = try ZMQSocket(context, .sub)
         try socket.subscribe()
         try socket.connect(url)
-        let end = Date().addingTimeInterval(seconds)
+        let start = Date()
+        let end = start.addingTimeInterval(seconds)
+        // The aggregator publishes a mark event every mark interval: silence means no
+        // connection. Never heard from: fail after --timeout. Heard, then silent: say so
+        // (once per outage) and keep listening.
+        var lastHeard: Date?
+        var saidSilent = false
         while follow || Date() < end {
             guard let frames = try socket.receive(timeoutMilliseconds: 200), let payload = frames.last,
-                  let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else { continue }
+                  let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else {
+                if lastHeard == nil, Date().timeIntervalSince(start) > cluster.timeout {
+                    socket.close()
+                    context.shutdown()
+                    throw ClusterClient.Failure.transport("not connected: no events from \(url) within \(cluster.timeout) s (is the cluster up? scripts/cluster-up.sh)")
+                }
+                if let h = lastHeard, !saidSilent, Date().timeIntervalSince(h) > cluster.timeout {
+                    saidSilent = true
+                    FileHandle.standardError.write(Data("tranche events: no events from \(url) for \(Int(cluster.timeout)) s: the cluster may be down; still listening\n".utf8))
+                }
+                continue
+            }
+            lastHeard = Date()
+            if saidSilent {
+                saidSilent = false
+                FileHandle.standardError.write(Data("tranche events: receiving again\n".utf8))
+            }
             let e = m.event
             if let a = account, e.account != AccountID(a) { continue }
             if exclude.contains(e.kind.rawValue) { continue }
@@ -213,7 +266,9 @@ struct EventsCommand: ParsableCommand {
                 e.appendJSONLine(to: &line)
                 FileHandle.standardOutput.write(Data(line))
             } else {
-                var parts = ["\(FixedDecimal.format(e.at.nanoseconds / 1_000_000, decimals: 3))", e.kind.rawValue]
+                // Wall-clock time, readable (the JSON keeps the exact seconds).
+                let at = Date(timeIntervalSince1970: Double(e.at.nanoseconds) / 1e9)
+                var parts = [at.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)), e.kind.rawValue]
                 if let a = e.account { parts.append(a == Backstop.accountID ? "backstop" : "account \(a)") }
                 if let mk = e.market { parts.append(mk.symbol) }
                 if let s = e.size { parts.append("size \(s)") }

@@ -14,4 +14,4 @@ struct Tranche: ParsableCommand {
     )
 }
 
-Tranche.main()
+CLIError.main()

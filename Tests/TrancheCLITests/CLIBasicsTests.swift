@@ -39,4 +39,40 @@ import Testing
         let backstop = try CLIRunner.tranche("account", "show", "18446744073709551615")
         #expect(backstop.status != 0 && backstop.stderr.contains("backstop"), "\(backstop.stderr)")
     }
+
+    /// Errors have a stable exit code per class, and a JSON object on stderr under --json.
+    @Test func errorsHaveStableExitCodesAndJSON() throws {
+        let usage = try CLIRunner.tranche("account", "open", "0", "--json")
+        #expect(usage.status == 64)
+        let u = try JSONSerialization.jsonObject(with: Data(usage.stderr.utf8)) as? [String: [String: Any]]
+        #expect(u?["error"]?["class"] as? String == "usage", "\(usage.stderr)")
+        let port = try LocalCluster.freePorts(1)[0]
+        let down = try CLIRunner.tranche("status", "--coordinator", "tcp://127.0.0.1:\(port)", "--timeout", "0.3", "--json")
+        #expect(down.status == 69)
+        let d = try JSONSerialization.jsonObject(with: Data(down.stderr.utf8)) as? [String: [String: Any]]
+        #expect(d?["error"]?["class"] as? String == "unavailable", "\(down.stderr)")
+        // Events from nowhere: said, and a failure after --timeout (not a silent exit 0).
+        let events = try CLIRunner.tranche("events", "--endpoint", "tcp://127.0.0.1:\(port)", "--timeout", "0.5", "--seconds", "3")
+        #expect(events.status == 69 && events.stderr.contains("not connected"), "\(events.stderr)")
+    }
+
+    /// On a live cluster: `position reduce` takes part of a position off at the mark; a
+    /// refusal exits 65 with the cluster's code in the JSON error.
+    @Test(.timeLimit(.minutes(2)))
+    func reduceAndRefusalsOnALiveCluster() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        try cluster.retrying { try cluster.cli(["account", "open", "7", "--collateral", "5000"]) }
+        try cluster.retrying { try cluster.cli(["position", "submit", "7", "BTC-PERP", "long", "1", "20000"]) }
+        let reduced = try cluster.retrying { try cluster.cli(["position", "reduce", "7", "BTC-PERP", "0.4"]) }
+        let positions = reduced.json["positions"] as? [[String: Any]]
+        #expect(positions?.first?["size"] as? String == "0.6", "\(reduced.stdout)")
+        let again = try CLIRunner.run("tranche", ["account", "open", "7", "--config", cluster.configPath, "--json"], timeout: 10)
+        #expect(again.status == 65)
+        let e = try JSONSerialization.jsonObject(with: Data(again.stderr.utf8)) as? [String: [String: Any]]
+        #expect(e?["error"]?["code"] as? String == "ACCOUNT_EXISTS", "\(again.stderr)")
+        #expect(e?["error"]?["class"] as? String == "refused")
+    }
 }
