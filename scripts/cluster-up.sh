@@ -30,6 +30,27 @@ for pid_file in "$run_dir"/*.pid; do
   rm -f "$pid_file"
 done
 
+# Every TCP port the configuration binds must be free: another cluster (the demo's, say)
+# on the same ports would answer our status checks while our own processes die.
+python3 - "$config" <<'PY' || exit 1
+import json, socket, sys
+e = json.load(open(sys.argv[1])).get("endpoints", {})
+binds = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
+         "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
+for k in binds:
+    url = e.get(k, "")
+    if not url.startswith("tcp://"): continue
+    host, port = url[6:].rsplit(":", 1)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1" if host in ("*", "localhost") else host, int(port)))
+    except OSError as err:
+        sys.exit(f"cluster-up: {k} {url} is taken ({err.strerror}): another cluster runs on these ports? "
+                 f"Stop it (scripts/cluster-down.sh --config ITS_CONFIG) or give this one other ports.")
+    finally:
+        s.close()
+PY
+
 scripts/setup.sh
 echo "cluster-up: building (release)…"
 swift build -c release --product tranche >/dev/null
@@ -38,7 +59,9 @@ bin=$(swift build -c release --show-bin-path)
 
 start() {  # start NAME ARGS...
   local name=$1; shift
-  "$bin/$@" --config "$config" >>"$run_dir/$name.log" 2>&1 &
+  # A fresh log per run (the previous one kept as NAME.log.1): no older run's errors.
+  [ -f "$run_dir/$name.log" ] && mv -f "$run_dir/$name.log" "$run_dir/$name.log.1"
+  "$bin/$@" --config "$config" >"$run_dir/$name.log" 2>&1 &
   echo $! >"$run_dir/$name.pid"
 }
 start venue tranche-venue
@@ -46,10 +69,16 @@ start aggregator tranche-aggregator
 start coordinator tranche-coordinator
 for i in $(seq 1 "$workers"); do start "w$i" tranche-worker --id "w$i"; done
 
-# Wait until every shard has a live owner.
+# Every process this script started is still running.
+all_alive() {
+  for pid_file in "$run_dir"/*.pid; do kill -0 "$(cat "$pid_file")" 2>/dev/null || return 1; done
+}
+
+# Wait until every shard has a live owner (and our processes are the ones answering).
 for _ in $(seq 1 60); do
   if status=$("$bin/tranche" status --config "$config" --json --timeout 1 2>/dev/null) &&
-     python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and all(w["alive"] for w in s["workers"]) else 1)' <<<"$status"; then
+     python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and all(w["alive"] for w in s["workers"]) else 1)' <<<"$status" &&
+     all_alive; then
     echo "cluster-up: $workers worker(s) own every shard. Logs and PIDs: $run_dir/"
     python3 - "$config" <<'PY'
 import json, sys

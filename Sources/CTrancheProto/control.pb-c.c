@@ -1550,7 +1550,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_event__descriptor =
   (ProtobufCMessageInit) tranche__v1__liquidation_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__heartbeat__field_descriptors[4] =
+static const ProtobufCFieldDescriptor tranche__v1__heartbeat__field_descriptors[5] =
 {
   {
     "worker_id",
@@ -1600,17 +1600,30 @@ static const ProtobufCFieldDescriptor tranche__v1__heartbeat__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "cluster_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__Heartbeat, cluster_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__heartbeat__field_indices_by_name[] = {
   2,   /* field[2] = accounts */
   3,   /* field[3] = at_ns */
+  4,   /* field[4] = cluster_id */
   1,   /* field[1] = epoch */
   0,   /* field[0] = worker_id */
 };
 static const ProtobufCIntRange tranche__v1__heartbeat__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor tranche__v1__heartbeat__descriptor =
 {
@@ -1620,14 +1633,14 @@ const ProtobufCMessageDescriptor tranche__v1__heartbeat__descriptor =
   "Tranche__V1__Heartbeat",
   "tranche.v1",
   sizeof(Tranche__V1__Heartbeat),
-  4,
+  5,
   tranche__v1__heartbeat__field_descriptors,
   tranche__v1__heartbeat__field_indices_by_name,
   1,  tranche__v1__heartbeat__number_ranges,
   (ProtobufCMessageInit) tranche__v1__heartbeat__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__worker_register__field_descriptors[1] =
+static const ProtobufCFieldDescriptor tranche__v1__worker_register__field_descriptors[2] =
 {
   {
     "worker_id",
@@ -1641,14 +1654,27 @@ static const ProtobufCFieldDescriptor tranche__v1__worker_register__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "cluster_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__WorkerRegister, cluster_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__worker_register__field_indices_by_name[] = {
+  1,   /* field[1] = cluster_id */
   0,   /* field[0] = worker_id */
 };
 static const ProtobufCIntRange tranche__v1__worker_register__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor tranche__v1__worker_register__descriptor =
 {
@@ -1658,7 +1684,7 @@ const ProtobufCMessageDescriptor tranche__v1__worker_register__descriptor =
   "Tranche__V1__WorkerRegister",
   "tranche.v1",
   sizeof(Tranche__V1__WorkerRegister),
-  1,
+  2,
   tranche__v1__worker_register__field_descriptors,
   tranche__v1__worker_register__field_indices_by_name,
   1,  tranche__v1__worker_register__number_ranges,

@@ -1,3 +1,4 @@
+import Foundation
 import TrancheCore
 
 /// Everything a local cluster needs, read from `cluster/local.json` (or `--config FILE`)
@@ -118,12 +119,19 @@ public struct ClusterConfiguration: Sendable, Codable {
     public var coordinatorConfiguration: CoordinatorConfiguration {
         var c = coordinator
         c.shardCount = shards
+        c.clusterID = clusterID
         return c
     }
+
+    /// A cluster is identified by its data directory (absolute): a worker started with
+    /// another configuration's data directory (another cluster on the same ports, say)
+    /// says so in its handshake and is ignored.
+    public var clusterID: String { URL(fileURLWithPath: dataDirectory).standardizedFileURL.path }
 
     /// A worker's settings.
     public func workerConfiguration(id: String) -> WorkerConfiguration {
         var w = WorkerConfiguration(id: id, shardCount: shards, policy: worker.policy)
+        w.clusterID = clusterID
         w.heartbeatInterval = worker.heartbeatInterval
         w.controlSilenceTimeout = worker.controlSilenceTimeout
         w.retransmitInterval = worker.retransmitInterval

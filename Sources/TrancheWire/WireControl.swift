@@ -90,6 +90,7 @@ extension Message.Heartbeat: WireMessage {
             $0.epoch = epoch
             $0.accounts = accounts
             $0.at_ns = at.nanoseconds
+            $0.cluster_id = arena.string(clusterID)
         }
     }
 
@@ -98,17 +99,22 @@ extension Message.Heartbeat: WireMessage {
             workerID: try WireRead.string(m.worker_id, "Heartbeat.worker_id"),
             epoch: m.epoch,
             accounts: m.accounts,
-            at: Instant(nanoseconds: m.at_ns))
+            at: Instant(nanoseconds: m.at_ns),
+            clusterID: try WireRead.string(m.cluster_id, "Heartbeat.cluster_id"))
     }
 }
 
 extension Message.WorkerRegister: WireMessage {
     func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__WorkerRegister> {
-        arena.message(tranche__v1__worker_register__init) { $0.worker_id = arena.string(workerID) }
+        arena.message(tranche__v1__worker_register__init) {
+            $0.worker_id = arena.string(workerID)
+            $0.cluster_id = arena.string(clusterID)
+        }
     }
 
     init(c m: Tranche__V1__WorkerRegister) throws(WireDecodeError) {
-        self.init(workerID: try WireRead.string(m.worker_id, "WorkerRegister.worker_id"))
+        self.init(workerID: try WireRead.string(m.worker_id, "WorkerRegister.worker_id"),
+                  clusterID: try WireRead.string(m.cluster_id, "WorkerRegister.cluster_id"))
     }
 }
 

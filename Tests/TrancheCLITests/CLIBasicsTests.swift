@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Small things a new user meets first.
 @Suite struct CLIBasicsTests {
@@ -74,5 +77,27 @@ import Testing
         let e = try JSONSerialization.jsonObject(with: Data(again.stderr.utf8)) as? [String: [String: Any]]
         #expect(e?["error"]?["code"] as? String == "ACCOUNT_EXISTS", "\(again.stderr)")
         #expect(e?["error"]?["class"] as? String == "refused")
+    }
+
+    /// cluster-up refuses at once when a port of its configuration is taken (another
+    /// cluster on the same ports would answer its checks while its own processes die).
+    @Test func clusterUpRefusesATakenPort() throws {
+        let cluster = try LocalCluster()   // only for a configuration on free ports
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cluster.configPath))) as? [String: Any]
+        let endpoint = try #require((config?["endpoints"] as? [String: String])?["coordinatorClients"])
+        let port = try #require(Int(endpoint.split(separator: ":").last ?? ""))
+        // Hold the port, as a running cluster would.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(bound == 0)
+        listen(fd, 1)
+        let r = try CLIRunner.run(CLIRunner.repositoryRoot.appendingPathComponent("scripts/cluster-up.sh").path, ["--config", cluster.configPath], timeout: 30)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("coordinatorClients") && r.stderr.contains("is taken"), "\(r.stderr)\(r.stdout)")
     }
 }

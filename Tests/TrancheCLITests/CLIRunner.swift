@@ -29,7 +29,8 @@ struct CLIRunner {
     /// hang the test run) and the result says so.
     static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(executable)
+        // A built product by name, or any executable (a script) by absolute path.
+        process.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         process.currentDirectoryURL = repositoryRoot
         let out = Pipe(), err = Pipe()

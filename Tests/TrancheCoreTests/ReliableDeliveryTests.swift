@@ -256,4 +256,22 @@ import Testing
         #expect(view(0)?.balance == q("100000"))
         #expect(view(5)?.entries.count == 1)   // the seed deposit
     }
+
+    /// A worker configured for another cluster (another data directory) is ignored: it
+    /// gets no shards and cannot keep anything alive.
+    @Test func aWorkerOfAnotherClusterNeverJoins() throws {
+        var config = CoordinatorConfiguration(shardCount: 4)
+        config.clusterID = "/srv/a/data"
+        var c = Coordinator(configuration: config)
+        _ = c.start(now: .zero)
+        func register(_ id: String, _ cluster: String) -> [RoleDirective] {
+            c.receive(Envelope(sender: "worker:\(id)", sentAt: .zero, body: .workerRegister(.init(workerID: id, clusterID: cluster))), from: .worker(id), now: .zero)
+        }
+        let foreign = register("w3", "/srv/b/data")
+        #expect(Self.sends(foreign, to: .worker("w3")).isEmpty)
+        #expect(c.workers["w3"] == nil)
+        let own = register("w1", "/srv/a/data")
+        #expect(!Self.sends(own, to: .worker("w1")).isEmpty)
+        #expect(c.shardMap.shards(of: "w1").count == 4)
+    }
 }

@@ -294,10 +294,14 @@ struct  Tranche__V1__Heartbeat
    */
   uint64_t accounts;
   int64_t at_ns;
+  /*
+   * The cluster the worker was configured for; a coordinator of another ignores it.
+   */
+  char *cluster_id;
 };
 #define TRANCHE__V1__HEARTBEAT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__heartbeat__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -307,10 +311,14 @@ struct  Tranche__V1__WorkerRegister
 {
   ProtobufCMessage base;
   char *worker_id;
+  /*
+   * The cluster the worker was configured for; a coordinator of another ignores it.
+   */
+  char *cluster_id;
 };
 #define TRANCHE__V1__WORKER_REGISTER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__worker_register__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

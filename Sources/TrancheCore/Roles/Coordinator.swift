@@ -11,6 +11,9 @@ public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
     /// Routed requests waiting for their owner's answer at most; beyond, clients get BUSY
     /// (bounded memory under a flood).
     public var maxPendingRequests: Int = 1_000_000
+    /// The cluster's identity: a worker that says another is ignored ("": not checked).
+    /// Set from the cluster configuration, not read from this section.
+    public var clusterID: String = ""
 
     public init(shardCount: Int = 64, heartbeatInterval: Duration = .seconds(1), liveness: Int = 3, requestTimeout: Duration = .seconds(5)) {
         self.shardCount = shardCount
@@ -96,6 +99,11 @@ public struct Coordinator: Sendable {
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
         guard let input = Self.input(envelope.body) else { return [] }
         switch input {
+        // A worker configured for another cluster (another data directory) never joins this one.
+        case .register(let r) where !belongs(r.clusterID):
+            return [foreign(r.workerID, r.clusterID, now: now)]
+        case .heartbeat(let h) where !belongs(h.clusterID):
+            return [foreign(h.workerID, h.clusterID, now: now)]
         case .register(let r):
             return seen(worker: r.workerID, accounts: nil, registering: true, now: now)
         case .heartbeat(let h):
@@ -252,6 +260,12 @@ public struct Coordinator: Sendable {
         routed.sender = NodeID.coordinator.description
         routed.sentAt = now
         return [.send(to: node, routed)]
+    }
+
+    func belongs(_ cluster: String) -> Bool { configuration.clusterID.isEmpty || cluster == configuration.clusterID }
+
+    func foreign(_ worker: String, _ cluster: String, now: Instant) -> RoleDirective {
+        .event(ClusterEvent(at: now, kind: .rejected, detail: "worker \(worker) of cluster '\(cluster)' ignored: this is cluster '\(configuration.clusterID)'"))
     }
 
     /// A worker's shards with the epoch each was assigned under (noted as given to it).

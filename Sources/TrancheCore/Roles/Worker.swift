@@ -83,7 +83,7 @@ public struct Worker: Sendable {
         startedAt = now
         nextHeartbeat = now + configuration.heartbeatInterval
         nextDemandAt = now + configuration.demandInterval
-        return [send(.coordinator, .workerRegister(Message.WorkerRegister(workerID: configuration.id)), now),
+        return [send(.coordinator, .workerRegister(Message.WorkerRegister(workerID: configuration.id, clusterID: configuration.clusterID)), now),
                 .wake(at: nextHeartbeat)]
     }
 
@@ -171,7 +171,7 @@ public struct Worker: Sendable {
             nextDemandAt = now + configuration.demandInterval
         }
         if now >= nextHeartbeat {
-            out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now)), now))
+            out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now, clusterID: configuration.clusterID)), now))
             nextHeartbeat = now + configuration.heartbeatInterval
         }
         for s in loading.sorted() where now - (loadRequestedAt[s] ?? now) >= Self.loadRetryInterval {
@@ -210,7 +210,7 @@ public struct Worker: Sendable {
         var out = adopt(records, now: now)
         // The coordinator (and `status`) learn at once that the shard serves.
         if loading.isEmpty {
-            out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now)), now))
+            out.append(send(.coordinator, .heartbeat(Message.Heartbeat(workerID: configuration.id, epoch: epoch, accounts: UInt64(accounts.count), at: now, clusterID: configuration.clusterID)), now))
         }
         return out
     }

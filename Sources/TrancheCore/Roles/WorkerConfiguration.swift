@@ -2,6 +2,9 @@
 public struct WorkerConfiguration: Sendable, Codable, Equatable {
     /// Unique id of the worker in the cluster.
     public var id: String
+    /// The cluster this worker belongs to, said in its registration and heartbeats; a
+    /// coordinator of another cluster ignores it ("": not said).
+    public var clusterID: String = ""
     /// Must equal the coordinator's shard count.
     public var shardCount: Int = 64
     /// Interval between heartbeats to the coordinator.
