@@ -74,10 +74,11 @@ all_alive() {
   for pid_file in "$run_dir"/*.pid; do kill -0 "$(cat "$pid_file")" 2>/dev/null || return 1; done
 }
 
-# Wait until every shard has a live owner (and our processes are the ones answering).
+# Wait until every shard has a live owner, the coordinator has heard the aggregator (the
+# fund and the breakers in `status`), and our processes are the ones answering.
 for _ in $(seq 1 60); do
   if status=$("$bin/tranche" status --config "$config" --json --timeout 1 2>/dev/null) &&
-     python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and all(w["alive"] for w in s["workers"]) else 1)' <<<"$status" &&
+     python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and all(w["alive"] for w in s["workers"]) and s["breakers"] else 1)' <<<"$status" &&
      all_alive; then
     echo "cluster-up: $workers worker(s) own every shard. Logs and PIDs: $run_dir/"
     python3 - "$config" <<'PY'

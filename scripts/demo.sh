@@ -29,6 +29,8 @@ t account show 1
 
 say "Liquidation events, live (run/demo/events.log)"
 # Started directly (not through `t`), so $! is the follower itself and the trap stops it.
+# The file exists before `tail` opens it (the follower creates it only once it runs).
+: > "$run/events.log"
 .build/release/tranche events --follow --exclude budget --config "$config" > "$run/events.log" 2>&1 &
 events_pid=$!
 tail -f "$run/events.log" &

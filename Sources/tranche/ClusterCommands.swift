@@ -22,7 +22,10 @@ struct StatusCommand: ParsableCommand {
             ])
             return
         }
-        print("Shards: \(owned) of \(s.shardCount) owned   Insurance fund: \(s.fundBalance)")
+        // Before the coordinator has heard the aggregator (breakers are part of every control
+        // broadcast), the fund it knows is not the fund: say so rather than print 0.
+        let fund = s.breakers.isEmpty ? "not heard from the aggregator yet" : "\(s.fundBalance)"
+        print("Shards: \(owned) of \(s.shardCount) owned   Insurance fund: \(fund)")
         print(Table(["worker", "alive", "shards", "accounts"], s.workers.map { [$0.workerID, $0.alive ? "yes" : "NO", "\($0.shards.count)", "\($0.accounts)"] }).render())
         print(Table(["market", "breaker", "reason", "sequence"], s.breakers.map { [$0.market.symbol, $0.level.rawValue, "\($0.reason)", "\($0.sequence)"] }).render())
     }
