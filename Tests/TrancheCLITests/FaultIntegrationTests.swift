@@ -31,12 +31,8 @@ import TrancheStore
 
     @Test(.timeLimit(.minutes(3)))
     func depositsSurviveKilledAggregatorAndWorker() throws {
-        let cluster = try LocalCluster()
+        let (cluster, client) = try Self.cluster()
         defer { cluster.stopAll() }
-        try cluster.startAll()
-        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
-        try Self.open(client)
         // A retried request is applied once: the same id twice, one deposit.
         let once = MessageBody.deposit(Message.Deposit(account: AccountID(1), amount: Quote(e6: 7_000_000)))
         _ = try client.command(once, requestID: 4242)
@@ -56,12 +52,8 @@ import TrancheStore
     /// after the liveness (so its work moves or waits).
     @Test(.timeLimit(.minutes(3)))
     func everyRoleKilledInTurn() throws {
-        let cluster = try LocalCluster()
+        let (cluster, client) = try Self.cluster()
         defer { cluster.stopAll() }
-        try cluster.startAll()
-        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
-        try Self.open(client)
         let tally = try Self.stream(cluster) {
             Thread.sleep(forTimeInterval: 1.0)
             try cluster.kill9AndRestart("venue")
@@ -80,12 +72,8 @@ import TrancheStore
     /// others notice it gone: work waits, moves or is retried).
     @Test(.timeLimit(.minutes(3)))
     func everyRoleKilledAndRestartedLate() throws {
-        let cluster = try LocalCluster()
+        let (cluster, client) = try Self.cluster()
         defer { cluster.stopAll() }
-        try cluster.startAll()
-        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
-        try Self.open(client)
         let tally = try Self.stream(cluster) {
             Thread.sleep(forTimeInterval: 1.0)
             try cluster.kill9AndRestart("venue", after: 2.0)
@@ -105,12 +93,8 @@ import TrancheStore
     /// resumes the ledger catches up with every one of them.
     @Test(.timeLimit(.minutes(3)))
     func commandsGoOnWhileTheAggregatorIsPaused() throws {
-        let cluster = try LocalCluster()
+        let (cluster, client) = try Self.cluster()
         defer { cluster.stopAll() }
-        try cluster.startAll()
-        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
-        try Self.open(client)
         var duringPause = 0
         let tally = try Self.stream(cluster) {
             Thread.sleep(forTimeInterval: 1.0)
@@ -130,12 +114,8 @@ import TrancheStore
     /// ledger, and it gets shards back from the store.
     @Test(.timeLimit(.minutes(3)))
     func aPausedWorkerIsFenced() throws {
-        let cluster = try LocalCluster()
+        let (cluster, client) = try Self.cluster()
         defer { cluster.stopAll() }
-        try cluster.startAll()
-        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-        let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
-        try Self.open(client)
         let tally = try Self.stream(cluster) {
             Thread.sleep(forTimeInterval: 1.0)
             try cluster.signal("worker-w1", SIGSTOP)
@@ -182,6 +162,21 @@ import TrancheStore
         } while !last.isEmpty && Date() < deadline
         #expect(last.isEmpty, "liquidations still running 60 s after the venue came back: \(last)\n\(cluster.logTail())")
         #expect(cluster.events().contains { $0.kind == "fill" })
+    }
+
+    /// The four executables running, every shard owned by w1 and w2, the accounts open.
+    static func cluster() throws -> (LocalCluster, ClusterClient) {
+        let cluster = try LocalCluster()
+        do {
+            try cluster.startAll()
+            try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+            let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
+            try open(client)
+            return (cluster, client)
+        } catch {
+            cluster.stopAll()
+            throw error
+        }
     }
 
     static func open(_ client: ClusterClient) throws {

@@ -74,13 +74,7 @@ public enum FaultSimulation {
         try scenario.validate()
         var report = FaultSimulationReport(seed: settings.seed)
         var rng = SeededGenerator(seed: settings.seed ^ 0xFA17_5EED)
-        var paths: [MarketID: [Price]] = [:]
-        for (i, m) in scenario.markets.enumerated() {
-            var r = SeededGenerator(seed: scenario.seed &+ 0x5041_5448 &* UInt64(i + 1))
-            paths[m.market.id] = m.path.sample(initial: m.initialPrice, duration: scenario.duration, step: scenario.markInterval, rng: &r)
-        }
-        var accountRng = SeededGenerator(seed: scenario.seed ^ 0x4143_434F_554E_5453)
-        let accounts = try scenario.accounts.generate(markets: scenario.markets, rng: &accountRng)
+        let (paths, accounts) = try Simulator.inputs(scenario)
         var cluster = try Simulator.build(scenario, workers: scenario.workers, policy: .stepwise) { c in
             if let r = settings.workerRetransmit { c.retransmitInterval = r }
         }
@@ -115,16 +109,7 @@ public enum FaultSimulation {
         cluster.start(sink)
         cluster.run(until: Simulator.setupAt, sink)
         var correlation: UInt64 = 0
-        for a in accounts {
-            correlation += 1
-            cluster.clientSend("setup", .openAccount(Message.OpenAccount(account: a.id, initialCollateral: try a.heldBalance())), correlation: correlation)
-            for p in a.positions {
-                correlation += 1
-                cluster.clientSend("setup", .submitPosition(Message.SubmitPosition(
-                    account: a.id, market: p.market, side: p.side, size: try p.size.magnitude(), entryPrice: p.entryPrice,
-                    marginMode: p.mode, isolatedMargin: p.isolatedMargin)), correlation: correlation)
-            }
-        }
+        try Simulator.open(accounts, in: &cluster, client: "setup", correlation: &correlation)
         let firstSaver = (accounts.map(\.id.rawValue).max() ?? 0) + 1
         let savers = (0..<settings.savers).map { AccountID(firstSaver + UInt64($0)) }
         for s in savers {

@@ -41,14 +41,7 @@ public enum Simulator {
         if workerCount < 1 { throw ConfigurationError(field: "workers", reason: "must be at least 1") }
         let specs = scenario.markets.map(\.market)
 
-        // Independent random streams: paths per market, accounts.
-        var paths: [MarketID: [Price]] = [:]
-        for (i, m) in scenario.markets.enumerated() {
-            var rng = SeededGenerator(seed: scenario.seed &+ 0x5041_5448 &* UInt64(i + 1))
-            paths[m.market.id] = m.path.sample(initial: m.initialPrice, duration: scenario.duration, step: scenario.markInterval, rng: &rng)
-        }
-        var accountRng = SeededGenerator(seed: scenario.seed ^ 0x4143_434F_554E_5453)
-        let accounts = try scenario.accounts.generate(markets: scenario.markets, rng: &accountRng)
+        let (paths, accounts) = try inputs(scenario)
 
         var cluster = try build(scenario, workers: workerCount, policy: options.policy)
         var summary = SimulationSummary(scenario: scenario.name, policy: options.policy.policy.name, seed: scenario.seed, workers: workerCount)
@@ -63,16 +56,7 @@ public enum Simulator {
         cluster.start(eventSink)
         cluster.run(until: setupAt, eventSink)
         var correlation: UInt64 = 0
-        for a in accounts {
-            correlation += 1
-            cluster.clientSend("sim", .openAccount(Message.OpenAccount(account: a.id, initialCollateral: try a.heldBalance())), correlation: correlation)
-            for p in a.positions {
-                correlation += 1
-                cluster.clientSend("sim", .submitPosition(Message.SubmitPosition(
-                    account: a.id, market: p.market, side: p.side, size: try p.size.magnitude(), entryPrice: p.entryPrice,
-                    marginMode: p.mode, isolatedMargin: p.isolatedMargin)), correlation: correlation)
-            }
-        }
+        try open(accounts, in: &cluster, client: "sim", correlation: &correlation)
         let steps = paths.values.map(\.count).max() ?? 1
         for k in 1..<steps {
             let t = pathStart + Duration(nanoseconds: Int64(k) * scenario.markInterval.nanoseconds)
@@ -147,6 +131,32 @@ public enum Simulator {
             guard let held = try? r.account.heldBalance(), held == ledger.balance(.trader(r.account.id)) else { return false }
         }
         return ledger.balance(.trader(Backstop.accountID)) == cluster.aggregator.backstop.collateral
+    }
+
+    /// A scenario's exogenous price path per market and its accounts, each from its own
+    /// stream of the scenario's seed (so changing one never shifts the other).
+    static func inputs(_ scenario: Scenario) throws -> (paths: [MarketID: [Price]], accounts: [Account]) {
+        var paths: [MarketID: [Price]] = [:]
+        for (i, m) in scenario.markets.enumerated() {
+            var rng = SeededGenerator(seed: scenario.seed &+ 0x5041_5448 &* UInt64(i + 1))
+            paths[m.market.id] = m.path.sample(initial: m.initialPrice, duration: scenario.duration, step: scenario.markInterval, rng: &rng)
+        }
+        var accountRng = SeededGenerator(seed: scenario.seed ^ 0x4143_434F_554E_5453)
+        return (paths, try scenario.accounts.generate(markets: scenario.markets, rng: &accountRng))
+    }
+
+    /// Opens the accounts through a client of the cluster: collateral, then each position.
+    static func open(_ accounts: [Account], in cluster: inout SimulatedCluster, client: String, correlation: inout UInt64) throws {
+        for a in accounts {
+            correlation += 1
+            cluster.clientSend(client, .openAccount(Message.OpenAccount(account: a.id, initialCollateral: try a.heldBalance())), correlation: correlation)
+            for p in a.positions {
+                correlation += 1
+                cluster.clientSend(client, .submitPosition(Message.SubmitPosition(
+                    account: a.id, market: p.market, side: p.side, size: try p.size.magnitude(), entryPrice: p.entryPrice,
+                    marginMode: p.mode, isolatedMargin: p.isolatedMargin)), correlation: correlation)
+            }
+        }
     }
 
     /// The cluster of a scenario.
