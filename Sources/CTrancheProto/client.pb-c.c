@@ -1802,7 +1802,7 @@ const ProtobufCMessageDescriptor tranche__v1__account_view__descriptor =
   (ProtobufCMessageInit) tranche__v1__account_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__position_view__field_descriptors[11] =
+static const ProtobufCFieldDescriptor tranche__v1__position_view__field_descriptors[13] =
 {
   {
     "market",
@@ -1936,10 +1936,35 @@ static const ProtobufCFieldDescriptor tranche__v1__position_view__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "has_scope_ratio",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__PositionView, has_scope_ratio),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scope_ratio_ppm",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__PositionView, scope_ratio_ppm),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__position_view__field_indices_by_name[] = {
   8,   /* field[8] = bankruptcy_price_e8 */
   2,   /* field[2] = entry_price_e8 */
+  11,   /* field[11] = has_scope_ratio */
   10,   /* field[10] = isolated_margin_e6 */
   7,   /* field[7] = liquidation_price_e8 */
   6,   /* field[6] = maintenance_e6 */
@@ -1947,13 +1972,14 @@ static const unsigned tranche__v1__position_view__field_indices_by_name[] = {
   3,   /* field[3] = mark_price_e8 */
   0,   /* field[0] = market */
   4,   /* field[4] = notional_e6 */
+  12,   /* field[12] = scope_ratio_ppm */
   1,   /* field[1] = size_e8 */
   5,   /* field[5] = unrealised_pnl_e6 */
 };
 static const ProtobufCIntRange tranche__v1__position_view__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor tranche__v1__position_view__descriptor =
 {
@@ -1963,7 +1989,7 @@ const ProtobufCMessageDescriptor tranche__v1__position_view__descriptor =
   "Tranche__V1__PositionView",
   "tranche.v1",
   sizeof(Tranche__V1__PositionView),
-  11,
+  13,
   tranche__v1__position_view__field_descriptors,
   tranche__v1__position_view__field_indices_by_name,
   1,  tranche__v1__position_view__number_ranges,

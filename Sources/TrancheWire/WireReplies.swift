@@ -74,6 +74,8 @@ extension Message.PositionView: WireMessage {
             $0.bankruptcy_price_e8 = bankruptcyPrice?.e8 ?? 0
             $0.margin_mode = marginMode.c
             $0.isolated_margin_e6 = isolatedMargin.e6
+            $0.has_scope_ratio = scopeRatio == nil ? 0 : 1
+            $0.scope_ratio_ppm = scopeRatio?.ppm ?? 0
         }
     }
 
@@ -89,7 +91,8 @@ extension Message.PositionView: WireMessage {
             liquidationPrice: WireRead.optionalPrice(m.liquidation_price_e8),
             bankruptcyPrice: WireRead.optionalPrice(m.bankruptcy_price_e8),
             marginMode: try MarginMode(c: m.margin_mode, "PositionView.margin_mode"),
-            isolatedMargin: Quote(e6: m.isolated_margin_e6))
+            isolatedMargin: Quote(e6: m.isolated_margin_e6),
+            scopeRatio: m.has_scope_ratio != 0 ? Rate(ppm: m.scope_ratio_ppm) : nil)
     }
 }
 

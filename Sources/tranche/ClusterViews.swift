@@ -17,6 +17,7 @@ func json(_ v: Message.AccountView) -> [String: Any] {
             "liquidationPrice": p.liquidationPrice.map { $0.description } ?? NSNull(),
             "bankruptcyPrice": p.bankruptcyPrice.map { $0.description } ?? NSNull(),
             "mode": p.marginMode.rawValue, "isolatedMargin": p.isolatedMargin.description,
+            "scopeRatio": p.scopeRatio.map { $0.description } ?? NSNull(),
         ]
     }
     return o
@@ -27,9 +28,12 @@ func text(_ v: Message.AccountView) -> String {
     out += "  collateral \(v.collateral)  equity \(v.equity)  maintenance \(v.maintenance)  initial \(v.initial)  "
     out += "ratio \(v.marginRatio.map { "\($0)" } ?? "-")  free \(v.freeCollateral)  withdrawable \(v.withdrawable)\n"
     if !v.positions.isEmpty {
-        out += Table(["market", "size", "entry", "mark", "uPnL", "maint", "liq price", "bankr. price", "mode"], v.positions.map {
+        // Each position's own scope: its mode, its isolated margin, and the ratio that decides
+        // its liquidation (the account's overall ratio can hide an isolated scope near 1).
+        out += Table(["market", "size", "entry", "mark", "uPnL", "maint", "liq price", "bankr. price", "mode", "isol. margin", "scope ratio"], v.positions.map {
             [$0.market.symbol, "\($0.size)", "\($0.entryPrice)", "\($0.markPrice)", "\($0.unrealisedPnl)", "\($0.maintenance)",
-             $0.liquidationPrice.map { "\($0)" } ?? "none", $0.bankruptcyPrice.map { "\($0)" } ?? "none", $0.marginMode.rawValue]
+             $0.liquidationPrice.map { "\($0)" } ?? "none", $0.bankruptcyPrice.map { "\($0)" } ?? "none", $0.marginMode.rawValue,
+             $0.marginMode == .isolated ? "\($0.isolatedMargin)" : "-", $0.scopeRatio.map { "\($0)" } ?? "-"]
         }).render()
     }
     return out

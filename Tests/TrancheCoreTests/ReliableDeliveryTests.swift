@@ -274,4 +274,23 @@ import Testing
         #expect(!Self.sends(own, to: .worker("w1")).isEmpty)
         #expect(c.shardMap.shards(of: "w1").count == 4)
     }
+
+    /// `account show` gives each position its own scope's ratio: an isolated scope near
+    /// its maintenance shows, even when the account's overall ratio is comfortable.
+    @Test func eachPositionShowsItsScopesRatio() throws {
+        var w = Self.worker(accounts: [7])
+        func mark(_ p: String, _ n: UInt64) {
+            _ = w.receive(Envelope(sender: "venue", sentAt: Self.t0, body: .markPrice(.init(market: "BTC-PERP", price: px(p), sequence: n, at: Self.t0))), from: .venue, now: Self.t0)
+        }
+        mark("20000", 1)
+        _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.1"), entryPrice: px("20000"),
+                                                         marginMode: .isolated, isolatedMargin: q("100")))), from: .coordinator, now: Self.t0)
+        mark("19500", 2)
+        let shown = Self.replies(w.receive(Self.command(.showAccount(.init(account: AccountID(7)))), from: .coordinator, now: Self.t0)).first?.account
+        // Isolated scope: equity 100 − 50 = 50 against maintenance 0.1 × 19 500 × 1 % = 19.5.
+        #expect(shown?.positions.first?.scopeRatio == Rate(ppm: 2_564_102))
+        #expect(shown?.positions.first?.isolatedMargin == q("100"))
+        // The account's overall ratio is far higher (the cross collateral counts there).
+        #expect((shown?.marginRatio?.ppm ?? 0) > 40_000_000)
+    }
 }

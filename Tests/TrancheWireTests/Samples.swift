@@ -15,7 +15,7 @@ enum Samples {
         markPrice: Price(e8: 6_100_000_000_000), notional: Quote(e6: 152_500_000_000),
         unrealisedPnl: Quote(e6: -2_500_000_000), maintenance: Quote(e6: 762_500_000),
         liquidationPrice: Price(e8: 6_350_000_000_000), bankruptcyPrice: nil,
-        marginMode: .isolated, isolatedMargin: Quote(e6: 10_000_000_000))
+        marginMode: .isolated, isolatedMargin: Quote(e6: 10_000_000_000), scopeRatio: Rate(ppm: 1_500_000))
 
     static let account = Message.AccountView(
         account: AccountID(42), collateral: Quote(e6: min), equity: Quote(e6: max),

@@ -313,10 +313,16 @@ struct  Tranche__V1__PositionView
   int64_t bankruptcy_price_e8;
   Tranche__V1__MarginMode margin_mode;
   int64_t isolated_margin_e6;
+  /*
+   * Margin ratio (equity / maintenance) of the position's own scope: the cross scope,
+   * or its isolated scope. has_scope_ratio false: no maintenance (no ratio).
+   */
+  protobuf_c_boolean has_scope_ratio;
+  int64_t scope_ratio_ppm;
 };
 #define TRANCHE__V1__POSITION_VIEW__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__position_view__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, TRANCHE__V1__MARGIN_MODE__MARGIN_MODE_UNSPECIFIED, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, TRANCHE__V1__MARGIN_MODE__MARGIN_MODE_UNSPECIFIED, 0, 0, 0 }
 
 
 /*

@@ -140,11 +140,17 @@ extension Worker {
             account: a.id, collateral: a.collateral, equity: m.totalEquity, maintenance: maintenance, initial: initial, marginRatio: ratio,
             freeCollateral: m.freeCollateral, withdrawable: m.withdrawable, phase: phase,
             trancheIndex: UInt32(worst?.state.trancheIndex ?? 0), trancheCount: UInt32(worst?.state.trancheEstimate ?? 0),
-            positions: m.positions.map {
-                Message.PositionView(market: $0.position.market, size: $0.position.size, entryPrice: $0.position.entryPrice, markPrice: $0.mark,
-                                     notional: $0.notional, unrealisedPnl: $0.unrealisedPnl, maintenance: $0.maintenance,
-                                     liquidationPrice: $0.liquidationPrice, bankruptcyPrice: $0.bankruptcyPrice,
-                                     marginMode: $0.position.mode, isolatedMargin: $0.position.isolatedMargin)
+            positions: m.positions.map { p in
+                // The ratio of the position's own scope (rounded down, as every ratio).
+                let scope: MarginScope = p.position.mode == .cross ? .cross : .isolated(p.position.market)
+                let ratio = m.scope(scope).flatMap { s -> Rate? in
+                    guard s.maintenance.isPositive, let r = try? Checked.mulDiv(s.equity.e6, Precision.rateScale, s.maintenance.e6, .down) else { return nil }
+                    return Rate(ppm: r)
+                }
+                return Message.PositionView(market: p.position.market, size: p.position.size, entryPrice: p.position.entryPrice, markPrice: p.mark,
+                                            notional: p.notional, unrealisedPnl: p.unrealisedPnl, maintenance: p.maintenance,
+                                            liquidationPrice: p.liquidationPrice, bankruptcyPrice: p.bankruptcyPrice,
+                                            marginMode: p.position.mode, isolatedMargin: p.position.isolatedMargin, scopeRatio: ratio)
             })
     }
 

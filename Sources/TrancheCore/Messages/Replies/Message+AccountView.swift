@@ -52,12 +52,16 @@ extension Message {
         public var bankruptcyPrice: Price?
         public var marginMode: MarginMode
         public var isolatedMargin: Quote
+        /// Margin ratio of the position's own scope (cross, or its isolated scope): what
+        /// decides its liquidation, which the account's overall ratio can hide.
+        public var scopeRatio: Rate?
 
         public init(
             market: MarketID, size: Size, entryPrice: Price, markPrice: Price, notional: Quote,
             unrealisedPnl: Quote, maintenance: Quote, liquidationPrice: Price?, bankruptcyPrice: Price?,
-            marginMode: MarginMode, isolatedMargin: Quote
+            marginMode: MarginMode, isolatedMargin: Quote, scopeRatio: Rate? = nil
         ) {
+            self.scopeRatio = scopeRatio
             self.market = market
             self.size = size
             self.entryPrice = entryPrice
