@@ -62,7 +62,6 @@ public enum FaultSimulation {
         var account: AccountID
         var body: MessageBody
         var requestID: UInt64
-        var correlation: UInt64
         var sentAt: Instant
         /// Deposit (+) or withdrawal (−), micro-units.
         var deltaE6: Int64
@@ -137,6 +136,15 @@ public enum FaultSimulation {
         var acknowledgedE6: [AccountID: Int64] = [:]
         var nextCommandAt = Simulator.pathStart
         var requestCounter: UInt64 = 0
+        /// Sends a command again under its request id (a new correlation).
+        func resend(_ o: Outstanding, now: Instant) {
+            var again = o
+            again.sentAt = now
+            correlation += 1
+            outstanding[correlation] = again
+            report.clientRetries += 1
+            cluster.clientSend("saver", o.body, correlation: correlation, requestID: o.requestID)
+        }
         func serviceClient(now: Instant, sendNew: Bool) {
             // Answers.
             for e in cluster.clientInbox["saver"] ?? [] {
@@ -148,14 +156,7 @@ public enum FaultSimulation {
                     report.commandsAcknowledged += 1
                     acknowledgedE6[o.account, default: 0] += o.deltaE6
                 case .unavailable, .notOwner, .busy, .timeout:
-                    // Retried under the same request id.
-                    var again = o
-                    correlation += 1
-                    again.correlation = correlation
-                    again.sentAt = now
-                    outstanding[correlation] = again
-                    report.clientRetries += 1
-                    cluster.clientSend("saver", o.body, correlation: correlation, requestID: o.requestID)
+                    resend(o, now: now)
                 default:
                     break  // refused: nothing applied (e.g. a withdrawal beyond the balance)
                 }
@@ -164,13 +165,7 @@ public enum FaultSimulation {
             // Unanswered: sent again, same id.
             for (c, o) in outstanding.sorted(by: { $0.key < $1.key }) where now - o.sentAt >= settings.clientRetry {
                 outstanding[c] = nil
-                var again = o
-                correlation += 1
-                again.correlation = correlation
-                again.sentAt = now
-                outstanding[correlation] = again
-                report.clientRetries += 1
-                cluster.clientSend("saver", o.body, correlation: correlation, requestID: o.requestID)
+                resend(o, now: now)
             }
             guard sendNew, now >= nextCommandAt else { return }
             nextCommandAt = now + settings.commandInterval
@@ -181,7 +176,7 @@ public enum FaultSimulation {
                 let body: MessageBody = withdraw ? .withdraw(Message.Withdraw(account: s, amount: Quote(e6: amount))) : .deposit(Message.Deposit(account: s, amount: Quote(e6: amount)))
                 requestCounter += 1
                 correlation += 1
-                outstanding[correlation] = Outstanding(account: s, body: body, requestID: requestCounter, correlation: correlation, sentAt: now,
+                outstanding[correlation] = Outstanding(account: s, body: body, requestID: requestCounter, sentAt: now,
                                                        deltaE6: withdraw ? -amount : amount)
                 report.commandsSent += 1
                 if s == trace { log("\(now): send request \(requestCounter) \(withdraw ? "withdraw" : "deposit") \(Quote(e6: amount))") }
