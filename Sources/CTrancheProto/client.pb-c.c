@@ -547,6 +547,51 @@ void   tranche__v1__subscribe_events__free_unpacked
   assert(message->base.descriptor == &tranche__v1__subscribe_events__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tranche__v1__client_grant__init
+                     (Tranche__V1__ClientGrant         *message)
+{
+  static const Tranche__V1__ClientGrant init_value = TRANCHE__V1__CLIENT_GRANT__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__client_grant__get_packed_size
+                     (const Tranche__V1__ClientGrant *message)
+{
+  assert(message->base.descriptor == &tranche__v1__client_grant__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__client_grant__pack
+                     (const Tranche__V1__ClientGrant *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__client_grant__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__client_grant__pack_to_buffer
+                     (const Tranche__V1__ClientGrant *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__client_grant__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__ClientGrant *
+       tranche__v1__client_grant__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__ClientGrant *)
+     protobuf_c_message_unpack (&tranche__v1__client_grant__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__client_grant__free_unpacked
+                     (Tranche__V1__ClientGrant *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__client_grant__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tranche__v1__command_reply__init
                      (Tranche__V1__CommandReply         *message)
 {
@@ -1518,6 +1563,83 @@ const ProtobufCMessageDescriptor tranche__v1__subscribe_events__descriptor =
   (ProtobufCMessageInit) tranche__v1__subscribe_events__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor tranche__v1__client_grant__field_descriptors[4] =
+{
+  {
+    "client",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClientGrant, client),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "public_key",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClientGrant, public_key),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_bounds",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Tranche__V1__ClientGrant, n_account_bounds),
+    offsetof(Tranche__V1__ClientGrant, account_bounds),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revoke",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClientGrant, revoke),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__client_grant__field_indices_by_name[] = {
+  2,   /* field[2] = account_bounds */
+  0,   /* field[0] = client */
+  1,   /* field[1] = public_key */
+  3,   /* field[3] = revoke */
+};
+static const ProtobufCIntRange tranche__v1__client_grant__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tranche__v1__client_grant__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.ClientGrant",
+  "ClientGrant",
+  "Tranche__V1__ClientGrant",
+  "tranche.v1",
+  sizeof(Tranche__V1__ClientGrant),
+  4,
+  tranche__v1__client_grant__field_descriptors,
+  tranche__v1__client_grant__field_indices_by_name,
+  1,  tranche__v1__client_grant__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__client_grant__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor tranche__v1__command_reply__field_descriptors[5] =
 {
   {
@@ -1996,7 +2118,7 @@ const ProtobufCMessageDescriptor tranche__v1__position_view__descriptor =
   (ProtobufCMessageInit) tranche__v1__position_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__status_view__field_descriptors[4] =
+static const ProtobufCFieldDescriptor tranche__v1__status_view__field_descriptors[5] =
 {
   {
     "shard_count",
@@ -2046,17 +2168,30 @@ static const ProtobufCFieldDescriptor tranche__v1__status_view__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "insecure",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__StatusView, insecure),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__status_view__field_indices_by_name[] = {
   2,   /* field[2] = breakers */
   3,   /* field[3] = fund_balance_e6 */
+  4,   /* field[4] = insecure */
   0,   /* field[0] = shard_count */
   1,   /* field[1] = workers */
 };
 static const ProtobufCIntRange tranche__v1__status_view__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor tranche__v1__status_view__descriptor =
 {
@@ -2066,7 +2201,7 @@ const ProtobufCMessageDescriptor tranche__v1__status_view__descriptor =
   "Tranche__V1__StatusView",
   "tranche.v1",
   sizeof(Tranche__V1__StatusView),
-  4,
+  5,
   tranche__v1__status_view__field_descriptors,
   tranche__v1__status_view__field_indices_by_name,
   1,  tranche__v1__status_view__number_ranges,

@@ -314,7 +314,7 @@ const ProtobufCEnumDescriptor tranche__v1__liquidation_phase__descriptor =
   tranche__v1__liquidation_phase__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue tranche__v1__error_code__enum_values_by_number[17] =
+static const ProtobufCEnumValue tranche__v1__error_code__enum_values_by_number[20] =
 {
   { "ERROR_CODE_OK", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_OK", 0 },
   { "ERROR_CODE_INVALID_ARGUMENT", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT", 1 },
@@ -333,11 +333,14 @@ static const ProtobufCEnumValue tranche__v1__error_code__enum_values_by_number[1
   { "ERROR_CODE_DECODE_ERROR", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_DECODE_ERROR", 14 },
   { "ERROR_CODE_TIMEOUT", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT", 15 },
   { "ERROR_CODE_BUSY", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY", 16 },
+  { "ERROR_CODE_UNAUTHENTICATED", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED", 17 },
+  { "ERROR_CODE_PERMISSION_DENIED", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED", 18 },
+  { "ERROR_CODE_UNKNOWN_KIND", "TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_KIND", 19 },
 };
 static const ProtobufCIntRange tranche__v1__error_code__value_ranges[] = {
-{0, 0},{0, 17}
+{0, 0},{0, 20}
 };
-static const ProtobufCEnumValueIndex tranche__v1__error_code__enum_values_by_name[17] =
+static const ProtobufCEnumValueIndex tranche__v1__error_code__enum_values_by_name[20] =
 {
   { "ERROR_CODE_ACCOUNT_EXISTS", 3 },
   { "ERROR_CODE_BREAKER_HALTED", 11 },
@@ -350,10 +353,13 @@ static const ProtobufCEnumValueIndex tranche__v1__error_code__enum_values_by_nam
   { "ERROR_CODE_LIQUIDATION_IN_PROGRESS", 8 },
   { "ERROR_CODE_NOT_OWNER", 9 },
   { "ERROR_CODE_OK", 0 },
+  { "ERROR_CODE_PERMISSION_DENIED", 18 },
   { "ERROR_CODE_POSITION_NOT_FOUND", 7 },
   { "ERROR_CODE_TIMEOUT", 15 },
+  { "ERROR_CODE_UNAUTHENTICATED", 17 },
   { "ERROR_CODE_UNAVAILABLE", 10 },
   { "ERROR_CODE_UNKNOWN_ACCOUNT", 2 },
+  { "ERROR_CODE_UNKNOWN_KIND", 19 },
   { "ERROR_CODE_UNKNOWN_MARKET", 4 },
   { "ERROR_CODE_VERSION_MISMATCH", 13 },
 };
@@ -364,9 +370,9 @@ const ProtobufCEnumDescriptor tranche__v1__error_code__descriptor =
   "ErrorCode",
   "Tranche__V1__ErrorCode",
   "tranche.v1",
-  17,
+  20,
   tranche__v1__error_code__enum_values_by_number,
-  17,
+  20,
   tranche__v1__error_code__enum_values_by_name,
   1,
   tranche__v1__error_code__value_ranges,

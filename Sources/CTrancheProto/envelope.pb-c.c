@@ -52,7 +52,7 @@ void   tranche__v1__envelope__free_unpacked
   assert(message->base.descriptor == &tranche__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[49] =
+static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[50] =
 {
   {
     "protocol_version",
@@ -302,6 +302,18 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[4
     offsetof(Tranche__V1__Envelope, body_case),
     offsetof(Tranche__V1__Envelope, subscribe_events),
     &tranche__v1__subscribe_events__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "client_grant",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, client_grant),
+    &tranche__v1__client_grant__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -644,36 +656,37 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[4
   },
 };
 static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
-  48,   /* field[48] = adl_applied */
-  37,   /* field[37] = adl_candidates */
-  36,   /* field[36] = adl_candidates_request */
-  38,   /* field[38] = adl_instruction */
-  41,   /* field[41] = bankruptcy_decision */
-  40,   /* field[40] = bankruptcy_notice */
-  24,   /* field[24] = breaker_list */
+  49,   /* field[49] = adl_applied */
+  38,   /* field[38] = adl_candidates */
+  37,   /* field[37] = adl_candidates_request */
+  39,   /* field[39] = adl_instruction */
+  42,   /* field[42] = bankruptcy_decision */
+  41,   /* field[41] = bankruptcy_notice */
+  25,   /* field[25] = breaker_list */
   18,   /* field[18] = breaker_request */
-  30,   /* field[30] = breaker_state */
+  31,   /* field[31] = breaker_state */
+  21,   /* field[21] = client_grant */
   14,   /* field[14] = close_position */
-  44,   /* field[44] = cluster_event */
-  21,   /* field[21] = command_reply */
+  45,   /* field[45] = cluster_event */
+  22,   /* field[22] = command_reply */
   2,   /* field[2] = correlation_id */
   7,   /* field[7] = delivery_account_id */
-  47,   /* field[47] = delivery_ack */
+  48,   /* field[48] = delivery_ack */
   8,   /* field[8] = delivery_sequence */
   10,   /* field[10] = deposit */
-  26,   /* field[26] = depth_summary */
-  29,   /* field[29] = fill_report */
+  27,   /* field[27] = depth_summary */
+  30,   /* field[30] = fill_report */
   17,   /* field[17] = fund_request */
-  43,   /* field[43] = fund_state */
-  23,   /* field[23] = fund_view */
-  33,   /* field[33] = heartbeat */
-  31,   /* field[31] = insurance_fund_event */
+  44,   /* field[44] = fund_state */
+  24,   /* field[24] = fund_view */
+  34,   /* field[34] = heartbeat */
+  32,   /* field[32] = insurance_fund_event */
   1,   /* field[1] = kind */
-  39,   /* field[39] = ledger_posting */
-  46,   /* field[46] = liquidation_budget */
-  45,   /* field[45] = liquidation_demand */
-  32,   /* field[32] = liquidation_event */
-  25,   /* field[25] = mark_price */
+  40,   /* field[40] = ledger_posting */
+  47,   /* field[47] = liquidation_budget */
+  46,   /* field[46] = liquidation_demand */
+  33,   /* field[33] = liquidation_event */
+  26,   /* field[26] = mark_price */
   9,   /* field[9] = open_account */
   6,   /* field[6] = origin */
   0,   /* field[0] = protocol_version */
@@ -682,26 +695,26 @@ static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
   3,   /* field[3] = sender */
   4,   /* field[4] = sent_at_ns */
   19,   /* field[19] = set_price */
-  35,   /* field[35] = shard_assignment */
+  36,   /* field[36] = shard_assignment */
   15,   /* field[15] = show_account */
   16,   /* field[16] = status_request */
-  22,   /* field[22] = status_view */
+  23,   /* field[23] = status_view */
   12,   /* field[12] = submit_position */
   20,   /* field[20] = subscribe_events */
-  42,   /* field[42] = takeover_notice */
-  28,   /* field[28] = tranche_fill */
-  27,   /* field[27] = tranche_order */
+  43,   /* field[43] = takeover_notice */
+  29,   /* field[29] = tranche_fill */
+  28,   /* field[28] = tranche_order */
   11,   /* field[11] = withdraw */
-  34,   /* field[34] = worker_register */
+  35,   /* field[35] = worker_register */
 };
 static const ProtobufCIntRange tranche__v1__envelope__number_ranges[5 + 1] =
 {
   { 1, 0 },
-  { 30, 21 },
-  { 40, 25 },
-  { 50, 27 },
-  { 60, 30 },
-  { 0, 49 }
+  { 30, 22 },
+  { 40, 26 },
+  { 50, 28 },
+  { 60, 31 },
+  { 0, 50 }
 };
 const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
 {
@@ -711,14 +724,14 @@ const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
   "Tranche__V1__Envelope",
   "tranche.v1",
   sizeof(Tranche__V1__Envelope),
-  49,
+  50,
   tranche__v1__envelope__field_descriptors,
   tranche__v1__envelope__field_indices_by_name,
   5,  tranche__v1__envelope__number_ranges,
   (ProtobufCMessageInit) tranche__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[41] =
+static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[42] =
 {
   { "MESSAGE_KIND_UNSPECIFIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT", 10 },
@@ -733,6 +746,7 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_BREAKER_REQUEST", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_REQUEST", 19 },
   { "MESSAGE_KIND_SET_PRICE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SET_PRICE", 20 },
   { "MESSAGE_KIND_SUBSCRIBE_EVENTS", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBSCRIBE_EVENTS", 21 },
+  { "MESSAGE_KIND_CLIENT_GRANT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLIENT_GRANT", 22 },
   { "MESSAGE_KIND_COMMAND_REPLY", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_COMMAND_REPLY", 30 },
   { "MESSAGE_KIND_STATUS_VIEW", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_STATUS_VIEW", 31 },
   { "MESSAGE_KIND_FUND_VIEW", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_VIEW", 32 },
@@ -763,51 +777,52 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_ADL_APPLIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_APPLIED", 78 },
 };
 static const ProtobufCIntRange tranche__v1__message_kind__value_ranges[] = {
-{0, 0},{10, 1},{30, 13},{40, 17},{50, 19},{60, 22},{0, 41}
+{0, 0},{10, 1},{30, 14},{40, 18},{50, 20},{60, 23},{0, 42}
 };
-static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[41] =
+static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[42] =
 {
-  { "MESSAGE_KIND_ADL_APPLIED", 40 },
-  { "MESSAGE_KIND_ADL_CANDIDATES", 29 },
-  { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 28 },
-  { "MESSAGE_KIND_ADL_INSTRUCTION", 30 },
-  { "MESSAGE_KIND_BANKRUPTCY_DECISION", 33 },
-  { "MESSAGE_KIND_BANKRUPTCY_NOTICE", 32 },
-  { "MESSAGE_KIND_BREAKER_LIST", 16 },
+  { "MESSAGE_KIND_ADL_APPLIED", 41 },
+  { "MESSAGE_KIND_ADL_CANDIDATES", 30 },
+  { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 29 },
+  { "MESSAGE_KIND_ADL_INSTRUCTION", 31 },
+  { "MESSAGE_KIND_BANKRUPTCY_DECISION", 34 },
+  { "MESSAGE_KIND_BANKRUPTCY_NOTICE", 33 },
+  { "MESSAGE_KIND_BREAKER_LIST", 17 },
   { "MESSAGE_KIND_BREAKER_REQUEST", 10 },
-  { "MESSAGE_KIND_BREAKER_STATE", 22 },
+  { "MESSAGE_KIND_BREAKER_STATE", 23 },
+  { "MESSAGE_KIND_CLIENT_GRANT", 13 },
   { "MESSAGE_KIND_CLOSE_POSITION", 6 },
-  { "MESSAGE_KIND_CLUSTER_EVENT", 36 },
-  { "MESSAGE_KIND_COMMAND_REPLY", 13 },
-  { "MESSAGE_KIND_DELIVERY_ACK", 39 },
+  { "MESSAGE_KIND_CLUSTER_EVENT", 37 },
+  { "MESSAGE_KIND_COMMAND_REPLY", 14 },
+  { "MESSAGE_KIND_DELIVERY_ACK", 40 },
   { "MESSAGE_KIND_DEPOSIT", 2 },
-  { "MESSAGE_KIND_DEPTH_SUMMARY", 18 },
-  { "MESSAGE_KIND_FILL_REPORT", 21 },
+  { "MESSAGE_KIND_DEPTH_SUMMARY", 19 },
+  { "MESSAGE_KIND_FILL_REPORT", 22 },
   { "MESSAGE_KIND_FUND_REQUEST", 9 },
-  { "MESSAGE_KIND_FUND_STATE", 35 },
-  { "MESSAGE_KIND_FUND_VIEW", 15 },
-  { "MESSAGE_KIND_HEARTBEAT", 25 },
-  { "MESSAGE_KIND_INSURANCE_FUND_EVENT", 23 },
-  { "MESSAGE_KIND_LEDGER_POSTING", 31 },
-  { "MESSAGE_KIND_LIQUIDATION_BUDGET", 38 },
-  { "MESSAGE_KIND_LIQUIDATION_DEMAND", 37 },
-  { "MESSAGE_KIND_LIQUIDATION_EVENT", 24 },
-  { "MESSAGE_KIND_MARK_PRICE", 17 },
+  { "MESSAGE_KIND_FUND_STATE", 36 },
+  { "MESSAGE_KIND_FUND_VIEW", 16 },
+  { "MESSAGE_KIND_HEARTBEAT", 26 },
+  { "MESSAGE_KIND_INSURANCE_FUND_EVENT", 24 },
+  { "MESSAGE_KIND_LEDGER_POSTING", 32 },
+  { "MESSAGE_KIND_LIQUIDATION_BUDGET", 39 },
+  { "MESSAGE_KIND_LIQUIDATION_DEMAND", 38 },
+  { "MESSAGE_KIND_LIQUIDATION_EVENT", 25 },
+  { "MESSAGE_KIND_MARK_PRICE", 18 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", 1 },
   { "MESSAGE_KIND_REDUCE_POSITION", 5 },
   { "MESSAGE_KIND_SET_PRICE", 11 },
-  { "MESSAGE_KIND_SHARD_ASSIGNMENT", 27 },
+  { "MESSAGE_KIND_SHARD_ASSIGNMENT", 28 },
   { "MESSAGE_KIND_SHOW_ACCOUNT", 7 },
   { "MESSAGE_KIND_STATUS_REQUEST", 8 },
-  { "MESSAGE_KIND_STATUS_VIEW", 14 },
+  { "MESSAGE_KIND_STATUS_VIEW", 15 },
   { "MESSAGE_KIND_SUBMIT_POSITION", 4 },
   { "MESSAGE_KIND_SUBSCRIBE_EVENTS", 12 },
-  { "MESSAGE_KIND_TAKEOVER_NOTICE", 34 },
-  { "MESSAGE_KIND_TRANCHE_FILL", 20 },
-  { "MESSAGE_KIND_TRANCHE_ORDER", 19 },
+  { "MESSAGE_KIND_TAKEOVER_NOTICE", 35 },
+  { "MESSAGE_KIND_TRANCHE_FILL", 21 },
+  { "MESSAGE_KIND_TRANCHE_ORDER", 20 },
   { "MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_WITHDRAW", 3 },
-  { "MESSAGE_KIND_WORKER_REGISTER", 26 },
+  { "MESSAGE_KIND_WORKER_REGISTER", 27 },
 };
 const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
 {
@@ -816,9 +831,9 @@ const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
   "MessageKind",
   "Tranche__V1__MessageKind",
   "tranche.v1",
-  41,
+  42,
   tranche__v1__message_kind__enum_values_by_number,
-  41,
+  42,
   tranche__v1__message_kind__enum_values_by_name,
   6,
   tranche__v1__message_kind__value_ranges,

@@ -45,7 +45,17 @@ public struct ClusterConfiguration: Sendable, Codable {
         public var recalibration: RecalibrationParameters?
     }
 
+    /// Where the CurveZMQ keys are (docs/security.md).
+    public struct Security: Sendable, Codable, Equatable {
+        /// The cluster's key directory: members' and operator's keys (default: RUN_DIRECTORY/keys).
+        public var keyDirectory: String?
+        /// The key file the `tranche` CLI uses (default: the operator's, KEY_DIRECTORY/operator.key).
+        public var clientKey: String?
+        public init() {}
+    }
+
     public var endpoints = Endpoints()
+    public var security = Security()
     /// Durable state: one database per shard, the aggregator's ledger, the coordinator's map.
     public var dataDirectory = "run/data"
     /// Logs and PID files of `scripts/cluster-up.sh`.
@@ -115,6 +125,12 @@ public struct ClusterConfiguration: Sendable, Codable {
         }
     }
 
+    /// The key directory (absolute or relative to the working directory).
+    public var keyDirectory: URL { URL(fileURLWithPath: security.keyDirectory ?? (runDirectory as NSString).appendingPathComponent("keys")) }
+
+    /// The key file a client uses by default: the configured one, else the operator's.
+    public var clientKeyFile: URL { security.clientKey.map { URL(fileURLWithPath: $0) } ?? KeyFiles.secretFile(KeyFiles.operatorNode, in: keyDirectory) }
+
     /// The coordinator's settings with the cluster's shard count.
     public var coordinatorConfiguration: CoordinatorConfiguration {
         var c = coordinator
@@ -142,7 +158,7 @@ public struct ClusterConfiguration: Sendable, Codable {
 
 extension ClusterConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case endpoints, dataDirectory, runDirectory, shards, workers, markInterval, groupCommitWindow, coordinator, worker, aggregator, markets
+        case endpoints, security, dataDirectory, runDirectory, shards, workers, markInterval, groupCommitWindow, coordinator, worker, aggregator, markets
     }
 
     public init(from decoder: Decoder) throws {
@@ -150,6 +166,7 @@ extension ClusterConfiguration {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         markets = try c.decode([Market].self, forKey: .markets)
         endpoints = try c.decode(.endpoints, default: Endpoints())
+        security = try c.decode(.security, default: Security())
         dataDirectory = try c.decode(.dataDirectory, default: "run/data")
         runDirectory = try c.decode(.runDirectory, default: "run")
         shards = try c.decode(.shards, default: 64)
@@ -206,5 +223,15 @@ extension ClusterConfiguration.WorkerSettings {
         policy = try c.decode(.policy, default: d.policy)
         retransmitInterval = try c.decode(.retransmitInterval, default: d.retransmitInterval)
         maxUnacknowledged = try c.decode(.maxUnacknowledged, default: d.maxUnacknowledged)
+    }
+}
+
+extension ClusterConfiguration.Security {
+    enum CodingKeys: String, CodingKey, CaseIterable { case keyDirectory, clientKey }
+    public init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        keyDirectory = try c.decodeIfPresent(String.self, forKey: .keyDirectory)
+        clientKey = try c.decodeIfPresent(String.self, forKey: .clientKey)
     }
 }

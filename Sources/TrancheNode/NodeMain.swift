@@ -20,6 +20,9 @@ public struct NodeOptions: ParsableArguments {
     @Option(help: "Log lines as text or as one JSON object each.")
     public var logFormat: String = "text"
 
+    @Flag(help: "Run without authentication or encryption (plain TCP): anyone who reaches the ports can act as anyone. Tests and trusted networks only.")
+    public var insecure = false
+
     public init() {}
 
     public func validate() throws {
@@ -43,6 +46,8 @@ public struct NodeArguments: Sendable {
     public var logLevel: String
     public var logFormat: String
     public var config: String?
+    /// The process's CurveZMQ keys and ZAP handler (or `--insecure`).
+    public var security: NodeSecurity
 }
 
 /// The shared `main` of the four process executables: parses the options, reads and
@@ -57,14 +62,25 @@ public enum NodeMain {
         NodeCommand.name = "tranche-\(role)"
         let parsed: NodeOptions
         do { parsed = try NodeCommand.parse(Array(arguments.dropFirst())).options } catch { NodeCommand.exit(withError: error) }
-        let options = NodeArguments(id: parsed.id, logLevel: parsed.logLevel, logFormat: parsed.logFormat, config: parsed.config)
-        let path = options.config ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json"
+        let path = parsed.config ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json"
         let config: ClusterConfiguration
         do { config = try ConfigurationFile.load(path) } catch { fail(role, "\(error)") }
-        let node = role == "worker" ? "worker:\(options.id ?? "?")" : role
-        let log = NodeLog(node: node, level: Logger.Level(rawValue: options.logLevel) ?? .info, format: NodeLogFormat(rawValue: options.logFormat) ?? .text)
+        let node = role == "worker" ? "worker:\(parsed.id ?? "?")" : role
+        let log = NodeLog(node: node, level: Logger.Level(rawValue: parsed.logLevel) ?? .info, format: NodeLogFormat(rawValue: parsed.logFormat) ?? .text)
         let context: ZMQContext
         do { context = try ZMQContext() } catch { fail(role, "\(error)") }
+        // The ZAP handler is bound before any socket: libzmq lets handshakes through without one.
+        let security: NodeSecurity
+        do {
+            guard let me = NodeID(node), role != "worker" || !(parsed.id ?? "").isEmpty else { throw KeyFiles.Failure("--id ID is required for a worker") }
+            security = try NodeSecurity(node: me, configuration: config, insecure: parsed.insecure, context: context, log: log)
+        } catch { fail(role, "\(error)") }
+        if parsed.insecure {
+            log.warning("INSECURE: started with --insecure: no authentication, no encryption; anyone who reaches these ports can act as any process or client")
+        } else {
+            log.info("CurveZMQ on every socket, keys from \(security.directory.path)")
+        }
+        let options = NodeArguments(id: parsed.id, logLevel: parsed.logLevel, logFormat: parsed.logFormat, config: parsed.config, security: security)
 
         let service = NodeService(role: role, log: log) {
             // The node is built on its loop thread: its sockets are created and used there only.
@@ -86,6 +102,7 @@ public enum NodeMain {
         }
         done.wait()
         if let e = outcome.withLock({ $0 }) { log.error("stopped on \(e)") }
+        security.stop()
         // The loop closed its sockets after sending what was durable: wait (bounded by
         // their linger) for the queued messages to leave.
         context.terminate()

@@ -63,8 +63,9 @@ public final class NodeRunner<Role: NodeRole> {
     var turnChanged = false
     /// Messages dropped because the peer's queue was full (never blocking the loop).
     var droppedSends = 0
-    /// Messages received that are not one of the role's inputs.
-    var ignoredMessages = 0
+    /// Messages refused before the role saw them: undecodable, unauthenticated, or a kind
+    /// this socket does not take from that sender.
+    var refusedMessages = 0
     let completed = CompletedBatches()
     var batchCounter = 0
 
@@ -132,27 +133,44 @@ public final class NodeRunner<Role: NodeRole> {
 
     func drain(socket i: Int) {
         for _ in 0..<1_000 {
-            let read: (Envelope?, [UInt8]?, String?)?
+            let read: NodeSocket.Inbound?
             do { read = try sockets[i].read() } catch {
                 log.error("\(sockets[i].name): receive failed: \(error)")
                 return
             }
-            guard let (envelope, _, problem) = read else { return }
-            if let problem { log.warning(problem) }
-            guard let envelope else { continue }
-            let sender = NodeID(envelope.sender) ?? .client(envelope.sender)
-            guard Role.accepts(envelope) else {
-                // A broadcast carries what other roles need too. Elsewhere, a message that is
-                // not one of this role's inputs is dropped, counted, and said once in a while.
-                if sockets[i].broadcast { continue }
-                ignoredMessages += 1
-                if ignoredMessages == 1 || ignoredMessages % 1_000 == 0 {
-                    log.warning("\(sockets[i].name): \(ignoredMessages) message(s) that are not for this role dropped so far (last: \(envelope.kind) from \(sender))")
+            switch read {
+            case nil:
+                return
+            case .refused(let code, let why, let correlation, let identity)?:
+                refuse(socket: i, code, why, correlation: correlation, identity: identity)
+            case .message(let envelope, let sender, let identity)?:
+                guard Role.accepts(envelope) else {
+                    // A broadcast carries what other roles need too. Elsewhere, a kind that is
+                    // not one of this role's inputs is refused.
+                    if sockets[i].broadcast { continue }
+                    refuse(socket: i, .permissionDenied, "\(sockets[i].name): \(envelope.kind) is not accepted here", correlation: envelope.correlationID, identity: identity)
+                    continue
                 }
-                continue
+                guard Role.permits(envelope, from: sender) else {
+                    refuse(socket: i, .permissionDenied, "\(sockets[i].name): \(sender) may not send \(envelope.kind)", correlation: envelope.correlationID, identity: identity)
+                    continue
+                }
+                handle { $0.receive(envelope, from: sender, now: WallClock.now()) }
             }
-            handle { $0.receive(envelope, from: sender, now: WallClock.now()) }
         }
+    }
+
+    /// Refuses a message no role saw: a typed reply on a ROUTER (request sockets), a
+    /// counted drop elsewhere; said in the log once in a while.
+    func refuse(socket i: Int, _ code: ErrorCode, _ why: String, correlation: UInt64, identity: [UInt8]?) {
+        refusedMessages += 1
+        if refusedMessages <= 10 || refusedMessages % 1_000 == 0 {
+            log.warning("refused (\(code), \(refusedMessages) so far): \(why)")
+        }
+        guard let identity else { return }
+        let reply = Envelope(correlationID: correlation, sender: log.node, sentAt: WallClock.now(),
+                             body: .commandReply(Message.CommandReply(errorCode: code, errorMessage: why)))
+        if (try? sockets[i].write(reply, identity: identity)) != true { droppedSends += 1 }
     }
 
     func handle(_ body: (inout Role) -> [RoleDirective]) {

@@ -7,20 +7,35 @@ import TrancheTransport
 /// how its directives reach them, and its store. Every DEALER's routing id is its
 /// `NodeID` text, so a ROUTER answers `envelope.sender` directly.
 public enum Nodes {
-    static func socket(_ ctx: ZMQContext, _ type: ZMQSocketType, _ name: String, bind: String? = nil, connect: String? = nil,
-                       identity: NodeID? = nil, subscribe: Bool = false, framing: NodeSocket.Framing = .plain) throws -> NodeSocket {
+    /// A socket that binds: a CURVE server (unless insecure) letting in `allow` only, under
+    /// its own ZAP domain ("ROLE.NAME").
+    static func bound(_ ctx: ZMQContext, _ type: ZMQSocketType, role: String, _ name: String, _ endpoint: String, allow: Set<PeerKind>,
+                      security: NodeSecurity, handover: Bool = true) throws -> NodeSocket {
         let s = try ZMQSocket(ctx, type)
         // Bounded frames: a peer cannot make us allocate more than this per message.
         try s.setMaxMessageSize(bytes: maxMessageBytes)
-        if type == .router { try s.setRouterHandover(true) }
-        if let id = identity { try s.setRoutingID(Array(id.description.utf8)) }
-        if subscribe { try s.subscribe() }
-        if let b = bind { _ = try s.bind(b) }
-        if let c = connect { try s.connect(c) }
-        return NodeSocket(name: name, socket: s, framing: framing, broadcast: subscribe)
+        // Members restarted at once take their identity over; a client's cannot be taken.
+        if type == .router { try s.setRouterHandover(handover) }
+        try security.configureServer(s, domain: "\(role).\(name)", allow: allow)
+        _ = try s.bind(endpoint)
+        return NodeSocket(name: name, socket: s, framing: type == .router ? .router : .plain, peer: .authenticated(secure: !security.insecure))
     }
 
-    static func identity(_ node: NodeID) -> [UInt8] { Array(node.description.utf8) }
+    /// A socket that connects to `server` (a CURVE client of its key, unless insecure),
+    /// under this node's identity.
+    static func connected(_ ctx: ZMQContext, _ type: ZMQSocketType, _ name: String, _ endpoint: String, server: NodeID, as node: NodeID,
+                          security: NodeSecurity) throws -> NodeSocket {
+        let s = try ZMQSocket(ctx, type)
+        try s.setMaxMessageSize(bytes: maxMessageBytes)
+        if type == .dealer { try s.setRoutingID(Array(node.description.utf8)) }
+        if type == .sub { try s.subscribe() }
+        try security.configureClient(s, server: server)
+        try s.connect(endpoint)
+        return NodeSocket(name: name, socket: s, framing: .plain, peer: .server(server), broadcast: type == .sub)
+    }
+
+    /// The routing id of a reply to `node` on a ROUTER.
+    static func identity(_ node: NodeID) -> [UInt8] { NodeSocket.routingID(of: node) }
 
     /// The largest message any socket accepts (the biggest legitimate ones, status and
     /// fund views, are a few hundred KiB).
@@ -43,25 +58,31 @@ public enum Nodes {
 
     // MARK: - Coordinator
 
-    public static func coordinator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Coordinator> {
+    public static func coordinator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> NodeRunner<Coordinator> {
         let dir = URL(fileURLWithPath: c.dataDirectory)
         let store = try SQLiteShardMapStore(directory: dir)
         let map = try store.load()
         if let map, map.shardCount != c.shards {
             throw ConfigurationError(field: "shards", reason: "the data directory holds \(map.shardCount) shards, the configuration says \(c.shards); shards cannot change for a data directory")
         }
-        let role = Coordinator(configuration: c.coordinatorConfiguration, shardMap: map)
+        var configuration = c.coordinatorConfiguration
+        configuration.openAccess = security.insecure
+        let role = Coordinator(configuration: configuration, shardMap: map, grants: try store.loadGrants())
+        // The clients the operator granted may connect (their keys, for the ZAP handler).
+        security.registry.setClients(Array(role.grants.values))
         enum S: Int, CaseIterable { case clients, workers, control, venue, aggregator }
         let sockets = try S.allCases.map { s -> NodeSocket in
             switch s {
-            case .clients: return try socket(ctx, .router, "clients", bind: c.endpoints.coordinatorClients, framing: .router)
-            case .workers: return try socket(ctx, .router, "workers", bind: c.endpoints.coordinatorWorkers, framing: .router)
-            case .control: return try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true)
-            case .venue: return try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .coordinator)
-            case .aggregator: return try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: .coordinator)
+            case .clients: return try bound(ctx, .router, role: "coordinator", "clients", c.endpoints.coordinatorClients, allow: [.client, .operator],
+                                            security: security, handover: false)
+            case .workers: return try bound(ctx, .router, role: "coordinator", "workers", c.endpoints.coordinatorWorkers, allow: [.worker], security: security)
+            case .control: return try connected(ctx, .sub, "control", c.endpoints.aggregatorControl, server: .aggregator, as: .coordinator, security: security)
+            case .venue: return try connected(ctx, .dealer, "venue", c.endpoints.venueOrders, server: .venue, as: .coordinator, security: security)
+            case .aggregator: return try connected(ctx, .dealer, "aggregator", c.endpoints.aggregatorQueries, server: .aggregator, as: .coordinator, security: security)
             }
         }
         var savedVersion = map?.version ?? 0
+        var savedGrants = role.grantsVersion
         let logEvent = logEvent(log)
         return NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
@@ -72,6 +93,13 @@ public enum Nodes {
             case .coordinator: return nil
             }
         }, publishers: [:], log: log, checkpoint: { role in
+            if role.grantsVersion != savedGrants {
+                try store.saveGrants(role.grants.values.sorted { $0.client < $1.client })
+                savedGrants = role.grantsVersion
+                // Durable first, then the ZAP handler knows the keys (a revoked key cannot
+                // connect again; its open connections are refused by the role).
+                security.registry.setClients(Array(role.grants.values))
+            }
             guard role.shardMap.version != savedVersion else { return }
             try store.save(role.shardMap)
             savedVersion = role.shardMap.version
@@ -80,7 +108,7 @@ public enum Nodes {
 
     // MARK: - Worker
 
-    public static func worker(id: String, _ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> (NodeRunner<Worker>, GroupCommitter) {
+    public static func worker(id: String, _ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> (NodeRunner<Worker>, GroupCommitter) {
         let node = NodeID.worker(id)
         let store = try SQLiteShardStore(directory: URL(fileURLWithPath: c.dataDirectory))
         let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
@@ -89,12 +117,12 @@ public enum Nodes {
         enum S: Int, CaseIterable { case coordinator, marketData, control, venue, aggregator }
         let sockets = try S.allCases.map { s -> NodeSocket in
             switch s {
-            case .coordinator: return try socket(ctx, .dealer, "coordinator", connect: c.endpoints.coordinatorWorkers, identity: node)
-            case .marketData: return try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true)
-            case .control: return try socket(ctx, .sub, "control", connect: c.endpoints.aggregatorControl, subscribe: true)
-            case .venue: return try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: node)
+            case .coordinator: return try connected(ctx, .dealer, "coordinator", c.endpoints.coordinatorWorkers, server: .coordinator, as: node, security: security)
+            case .marketData: return try connected(ctx, .sub, "marketData", c.endpoints.venueMarketData, server: .venue, as: node, security: security)
+            case .control: return try connected(ctx, .sub, "control", c.endpoints.aggregatorControl, server: .aggregator, as: node, security: security)
+            case .venue: return try connected(ctx, .dealer, "venue", c.endpoints.venueOrders, server: .venue, as: node, security: security)
             // A DEALER, so the aggregator acknowledges money messages to this worker directly.
-            case .aggregator: return try socket(ctx, .dealer, "aggregator", connect: c.endpoints.aggregatorQueries, identity: node)
+            case .aggregator: return try connected(ctx, .dealer, "aggregator", c.endpoints.aggregatorQueries, server: .aggregator, as: node, security: security)
             }
         }
         let logEvent = logEvent(log)
@@ -148,7 +176,7 @@ public enum Nodes {
 
     // MARK: - Aggregator
 
-    public static func aggregator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Aggregator> {
+    public static func aggregator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> NodeRunner<Aggregator> {
         let store = try SQLiteLedgerStore(directory: URL(fileURLWithPath: c.dataDirectory))
         var role = try Aggregator(configuration: c.aggregator,
                                   markets: c.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
@@ -165,12 +193,13 @@ public enum Nodes {
         enum S: Int, CaseIterable { case reports, control, queries, marketData, venue, events }
         let sockets = try S.allCases.map { s -> NodeSocket in
             switch s {
-            case .reports: return try socket(ctx, .pull, "reports", bind: c.endpoints.aggregatorReports)
-            case .control: return try socket(ctx, .pub, "control", bind: c.endpoints.aggregatorControl)
-            case .queries: return try socket(ctx, .router, "queries", bind: c.endpoints.aggregatorQueries, framing: .router)
-            case .marketData: return try socket(ctx, .sub, "marketData", connect: c.endpoints.venueMarketData, subscribe: true)
-            case .venue: return try socket(ctx, .dealer, "venue", connect: c.endpoints.venueOrders, identity: .aggregator)
-            case .events: return try socket(ctx, .pub, "events", bind: c.endpoints.events)
+            case .reports: return try bound(ctx, .pull, role: "aggregator", "reports", c.endpoints.aggregatorReports, allow: [.worker], security: security)
+            case .control: return try bound(ctx, .pub, role: "aggregator", "control", c.endpoints.aggregatorControl, allow: [.worker, .coordinator], security: security)
+            case .queries: return try bound(ctx, .router, role: "aggregator", "queries", c.endpoints.aggregatorQueries, allow: [.worker, .coordinator], security: security)
+            case .marketData: return try connected(ctx, .sub, "marketData", c.endpoints.venueMarketData, server: .venue, as: .aggregator, security: security)
+            case .venue: return try connected(ctx, .dealer, "venue", c.endpoints.venueOrders, server: .venue, as: .aggregator, security: security)
+            // Every account's events: the operator's view (and members').
+            case .events: return try bound(ctx, .pub, role: "aggregator", "events", c.endpoints.events, allow: [.operator, .coordinator, .worker, .venue], security: security)
             }
         }
         let logEvent = logEvent(log)
@@ -198,7 +227,7 @@ public enum Nodes {
 
     // MARK: - Venue
 
-    public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog) throws -> NodeRunner<Venue> {
+    public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> NodeRunner<Venue> {
         // The exogenous (index) prices and the answered tranche ids survive a restart: the
         // venue resumes at the same marks, and an order sent again gets its original fill.
         let store = try SQLiteVenueStore(directory: URL(fileURLWithPath: c.dataDirectory))
@@ -223,8 +252,8 @@ public enum Nodes {
         enum S: Int, CaseIterable { case orders, marketData }
         let sockets = try S.allCases.map { s -> NodeSocket in
             switch s {
-            case .orders: return try socket(ctx, .router, "orders", bind: c.endpoints.venueOrders, framing: .router)
-            case .marketData: return try socket(ctx, .pub, "marketData", bind: c.endpoints.venueMarketData)
+            case .orders: return try bound(ctx, .router, role: "venue", "orders", c.endpoints.venueOrders, allow: [.worker, .aggregator, .coordinator], security: security)
+            case .marketData: return try bound(ctx, .pub, role: "venue", "marketData", c.endpoints.venueMarketData, allow: [.worker, .aggregator, .coordinator], security: security)
             }
         }
         return NodeRunner(role: role, sockets: sockets, route: { to in (S.orders.rawValue, identity(to)) },

@@ -127,7 +127,26 @@ public final class ZMQSocket {
         return ready.isEmpty ? nil : try tryReceive()
     }
 
+    /// A received message with the identity its connection was authenticated as: the
+    /// user id the ZAP handler gave it (nil on a connection no handler authenticated).
+    public struct Received {
+        public var frames: [[UInt8]]
+        public var userID: String?
+    }
+
+    /// Receives a message if one is waiting, with its connection's ZAP user id.
+    public func tryReceiveAuthenticated() throws(ZMQError) -> Received? {
+        var userID: String?
+        guard let frames = try receive(flags: ZMQ_DONTWAIT, userID: &userID) else { return nil }
+        return Received(frames: frames, userID: userID)
+    }
+
     private func receive(flags: Int32) throws(ZMQError) -> [[UInt8]]? {
+        var ignored: String?
+        return try receive(flags: flags, userID: &ignored)
+    }
+
+    private func receive(flags: Int32, userID: inout String?) throws(ZMQError) -> [[UInt8]]? {
         let h = try live("zmq_msg_recv")
         var parts: [[UInt8]] = []
         var message = zmq_msg_t()
@@ -142,6 +161,9 @@ public final class ZMQSocket {
                 throw error
             }
             let size = zmq_msg_size(&message)
+            // Every frame of a message comes from the same connection: the last one's
+            // metadata is the message's (a ROUTER's identity frame may have none).
+            if let p = zmq_msg_gets(&message, "User-Id") { userID = String(cString: p) }
             parts.append(size == 0 ? [] : Array(UnsafeRawBufferPointer(start: zmq_msg_data(&message), count: size)))
             if zmq_msg_more(&message) == 0 { return parts }
             // The other frames of a multipart message arrive together with the first.

@@ -159,3 +159,28 @@ extension Message.SubscribeEvents: WireMessage {
         self.init(account: WireRead.optionalAccount(m.account_id))
     }
 }
+
+extension Message.ClientGrant: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__ClientGrant> {
+        arena.message(tranche__v1__client_grant__init) {
+            $0.client = arena.string(client)
+            $0.public_key = arena.string(publicKey)
+            let bounds = accounts.flatMap { [$0.lowerBound, $0.upperBound] }
+            $0.n_account_bounds = bounds.count
+            $0.account_bounds = arena.array(bounds)
+            $0.revoke = revoke ? 1 : 0
+        }
+    }
+
+    init(c m: Tranche__V1__ClientGrant) throws(WireDecodeError) {
+        let bounds: [UInt64] = WireRead.scalars(m.n_account_bounds, m.account_bounds)
+        guard bounds.count % 2 == 0 else { throw .inconsistentField(field: "ClientGrant.account_bounds", detail: "an odd number of bounds (pairs of first, last)") }
+        var ranges: [ClosedRange<UInt64>] = []
+        for i in stride(from: 0, to: bounds.count, by: 2) {
+            guard bounds[i] <= bounds[i + 1] else { throw .inconsistentField(field: "ClientGrant.account_bounds", detail: "range \(bounds[i])…\(bounds[i + 1]) is empty") }
+            ranges.append(bounds[i]...bounds[i + 1])
+        }
+        self.init(client: try WireRead.string(m.client, "ClientGrant.client"), publicKey: try WireRead.string(m.public_key, "ClientGrant.public_key"),
+                  accounts: ranges, revoke: m.revoke != 0)
+    }
+}

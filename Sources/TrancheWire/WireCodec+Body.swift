@@ -44,6 +44,9 @@ extension WireCodec {
         case .subscribeEvents(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS
             env.subscribe_events = m.makeC(in: arena)
+        case .clientGrant(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT
+            env.client_grant = m.makeC(in: arena)
         case .commandReply(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY
             env.command_reply = m.makeC(in: arena)
@@ -146,6 +149,7 @@ extension WireCodec {
         case TRANCHE__V1__ENVELOPE__BODY_BREAKER_REQUEST: return .breakerRequest(try WireRead.required(env.breaker_request, "Envelope.breaker_request"))
         case TRANCHE__V1__ENVELOPE__BODY_SET_PRICE: return .setPrice(try WireRead.required(env.set_price, "Envelope.set_price"))
         case TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS: return .subscribeEvents(try WireRead.required(env.subscribe_events, "Envelope.subscribe_events"))
+        case TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT: return .clientGrant(try WireRead.required(env.client_grant, "Envelope.client_grant"))
         case TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY: return .commandReply(try WireRead.required(env.command_reply, "Envelope.command_reply"))
         case TRANCHE__V1__ENVELOPE__BODY_STATUS_VIEW: return .statusView(try WireRead.required(env.status_view, "Envelope.status_view"))
         case TRANCHE__V1__ENVELOPE__BODY_FUND_VIEW: return .fundView(try WireRead.required(env.fund_view, "Envelope.fund_view"))

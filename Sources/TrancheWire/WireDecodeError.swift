@@ -28,11 +28,13 @@ public enum WireDecodeError: Error, Sendable, Equatable, CustomStringConvertible
     case inconsistentField(field: String, detail: String)
 
     /// The stable code to answer with: `.versionMismatch` for another protocol
-    /// version, `.decodeError` for everything else.
+    /// version, `.unknownKind` for a kind this build does not know, `.decodeError` for
+    /// everything else.
     public var errorCode: ErrorCode {
         switch self {
         case .unsupportedVersion: return .versionMismatch
-        case .empty, .malformed, .unknownKind, .missingBody, .kindMismatch, .missingField, .invalidEnumValue, .invalidUTF8,
+        case .unknownKind: return .unknownKind
+        case .empty, .malformed, .missingBody, .kindMismatch, .missingField, .invalidEnumValue, .invalidUTF8,
              .inconsistentField:
             return .decodeError
         }

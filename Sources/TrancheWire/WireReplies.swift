@@ -103,6 +103,7 @@ extension Message.StatusView: WireMessage {
             ($0.n_workers, $0.workers) = WireWrite.list(workers, in: arena)
             ($0.n_breakers, $0.breakers) = WireWrite.list(breakers, in: arena)
             $0.fund_balance_e6 = fundBalance.e6
+            $0.insecure = insecure ? 1 : 0
         }
     }
 
@@ -111,7 +112,7 @@ extension Message.StatusView: WireMessage {
             shardCount: m.shard_count,
             workers: try WireRead.list(m.n_workers, m.workers, "StatusView.workers"),
             breakers: try WireRead.list(m.n_breakers, m.breakers, "StatusView.breakers"),
-            fundBalance: Quote(e6: m.fund_balance_e6))
+            fundBalance: Quote(e6: m.fund_balance_e6), insecure: m.insecure != 0)
     }
 }
 

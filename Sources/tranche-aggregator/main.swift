@@ -1,6 +1,6 @@
 import TrancheNode
 
-NodeMain.run(role: "aggregator") { config, _, context, log in
-    let runner = try Nodes.aggregator(config, context, log)
+NodeMain.run(role: "aggregator") { config, options, context, log in
+    let runner = try Nodes.aggregator(config, context, log, security: options.security)
     return (run: { runner.run(until: $0) }, close: {})
 }

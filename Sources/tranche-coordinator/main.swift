@@ -1,6 +1,6 @@
 import TrancheNode
 
-NodeMain.run(role: "coordinator") { config, _, context, log in
-    let runner = try Nodes.coordinator(config, context, log)
+NodeMain.run(role: "coordinator") { config, options, context, log in
+    let runner = try Nodes.coordinator(config, context, log, security: options.security)
     return (run: { runner.run(until: $0) }, close: {})
 }

@@ -13,13 +13,17 @@ import TrancheNode
 /// | 65 | `refused` | the cluster answered with an error code (`code` in the JSON) |
 /// | 69 | `unavailable` | no answer in time, or the transport failed |
 /// | 70 | `internal` | anything else |
+/// | 77 | `denied` | the cluster refused who we are (UNAUTHENTICATED, PERMISSION_DENIED) |
 enum CLIError {
     static func exitCode(_ error: Error) -> (Int32, String) {
         switch error {
-        case is CommandFailure: return (65, "refused")
+        case let f as CommandFailure:
+            return [.permissionDenied, .unauthenticated].contains(f.reply.errorCode) ? (77, "denied") : (65, "refused")
         case let f as ClusterClient.Failure:
             switch f {
             case .timeout, .transport: return (69, "unavailable")
+            case .handshake(_, .authentication, _): return (77, "denied")
+            case .handshake: return (69, "unavailable")
             case .unexpectedReply: return (70, "internal")
             }
         case is ValidationError, is InputFile.Failure, is ConfigurationFile.Failure, is ConfigurationError: return (64, "usage")

@@ -10,7 +10,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var cluster: ClusterOptions
 
     func run() throws {
-        guard case .statusView(let s) = try cluster.client().request(.statusRequest(Message.StatusRequest()), timeout: cluster.wait) else {
+        guard case .statusView(let s) = try cluster.client().query(.statusRequest(Message.StatusRequest()), timeout: cluster.wait) else {
             throw ValidationError("the coordinator answered something else than a status")
         }
         let owned = s.workers.filter(\.alive).reduce(0) { $0 + $1.shards.count }
@@ -181,7 +181,7 @@ struct FundCommand: ParsableCommand {
         if entries > 1_000 { throw ValidationError("--entries: at most 1000, got \(entries)") }
     }
     func run() throws {
-        guard case .fundView(let f) = try cluster.client().request(.fundRequest(Message.FundRequest(maxEntries: entries)), timeout: cluster.wait) else {
+        guard case .fundView(let f) = try cluster.client().query(.fundRequest(Message.FundRequest(maxEntries: entries)), timeout: cluster.wait) else {
             throw ValidationError("the cluster answered something else than the fund")
         }
         if cluster.json {
@@ -206,7 +206,7 @@ struct BreakerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "breaker", abstract: "Cascade breaker state per market.")
     @OptionGroup var cluster: ClusterOptions
     func run() throws {
-        guard case .breakerList(let l) = try cluster.client().request(.breakerRequest(Message.BreakerRequest()), timeout: cluster.wait) else {
+        guard case .breakerList(let l) = try cluster.client().query(.breakerRequest(Message.BreakerRequest()), timeout: cluster.wait) else {
             throw ValidationError("the cluster answered something else than the breakers")
         }
         if cluster.json { try cluster.printJSON(["breakers": l.breakers.map(json)]); return }
@@ -234,6 +234,10 @@ struct EventsCommand: ParsableCommand {
         let context = try ZMQContext()
         let socket = try ZMQSocket(context, .sub)
         try socket.subscribe()
+        let keys = try cluster.keys()
+        let monitor = try HandshakeMonitor(socket, context: context)
+        defer { monitor.close() }
+        try keys?.configure(socket, server: .aggregator)
         try socket.connect(url)
         let start = Date()
         let end = start.addingTimeInterval(seconds)
@@ -248,6 +252,7 @@ struct EventsCommand: ParsableCommand {
                 if lastHeard == nil, Date().timeIntervalSince(start) > cluster.timeout {
                     socket.close()
                     context.shutdown()
+                    if let f = monitor.failure() { throw ClusterClient.Failure.handshake(url, f, keys.map { "client:\($0.name)" } ?? "an insecure client") }
                     throw ClusterClient.Failure.transport("not connected: no events from \(url) within \(cluster.timeout) s (is the cluster up? scripts/cluster-up.sh)")
                 }
                 if let h = lastHeard, !saidSilent, Date().timeIntervalSince(h) > cluster.timeout {

@@ -17,6 +17,12 @@ struct ClusterOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("CurveZMQ key file to act as (default: security.clientKey of the configuration, else the operator's key in its key directory).", valueName: "FILE"))
+    var key: String?
+
+    @Flag(help: "Talk to a cluster started with --insecure (no authentication, plain TCP).")
+    var insecure = false
+
     func configuration() throws -> ClusterConfiguration {
         try ConfigurationFile.load(config ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json")
     }
@@ -24,7 +30,18 @@ struct ClusterOptions: ParsableArguments {
     func client() throws -> ClusterClient {
         let endpoint: String
         if let c = coordinator ?? ProcessInfo.processInfo.environment["TRANCHE_COORDINATOR"] { endpoint = c } else { endpoint = try configuration().endpoints.coordinatorClients }
-        return try ClusterClient(endpoint: endpoint)
+        return try ClusterClient(endpoint: endpoint, security: keys())
+    }
+
+    /// The client's keys (nil with --insecure).
+    func keys() throws -> ClientKeys? {
+        if insecure { return nil }
+        let c = try configuration()
+        let file = key.map { URL(fileURLWithPath: $0) } ?? c.clientKeyFile
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw ValidationError("no key file \(file.path): the cluster's keys are made by scripts/cluster-up.sh (or `tranche keys generate`); give yours with --key FILE, or --insecure for a cluster started with --insecure")
+        }
+        return try ClientKeys(file: file, directory: c.keyDirectory)
     }
 
     var wait: TrancheCore.Duration { .milliseconds(Int64(timeout * 1000)) }

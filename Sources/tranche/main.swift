@@ -10,7 +10,7 @@ struct Tranche: ParsableCommand {
         version: Tranche.version,
         subcommands: [MarginCommand.self, ScheduleCommand.self, SimulateCommand.self, StatusCommand.self, AccountCommand.self, DepositCommand.self,
                       WithdrawCommand.self, PositionCommand.self, PriceCommand.self, FundCommand.self, BreakerCommand.self, EventsCommand.self,
-                      FaultsCommand.self]
+                      FaultsCommand.self, KeysCommand.self]
     )
 }
 

@@ -16,10 +16,11 @@ import Glibc
     @Test func anUnreachableCoordinatorTimesOutReadably() throws {
         let port = try LocalCluster.freePorts(1)[0]
         let endpoint = "tcp://127.0.0.1:\(port)"
-        let r = try CLIRunner.tranche("status", "--coordinator", endpoint, "--timeout", "0.5")
+        // Insecure: no key is needed to find that nobody answers.
+        let r = try CLIRunner.tranche("status", "--coordinator", endpoint, "--timeout", "0.5", "--insecure")
         #expect(r.status != 0)
         #expect(r.stderr.contains("within 0.5 s") && r.stderr.contains(endpoint), "\(r.stderr)")
-        let whole = try CLIRunner.tranche("status", "--coordinator", endpoint, "--timeout", "1")
+        let whole = try CLIRunner.tranche("status", "--coordinator", endpoint, "--timeout", "1", "--insecure")
         #expect(whole.stderr.contains("within 1 s"), "\(whole.stderr)")
     }
 
@@ -50,12 +51,12 @@ import Glibc
         let u = try JSONSerialization.jsonObject(with: Data(usage.stderr.utf8)) as? [String: [String: Any]]
         #expect(u?["error"]?["class"] as? String == "usage", "\(usage.stderr)")
         let port = try LocalCluster.freePorts(1)[0]
-        let down = try CLIRunner.tranche("status", "--coordinator", "tcp://127.0.0.1:\(port)", "--timeout", "0.3", "--json")
+        let down = try CLIRunner.tranche("status", "--coordinator", "tcp://127.0.0.1:\(port)", "--timeout", "0.3", "--json", "--insecure")
         #expect(down.status == 69)
         let d = try JSONSerialization.jsonObject(with: Data(down.stderr.utf8)) as? [String: [String: Any]]
         #expect(d?["error"]?["class"] as? String == "unavailable", "\(down.stderr)")
         // Events from nowhere: said, and a failure after --timeout (not a silent exit 0).
-        let events = try CLIRunner.tranche("events", "--endpoint", "tcp://127.0.0.1:\(port)", "--timeout", "0.5", "--seconds", "3")
+        let events = try CLIRunner.tranche("events", "--endpoint", "tcp://127.0.0.1:\(port)", "--timeout", "0.5", "--seconds", "3", "--insecure")
         #expect(events.status == 69 && events.stderr.contains("not connected"), "\(events.stderr)")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrancheNode
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -200,6 +201,20 @@ final class LocalCluster {
         config["worker"] = worker
         configPath = directory.appendingPathComponent("cluster.json").path
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: configPath))
+        // Secure, as scripts/cluster-up.sh runs it: the members' and the operator's keys.
+        try KeyFiles.generate([.coordinator, .aggregator, .venue, KeyFiles.operatorNode, .worker("w1"), .worker("w2"), .worker("w3")], in: keyDirectory)
+    }
+
+    var keyDirectory: URL { directory.appendingPathComponent("keys") }
+
+    /// The operator's keys (every right), as the CLI finds them by default.
+    func operatorKeys() throws -> ClientKeys {
+        try ClientKeys(file: KeyFiles.secretFile(KeyFiles.operatorNode, in: keyDirectory), directory: keyDirectory)
+    }
+
+    /// An in-process client holding the operator's key.
+    func client(name: String) throws -> ClusterClient {
+        try ClusterClient(endpoint: clientsEndpoint, name: name, security: operatorKeys())
     }
 
     deinit { try? FileManager.default.removeItem(at: directory) }

@@ -170,7 +170,7 @@ import TrancheStore
         do {
             try cluster.startAll()
             try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
-            let client = try ClusterClient(endpoint: cluster.clientsEndpoint, name: "fault-test")
+            let client = try cluster.client(name: "fault-test")
             try open(client)
             return (cluster, client)
         } catch {
@@ -190,9 +190,10 @@ import TrancheStore
     static func stream(_ cluster: LocalCluster, faults: () throws -> Void) throws -> Tally {
         let tally = Tally()
         cluster.attachment = tally
+        let keys = try cluster.operatorKeys()
         let endpoint = cluster.clientsEndpoint
         let stream = Thread {
-            guard let c = try? ClusterClient(endpoint: endpoint, name: "fault-stream") else { tally.fail("no client"); return }
+            guard let c = try? ClusterClient(endpoint: endpoint, name: "fault-stream", security: keys) else { tally.fail("no client"); return }
             var i = 0
             while !tally.isStopped {
                 let id = Self.accounts[i % Self.accounts.count]

@@ -112,10 +112,10 @@ import TrancheWire
 
     @Test func unknownErrorCode() {
         var body = ProtoBytes()
-        body.varint(1, 17)
+        body.varint(1, 99)
         var p = ProtoBytes.header(kind: MessageKind.commandReply.rawValue)
         p.message(MessageKind.commandReply.rawValue, body)
-        #expect(decodeError(p.bytes) == .invalidEnumValue(field: "CommandReply.error_code", value: 17))
+        #expect(decodeError(p.bytes) == .invalidEnumValue(field: "CommandReply.error_code", value: 99))
     }
 
     @Test func invalidUTF8() {
@@ -285,7 +285,12 @@ import TrancheWire
         ]
         for error in errors {
             #expect(!error.description.isEmpty)
-            #expect(error.errorCode == (error == .unsupportedVersion(received: 2, supported: 1) ? .versionMismatch : .decodeError))
+            let expected: ErrorCode = switch error {
+            case .unsupportedVersion: .versionMismatch
+            case .unknownKind: .unknownKind
+            default: .decodeError
+            }
+            #expect(error.errorCode == expected)
         }
     }
 }

@@ -46,6 +46,8 @@ enum Samples {
         .setPrice(.init(market: unicodeMarket, price: Price(e8: 12_345_678_901_234))),
         .subscribeEvents(.init(account: nil)),
         .subscribeEvents(.init(account: AccountID(.max))),
+        .clientGrant(.init(client: "alice", publicKey: "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", accounts: [1...100, 500...500, 7...UInt64.max])),
+        .clientGrant(.init(client: "bob", publicKey: "", accounts: [], revoke: true)),
         .commandReply(.init(
             errorCode: .insufficientMargin, errorMessage: "need 1.5 more — “margin” ≠ 证金 🙈",
             required: Quote(e6: max), available: Quote(e6: min), account: account)),

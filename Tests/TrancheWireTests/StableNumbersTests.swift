@@ -27,11 +27,14 @@ import TrancheWire
             .decodeError: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_DECODE_ERROR),
             .timeout: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_TIMEOUT),
             .busy: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY),
+            .unauthenticated: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED),
+            .permissionDenied: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED),
+            .unknownKind: n(TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_KIND),
         ]
         #expect(expected.count == ErrorCode.allCases.count)
         for code in ErrorCode.allCases { #expect(code.rawValue == expected[code], "\(code)") }
-        // The published table (docs/wire-protocol.md): OK = 0 … BUSY = 16, in order.
-        #expect(ErrorCode.allCases.map(\.rawValue) == Array(0...16))
+        // The published table (docs/wire-protocol.md): OK = 0 … UNKNOWN_KIND = 19, in order.
+        #expect(ErrorCode.allCases.map(\.rawValue) == Array(0...19))
     }
 
     @Test func messageKindsEqualBodyFieldNumbers() {
@@ -48,6 +51,7 @@ import TrancheWire
             .breakerRequest: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_REQUEST), n(TRANCHE__V1__ENVELOPE__BODY_BREAKER_REQUEST)),
             .setPrice: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SET_PRICE), n(TRANCHE__V1__ENVELOPE__BODY_SET_PRICE)),
             .subscribeEvents: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBSCRIBE_EVENTS), n(TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS)),
+            .clientGrant: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLIENT_GRANT), n(TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT)),
             .commandReply: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_COMMAND_REPLY), n(TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY)),
             .statusView: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_STATUS_VIEW), n(TRANCHE__V1__ENVELOPE__BODY_STATUS_VIEW)),
             .fundView: (n(TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_VIEW), n(TRANCHE__V1__ENVELOPE__BODY_FUND_VIEW)),

@@ -28,6 +28,7 @@ typedef struct Tranche__V1__FundRequest Tranche__V1__FundRequest;
 typedef struct Tranche__V1__BreakerRequest Tranche__V1__BreakerRequest;
 typedef struct Tranche__V1__SetPrice Tranche__V1__SetPrice;
 typedef struct Tranche__V1__SubscribeEvents Tranche__V1__SubscribeEvents;
+typedef struct Tranche__V1__ClientGrant Tranche__V1__ClientGrant;
 typedef struct Tranche__V1__CommandReply Tranche__V1__CommandReply;
 typedef struct Tranche__V1__AccountView Tranche__V1__AccountView;
 typedef struct Tranche__V1__PositionView Tranche__V1__PositionView;
@@ -228,6 +229,37 @@ struct  Tranche__V1__SubscribeEvents
 
 
 /*
+ * Operator command: lets a client key act on a set of accounts (replacing its
+ * earlier grant), or revokes it. Stored durably by the coordinator; the client's
+ * key is accepted from then on (CurveZMQ), and its commands on those accounts only.
+ */
+struct  Tranche__V1__ClientGrant
+{
+  ProtobufCMessage base;
+  /*
+   * The client's name: letters, digits, '-', '_', '.'; not "operator".
+   */
+  char *client;
+  /*
+   * Its CurveZMQ public key (Z85, 40 characters); empty when revoking.
+   */
+  char *public_key;
+  /*
+   * Inclusive ranges of account ids it may open and act on: [first0, last0, first1, last1, ...].
+   */
+  size_t n_account_bounds;
+  uint64_t *account_bounds;
+  /*
+   * Revokes the client's key and grants instead.
+   */
+  protobuf_c_boolean revoke;
+};
+#define TRANCHE__V1__CLIENT_GRANT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__client_grant__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0 }
+
+
+/*
  * The reply to every command that has no richer reply.
  */
 struct  Tranche__V1__CommandReply
@@ -337,10 +369,15 @@ struct  Tranche__V1__StatusView
   size_t n_breakers;
   Tranche__V1__BreakerView **breakers;
   int64_t fund_balance_e6;
+  /*
+   * The cluster runs without authentication (started with --insecure): anyone who
+   * reaches its ports can act as anyone.
+   */
+  protobuf_c_boolean insecure;
 };
 #define TRANCHE__V1__STATUS_VIEW__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__status_view__descriptor) \
-    , 0, 0,NULL, 0,NULL, 0 }
+    , 0, 0,NULL, 0,NULL, 0, 0 }
 
 
 /*
@@ -648,6 +685,25 @@ Tranche__V1__SubscribeEvents *
 void   tranche__v1__subscribe_events__free_unpacked
                      (Tranche__V1__SubscribeEvents *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__ClientGrant methods */
+void   tranche__v1__client_grant__init
+                     (Tranche__V1__ClientGrant         *message);
+size_t tranche__v1__client_grant__get_packed_size
+                     (const Tranche__V1__ClientGrant   *message);
+size_t tranche__v1__client_grant__pack
+                     (const Tranche__V1__ClientGrant   *message,
+                      uint8_t             *out);
+size_t tranche__v1__client_grant__pack_to_buffer
+                     (const Tranche__V1__ClientGrant   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__ClientGrant *
+       tranche__v1__client_grant__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__client_grant__free_unpacked
+                     (Tranche__V1__ClientGrant *message,
+                      ProtobufCAllocator *allocator);
 /* Tranche__V1__CommandReply methods */
 void   tranche__v1__command_reply__init
                      (Tranche__V1__CommandReply         *message);
@@ -838,6 +894,9 @@ typedef void (*Tranche__V1__SetPrice_Closure)
 typedef void (*Tranche__V1__SubscribeEvents_Closure)
                  (const Tranche__V1__SubscribeEvents *message,
                   void *closure_data);
+typedef void (*Tranche__V1__ClientGrant_Closure)
+                 (const Tranche__V1__ClientGrant *message,
+                  void *closure_data);
 typedef void (*Tranche__V1__CommandReply_Closure)
                  (const Tranche__V1__CommandReply *message,
                   void *closure_data);
@@ -880,6 +939,7 @@ extern const ProtobufCMessageDescriptor tranche__v1__fund_request__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__breaker_request__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__set_price__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__subscribe_events__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__client_grant__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__command_reply__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__account_view__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__position_view__descriptor;

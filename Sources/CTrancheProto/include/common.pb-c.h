@@ -115,7 +115,21 @@ typedef enum _Tranche__V1__ErrorCode {
    * Overloaded, or waiting for a peer to acknowledge earlier work: retry after a
    * short pause, with the same request id.
    */
-  TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY = 16
+  TRANCHE__V1__ERROR_CODE__ERROR_CODE_BUSY = 16,
+  /*
+   * The sender's identity could not be established (no key, or a routing id that is
+   * not its authenticated identity's).
+   */
+  TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED = 17,
+  /*
+   * The authenticated sender may not do this (this kind on this socket, this account,
+   * an operator's command).
+   */
+  TRANCHE__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED = 18,
+  /*
+   * A message kind this build does not know.
+   */
+  TRANCHE__V1__ERROR_CODE__ERROR_CODE_UNKNOWN_KIND = 19
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRANCHE__V1__ERROR_CODE)
 } Tranche__V1__ErrorCode;
 

@@ -45,6 +45,7 @@ typedef enum _Tranche__V1__MessageKind {
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_REQUEST = 19,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SET_PRICE = 20,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBSCRIBE_EVENTS = 21,
+  TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLIENT_GRANT = 22,
   /*
    * Replies: 30–39.
    */
@@ -104,6 +105,7 @@ typedef enum {
   TRANCHE__V1__ENVELOPE__BODY_BREAKER_REQUEST = 19,
   TRANCHE__V1__ENVELOPE__BODY_SET_PRICE = 20,
   TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS = 21,
+  TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT = 22,
   TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY = 30,
   TRANCHE__V1__ENVELOPE__BODY_STATUS_VIEW = 31,
   TRANCHE__V1__ENVELOPE__BODY_FUND_VIEW = 32,
@@ -154,7 +156,8 @@ struct  Tranche__V1__Envelope
    */
   uint64_t correlation_id;
   /*
-   * Logical name of the sending process, e.g. "worker-2", "cli".
+   * Logical name of the sending process ("coordinator", "worker:w1", "client:alice/…").
+   * Informative only: receivers trust the authenticated connection, never this field.
    */
   char *sender;
   int64_t sent_at_ns;
@@ -190,6 +193,7 @@ struct  Tranche__V1__Envelope
     Tranche__V1__BreakerRequest *breaker_request;
     Tranche__V1__SetPrice *set_price;
     Tranche__V1__SubscribeEvents *subscribe_events;
+    Tranche__V1__ClientGrant *client_grant;
     Tranche__V1__CommandReply *command_reply;
     Tranche__V1__StatusView *status_view;
     Tranche__V1__FundView *fund_view;

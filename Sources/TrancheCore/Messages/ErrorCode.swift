@@ -31,6 +31,14 @@ public enum ErrorCode: Int, Sendable, Hashable, CaseIterable, CustomStringConver
     /// Overloaded, or the account's earlier money messages are not acknowledged yet:
     /// retry after a short pause with the same request id.
     case busy = 16
+    /// The sender's identity could not be established (no key, or a connection whose
+    /// routing id is not its authenticated identity's).
+    case unauthenticated = 17
+    /// The authenticated sender may not do this (this message kind on this socket, this
+    /// account, an operator's command).
+    case permissionDenied = 18
+    /// A message kind this build does not know.
+    case unknownKind = 19
 
     /// The wire name, e.g. `INSUFFICIENT_MARGIN`.
     public var description: String {
@@ -52,6 +60,9 @@ public enum ErrorCode: Int, Sendable, Hashable, CaseIterable, CustomStringConver
         case .decodeError: return "DECODE_ERROR"
         case .timeout: return "TIMEOUT"
         case .busy: return "BUSY"
+        case .unauthenticated: return "UNAUTHENTICATED"
+        case .permissionDenied: return "PERMISSION_DENIED"
+        case .unknownKind: return "UNKNOWN_KIND"
         }
     }
 }

@@ -13,6 +13,7 @@ public enum MessageBody: Sendable, Equatable {
     case breakerRequest(Message.BreakerRequest)
     case setPrice(Message.SetPrice)
     case subscribeEvents(Message.SubscribeEvents)
+    case clientGrant(Message.ClientGrant)
     // Replies.
     case commandReply(Message.CommandReply)
     case statusView(Message.StatusView)
@@ -61,6 +62,7 @@ public enum MessageBody: Sendable, Equatable {
         case .breakerRequest: return .breakerRequest
         case .setPrice: return .setPrice
         case .subscribeEvents: return .subscribeEvents
+        case .clientGrant: return .clientGrant
         case .commandReply: return .commandReply
         case .statusView: return .statusView
         case .fundView: return .fundView

@@ -14,6 +14,7 @@ public enum MessageKind: Int, Sendable, Hashable, CaseIterable {
     case breakerRequest = 19
     case setPrice = 20
     case subscribeEvents = 21
+    case clientGrant = 22
     // Replies: 30–39.
     case commandReply = 30
     case statusView = 31

@@ -44,10 +44,26 @@ extension Aggregator {
         case .trancheFill(let m): return .backstopFill(m)
         case .fundRequest(let m): return .fundQuery(m)
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount,
-             .statusRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView, .fundView,
+             .statusRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .commandReply, .statusView, .fundView,
              .breakerList, .trancheOrder, .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat, .workerRegister,
              .shardAssignment, .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .liquidationBudget, .deliveryAck:
             return nil
+        }
+    }
+}
+
+extension Aggregator {
+    /// Whether the sender may send this input to the aggregator (the authenticated
+    /// identity, never the envelope's `sender` field): money messages, notices, ADL
+    /// answers, demand and events from workers; market data and fills from the venue;
+    /// fund queries from the coordinator (which checked the operator's key).
+    public static func authorized(_ input: Input, from sender: NodeID) -> Bool {
+        switch input {
+        case .posting, .fillReport, .takeover, .bankruptcy, .adlCandidates, .adlApplied, .demand, .event:
+            if case .worker = sender { return true }
+            return false
+        case .mark, .depth, .backstopFill: return sender == .venue
+        case .fundQuery: return sender == .coordinator
         }
     }
 }

@@ -259,6 +259,7 @@ public struct Aggregator: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        guard let input = Self.input(envelope.body), Self.authorized(input, from: sender) else { return [] }
         guard let d = envelope.delivery else { return dispatch(envelope, from: sender, now: now) }
         // A reliable message: applied once, in its account's order, then acknowledged to
         // the worker that sent it. Only workers send them.

@@ -13,6 +13,8 @@ extension Coordinator {
         case status
         case breakers
         case subscribe
+        /// The operator grants or revokes a client key.
+        case grant(Message.ClientGrant)
         /// A reply to a request it routed or forwarded, to relay to the client.
         case reply
         // Control (aggregator).
@@ -37,6 +39,7 @@ extension Coordinator {
         case .statusRequest: return .status
         case .breakerRequest: return .breakers
         case .subscribeEvents: return .subscribe
+        case .clientGrant(let g): return .grant(g)
         case .commandReply, .statusView, .fundView, .breakerList: return .reply
         case .breakerState(let b): return .breakerState(b)
         case .fundState(let f): return .fundState(f)
@@ -45,5 +48,28 @@ extension Coordinator {
              .takeoverNotice, .clusterEvent, .liquidationDemand, .liquidationBudget, .deliveryAck, .adlApplied:
             return nil
         }
+    }
+}
+
+extension Coordinator {
+    /// Whether a node of the sender's kind may send this input at all (the shell refuses
+    /// the rest with PERMISSION_DENIED before the role sees them). The sender is the
+    /// authenticated identity, never the envelope's `sender` field. Finer rules (which
+    /// worker, which account, the operator) are the handlers'.
+    public static func authorized(_ input: Input, from sender: NodeID) -> Bool {
+        switch (input, sender) {
+        case (.register, .worker), (.heartbeat, .worker): return true
+        case (.accountCommand, .client), (.forward, .client), (.status, .client), (.breakers, .client), (.subscribe, .client), (.grant, .client): return true
+        case (.reply, .worker), (.reply, .aggregator), (.reply, .venue): return true
+        case (.breakerState, .aggregator), (.fundState, .aggregator): return true
+        default: return false
+        }
+    }
+
+    /// The client a node acts for: its name up to the first '/' (a client process names
+    /// its connection "client:NAME/SUFFIX"); nil for members.
+    public static func principal(of node: NodeID) -> String? {
+        guard case .client(let name) = node else { return nil }
+        return String(name.prefix { $0 != "/" })
     }
 }

@@ -14,6 +14,11 @@ public struct CoordinatorConfiguration: Sendable, Codable, Equatable {
     /// The cluster's identity: a worker that says another is ignored ("": not checked).
     /// Set from the cluster configuration, not read from this section.
     public var clusterID: String = ""
+    /// No authentication (an `--insecure` cluster): every client acts as the operator.
+    /// Set from the cluster configuration, not read from this section.
+    public var openAccess = false
+    /// Client keys the operator may grant at most (bounded table).
+    public static let maxClients = 65_536
 
     public init(shardCount: Int = 64, heartbeatInterval: Duration = .seconds(1), liveness: Int = 3, requestTimeout: Duration = .seconds(5)) {
         self.shardCount = shardCount
@@ -61,6 +66,8 @@ public struct Coordinator: Sendable {
         var client: NodeID
         var correlation: UInt64
         var deadline: Instant
+        /// Who was asked: only its answer is relayed.
+        var target: NodeID
     }
 
     public let configuration: CoordinatorConfiguration
@@ -73,10 +80,15 @@ public struct Coordinator: Sendable {
     private var nextCheck: Instant?
     /// The map version of the last assignment sent to each worker.
     private var assignedVersion: [String: UInt64] = [:]
+    /// Client keys and the accounts each may act on, by client name (durable).
+    public private(set) var grants: [String: Message.ClientGrant] = [:]
+    /// Bumped on every change of `grants` (the shell saves them and tells its ZAP handler).
+    public private(set) var grantsVersion: UInt64 = 0
 
-    public init(configuration: CoordinatorConfiguration, shardMap: ShardMap? = nil) {
+    public init(configuration: CoordinatorConfiguration, shardMap: ShardMap? = nil, grants: [Message.ClientGrant] = []) {
         self.configuration = configuration
         self.shardMap = shardMap ?? ShardMap(shardCount: configuration.shardCount)
+        for g in grants { self.grants[g.client] = g }
     }
 
     public var pendingRequests: Int { pending.count }
@@ -97,7 +109,24 @@ public struct Coordinator: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        guard let input = Self.input(envelope.body) else { return [] }
+        guard let input = Self.input(envelope.body), Self.authorized(input, from: sender) else { return [] }
+        func denied(_ why: String) -> [RoleDirective] {
+            [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(Message.CommandReply(errorCode: .permissionDenied, errorMessage: why)), now: now),
+             .event(ClusterEvent(at: now, kind: .rejected, detail: "\(envelope.kind) from \(sender) refused: \(why)"))]
+        }
+        let who = Self.principal(of: sender).map { "client:\($0)" } ?? sender.description
+        switch input {
+        // A worker speaks for itself only: its registration and heartbeats name it.
+        case .register(let r) where sender != .worker(r.workerID):
+            return denied("\(sender) cannot register worker \(r.workerID)")
+        case .heartbeat(let h) where sender != .worker(h.workerID):
+            return denied("\(sender) cannot heartbeat for worker \(h.workerID)")
+        case .accountCommand(let account) where !may(sender, actOn: account):
+            return denied("\(who) may not act on account \(account) (the operator grants accounts: tranche keys grant)")
+        case .forward, .status, .breakers, .grant:
+            if !isOperator(sender) { return denied("\(envelope.kind) needs the operator's key (\(who) is not the operator)") }
+        default: break
+        }
         switch input {
         // A worker configured for another cluster (another data directory) never joins this one.
         case .register(let r) where !belongs(r.clusterID):
@@ -135,8 +164,13 @@ public struct Coordinator: Sendable {
             // that never come.
             return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(Message.CommandReply(
                 errorCode: .invalidArgument, errorMessage: "events are not sent on this connection: subscribe (ZeroMQ SUB) to the events endpoint of the configuration, as `tranche events` does")), now: now)]
+        case .grant(let g):
+            return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(grant(g)), now: now)]
         case .reply:
-            guard let p = pending.removeValue(forKey: envelope.correlationID) else { return [] }
+            // Only the node the request went to answers it: a guessed correlation id from
+            // anyone else relays nothing.
+            guard let p = pending[envelope.correlationID], p.target == sender else { return [] }
+            pending[envelope.correlationID] = nil
             var relayed = envelope
             relayed.correlationID = p.correlation
             relayed.sender = NodeID.coordinator.description
@@ -188,7 +222,7 @@ public struct Coordinator: Sendable {
                 let b = breakers[m]!
                 return Message.BreakerView(market: m, level: b.level, reason: b.reason, sequence: b.sequence, since: b.since)
             },
-            fundBalance: fundBalance)
+            fundBalance: fundBalance, insecure: configuration.openAccess)
     }
 
     // MARK: - Internals
@@ -252,7 +286,7 @@ public struct Coordinator: Sendable {
         }
         let k = nextCorrelation
         nextCorrelation += 1
-        pending[k] = Pending(client: sender, correlation: envelope.correlationID, deadline: now + configuration.requestTimeout)
+        pending[k] = Pending(client: sender, correlation: envelope.correlationID, deadline: now + configuration.requestTimeout, target: node)
         var routed = envelope
         routed.correlationID = k
         // The client's name (with its request id, the idempotency key the owner keeps).
@@ -260,6 +294,42 @@ public struct Coordinator: Sendable {
         routed.sender = NodeID.coordinator.description
         routed.sentAt = now
         return [.send(to: node, routed)]
+    }
+
+    /// Whether the sender is the operator (or the cluster is insecure: everyone is).
+    public func isOperator(_ sender: NodeID) -> Bool {
+        configuration.openAccess || Self.principal(of: sender) == Message.ClientGrant.operatorName
+    }
+
+    /// Whether the sender may open and act on the account: the operator, or a client the
+    /// operator granted it to.
+    public func may(_ sender: NodeID, actOn account: AccountID) -> Bool {
+        if isOperator(sender) { return true }
+        guard let name = Self.principal(of: sender), let g = grants[name] else { return false }
+        return g.covers(account)
+    }
+
+    mutating func grant(_ g: Message.ClientGrant) -> Message.CommandReply {
+        func invalid(_ why: String) -> Message.CommandReply { Message.CommandReply(errorCode: .invalidArgument, errorMessage: why) }
+        guard Message.ClientGrant.isValidName(g.client) else {
+            return invalid("client name '\(g.client)': 1–64 letters, digits, '-', '_' or '.', and not '\(Message.ClientGrant.operatorName)'")
+        }
+        if g.revoke {
+            guard grants.removeValue(forKey: g.client) != nil else { return invalid("no client named \(g.client)") }
+            grantsVersion += 1
+            return Message.CommandReply(errorCode: .ok, errorMessage: "client \(g.client) revoked")
+        }
+        guard g.publicKey.utf8.count == 40 else { return invalid("public key: a Z85 CurveZMQ key of 40 characters") }
+        if let other = grants.values.first(where: { $0.publicKey == g.publicKey && $0.client != g.client }) {
+            return invalid("that key is already granted to client \(other.client)")
+        }
+        guard !g.accounts.isEmpty, g.accounts.count <= 1_000 else { return invalid("accounts: 1 to 1,000 ranges") }
+        guard grants[g.client] != nil || grants.count < CoordinatorConfiguration.maxClients else {
+            return Message.CommandReply(errorCode: .busy, errorMessage: "\(grants.count) clients are granted, the most this cluster keeps; revoke some first")
+        }
+        grants[g.client] = Message.ClientGrant(client: g.client, publicKey: g.publicKey, accounts: g.accounts)
+        grantsVersion += 1
+        return Message.CommandReply(errorCode: .ok, errorMessage: "client \(g.client) may act on accounts \(g.accounts.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","))")
     }
 
     func belongs(_ cluster: String) -> Bool { configuration.clusterID.isEmpty || cluster == configuration.clusterID }

@@ -14,12 +14,26 @@ extension Venue {
         case .setPrice(let p): return .setPrice(p)
         case .trancheOrder(let o): return .order(o)
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount,
-             .statusRequest, .fundRequest, .breakerRequest, .subscribeEvents, .commandReply, .statusView, .fundView,
+             .statusRequest, .fundRequest, .breakerRequest, .subscribeEvents, .clientGrant, .commandReply, .statusView, .fundView,
              .breakerList, .markPrice, .depthSummary, .trancheFill, .fillReport, .breakerState, .insuranceFundEvent,
              .liquidationEvent, .heartbeat, .workerRegister, .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction,
              .ledgerPosting, .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand,
              .liquidationBudget, .deliveryAck, .adlApplied:
             return nil
+        }
+    }
+}
+
+extension Venue {
+    /// Whether the sender may send this input to the venue (the authenticated identity):
+    /// prices come through the coordinator (which checked the operator's key), orders
+    /// from workers and the aggregator (the backstop).
+    public static func authorized(_ input: Input, from sender: NodeID) -> Bool {
+        switch input {
+        case .setPrice: return sender == .coordinator
+        case .order:
+            if case .worker = sender { return true }
+            return sender == .aggregator
         }
     }
 }

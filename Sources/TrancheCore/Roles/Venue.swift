@@ -75,7 +75,7 @@ public struct Venue: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        guard let input = Self.input(envelope.body) else { return [] }
+        guard let input = Self.input(envelope.body), Self.authorized(input, from: sender) else { return [] }
         switch input {
         case .setPrice(let p):
             guard var book = books[p.market] else {

@@ -41,10 +41,23 @@ extension Worker {
         case .adlInstruction(let i): return .adlInstruction(i)
         case .liquidationBudget(let b): return .budget(b)
         case .deliveryAck(let a): return .deliveryAck(a)
-        case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .commandReply, .statusView,
+        case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .commandReply, .statusView,
              .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
              .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand, .adlApplied:
             return nil
+        }
+    }
+}
+
+extension Worker {
+    /// Whether the sender may send this input to a worker (the authenticated identity,
+    /// never the envelope's `sender` field): commands and assignments come from the
+    /// coordinator, market data and fills from the venue, control from the aggregator.
+    public static func authorized(_ input: Input, from sender: NodeID) -> Bool {
+        switch input {
+        case .command, .assignment: return sender == .coordinator
+        case .mark, .depth, .fill: return sender == .venue
+        case .breaker, .fundState, .fundEvent, .decision, .adlRequest, .adlInstruction, .budget, .deliveryAck: return sender == .aggregator
         }
     }
 }

@@ -88,7 +88,8 @@ public struct Worker: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
-        finish(dispatch(envelope, from: sender, now: now), now: now)
+        guard let input = Self.input(envelope), Self.authorized(input, from: sender) else { return [] }
+        return finish(dispatch(envelope, from: sender, now: now), now: now)
     }
 
     /// What every handler's directives go through: money messages become reliable, and

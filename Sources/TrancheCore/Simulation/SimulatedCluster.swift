@@ -121,8 +121,11 @@ public struct SimulatedCluster: Sendable {
 
     /// A client sends a command to the coordinator; the reply lands in `clientInbox`.
     public mutating func clientSend(_ client: String, _ body: MessageBody, correlation: UInt64, requestID: UInt64 = 0) {
-        enqueue(Envelope(correlationID: correlation, sender: NodeID.client(client).description, sentAt: now, body: body, requestID: requestID),
-                from: .client(client), to: .coordinator, at: now + latency)
+        // The simulated clients hold the operator's key (they load the population and set
+        // prices, as the operator does in a live cluster).
+        let node = NodeID.client("\(Message.ClientGrant.operatorName)/\(client)")
+        enqueue(Envelope(correlationID: correlation, sender: node.description, sentAt: now, body: body, requestID: requestID),
+                from: node, to: .coordinator, at: now + latency)
     }
 
     /// Forgets the replies a client has read.
@@ -136,7 +139,8 @@ public struct SimulatedCluster: Sendable {
     public mutating func inject(_ body: MessageBody, to node: NodeID) {
         let e = Envelope(sender: "exogenous", sentAt: now, body: body)
         seq += 1
-        payloads[seq] = .message(e, from: .client("exogenous"))
+        // An exogenous price reaches the venue as the operator's does: through the coordinator.
+        payloads[seq] = .message(e, from: .coordinator)
         queue.schedule(DeliveryKey(cls: 0, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: now)
     }
 
@@ -221,7 +225,8 @@ public struct SimulatedCluster: Sendable {
                 guard !down.contains(id), workers[id] != nil else { return }
                 apply(workers[id]!.receive(e, from: from, now: now), from: node, sink)
             case .client(let id):
-                clientInbox[id, default: []].append(e)
+                let operatorPrefix = "\(Message.ClientGrant.operatorName)/"
+                clientInbox[id.hasPrefix(operatorPrefix) ? String(id.dropFirst(operatorPrefix.count)) : id, default: []].append(e)
             }
             if faults != nil { checkpoint(node) }
         case .wake:
@@ -356,7 +361,7 @@ public struct SimulatedCluster: Sendable {
         case .deliveryAck(let a): return (a.entries.first?.account.rawValue ?? 0, a.entries.first?.sequence ?? 0)
         case .adlApplied(let a): return (a.account.rawValue, a.requestID)
         case .commandReply, .statusView, .fundView, .breakerList, .markPrice, .depthSummary, .breakerState, .fundState, .liquidationEvent,
-             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clusterEvent, .liquidationDemand, .liquidationBudget:
+             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .clusterEvent, .liquidationDemand, .liquidationBudget:
             return (0, 0)
         }
     }

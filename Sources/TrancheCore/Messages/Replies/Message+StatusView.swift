@@ -5,8 +5,11 @@ extension Message {
         public var workers: [WorkerView]
         public var breakers: [BreakerView]
         public var fundBalance: Quote
+        /// The cluster runs without authentication (`--insecure`).
+        public var insecure: Bool
 
-        public init(shardCount: UInt32, workers: [WorkerView], breakers: [BreakerView], fundBalance: Quote) {
+        public init(shardCount: UInt32, workers: [WorkerView], breakers: [BreakerView], fundBalance: Quote, insecure: Bool = false) {
+            self.insecure = insecure
             self.shardCount = shardCount
             self.workers = workers
             self.breakers = breakers
