@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Starts a local cluster in the background: venue, aggregator, coordinator and N workers,
 # with logs and PID files in the configuration's run directory, then waits until every
-# shard is owned. Usage: scripts/cluster-up.sh [--workers N] [--config FILE]
+# shard is owned. Secure by default: CurveZMQ keys are made in the key directory on first
+# run (docs/security.md). Usage: scripts/cluster-up.sh [--workers N] [--config FILE] [--insecure]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/cluster-lib.sh
 config=${TRANCHE_CONFIG:-cluster/local.json}
 workers=""
+insecure=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --workers) workers="$2"; shift 2 ;;
     --config) config="$2"; shift 2 ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    --insecure) insecure="--insecure"; shift ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) echo "cluster-up: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,11 +60,18 @@ swift build -c release --product tranche >/dev/null
 for r in venue aggregator coordinator worker; do swift build -c release --product "tranche-$r" >/dev/null; done
 bin=$(swift build -c release --show-bin-path)
 
+if [ -n "$insecure" ]; then
+  echo "cluster-up: WARNING: --insecure: no authentication, no encryption; anyone who reaches these ports can act as any process or client" >&2
+else
+  # The members' and the operator's keys, made once (existing keys are kept).
+  "$bin/tranche" keys generate --config "$config" --workers "$workers" | sed -n '1p' | sed 's/^/cluster-up: /'
+fi
+
 start() {  # start NAME ARGS...
   local name=$1; shift
   # A fresh log per run (the previous one kept as NAME.log.1): no older run's errors.
   [ -f "$run_dir/$name.log" ] && mv -f "$run_dir/$name.log" "$run_dir/$name.log.1"
-  "$bin/$@" --config "$config" >"$run_dir/$name.log" 2>&1 &
+  "$bin/$@" --config "$config" $insecure >"$run_dir/$name.log" 2>&1 &
   echo $! >"$run_dir/$name.pid"
 }
 start venue tranche-venue
@@ -77,10 +87,11 @@ all_alive() {
 # Wait until every shard has a live owner, the coordinator has heard the aggregator (the
 # fund and the breakers in `status`), and our processes are the ones answering.
 for _ in $(seq 1 60); do
-  if status=$("$bin/tranche" status --config "$config" --json --timeout 1 2>/dev/null) &&
+  if status=$("$bin/tranche" status --config "$config" --json --timeout 1 $insecure 2>/dev/null) &&
      python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and all(w["alive"] for w in s["workers"]) and s["breakers"] else 1)' <<<"$status" &&
      all_alive; then
     echo "cluster-up: $workers worker(s) own every shard. Logs and PIDs: $run_dir/"
+    [ -n "$insecure" ] && echo "cluster-up: INSECURE cluster: every tranche command needs --insecure"
     python3 - "$config" <<'PY'
 import json, sys
 e = json.load(open(sys.argv[1])).get("endpoints", {})

@@ -1105,7 +1105,7 @@ const ProtobufCMessageDescriptor tranche__v1__withdraw__descriptor =
   (ProtobufCMessageInit) tranche__v1__withdraw__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__submit_position__field_descriptors[7] =
+static const ProtobufCFieldDescriptor tranche__v1__submit_position__field_descriptors[8] =
 {
   {
     "account_id",
@@ -1191,10 +1191,23 @@ static const ProtobufCFieldDescriptor tranche__v1__submit_position__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "import",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__SubmitPosition, import),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__submit_position__field_indices_by_name[] = {
   0,   /* field[0] = account_id */
   4,   /* field[4] = entry_price_e8 */
+  7,   /* field[7] = import */
   6,   /* field[6] = isolated_margin_e6 */
   5,   /* field[5] = margin_mode */
   1,   /* field[1] = market */
@@ -1204,7 +1217,7 @@ static const unsigned tranche__v1__submit_position__field_indices_by_name[] = {
 static const ProtobufCIntRange tranche__v1__submit_position__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor tranche__v1__submit_position__descriptor =
 {
@@ -1214,7 +1227,7 @@ const ProtobufCMessageDescriptor tranche__v1__submit_position__descriptor =
   "Tranche__V1__SubmitPosition",
   "tranche.v1",
   sizeof(Tranche__V1__SubmitPosition),
-  7,
+  8,
   tranche__v1__submit_position__field_descriptors,
   tranche__v1__submit_position__field_indices_by_name,
   1,  tranche__v1__submit_position__number_ranges,

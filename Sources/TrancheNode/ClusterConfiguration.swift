@@ -84,6 +84,8 @@ public struct ClusterConfiguration: Sendable, Codable {
         public var retransmitInterval: Duration = .seconds(1)
         /// Unacknowledged money messages per account beyond which its commands get BUSY.
         public var maxUnacknowledged: Int = 256
+        /// How far from the mark a client's limit price may be (trades fill at the mark).
+        public var tradePriceBand: Rate = Rate(ppm: 50_000)
         public init() {}
     }
 
@@ -112,6 +114,7 @@ public struct ClusterConfiguration: Sendable, Codable {
         if worker.controlSilenceTimeout.nanoseconds <= 0 { throw ConfigurationError(field: "worker.controlSilenceTimeout", reason: "must be positive") }
         if worker.retransmitInterval.nanoseconds <= 0 { throw ConfigurationError(field: "worker.retransmitInterval", reason: "must be positive") }
         if worker.maxUnacknowledged < 1 { throw ConfigurationError(field: "worker.maxUnacknowledged", reason: "must be positive") }
+        if worker.tradePriceBand.ppm <= 0 || worker.tradePriceBand.ppm > Precision.rateScale { throw ConfigurationError(field: "worker.tradePriceBand", reason: "must be in (0, 1]") }
         if markets.isEmpty { throw ConfigurationError(field: "markets", reason: "at least one market is required") }
         var seen = Set<MarketID>()
         for (i, m) in markets.enumerated() {
@@ -152,6 +155,7 @@ public struct ClusterConfiguration: Sendable, Codable {
         w.controlSilenceTimeout = worker.controlSilenceTimeout
         w.retransmitInterval = worker.retransmitInterval
         w.maxUnacknowledged = worker.maxUnacknowledged
+        w.tradePriceBand = worker.tradePriceBand
         return w
     }
 }
@@ -213,7 +217,7 @@ extension ClusterConfiguration.Market {
 }
 
 extension ClusterConfiguration.WorkerSettings {
-    enum CodingKeys: String, CodingKey, CaseIterable { case heartbeatInterval, controlSilenceTimeout, policy, retransmitInterval, maxUnacknowledged }
+    enum CodingKeys: String, CodingKey, CaseIterable { case heartbeatInterval, controlSilenceTimeout, policy, retransmitInterval, maxUnacknowledged, tradePriceBand }
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -223,6 +227,7 @@ extension ClusterConfiguration.WorkerSettings {
         policy = try c.decode(.policy, default: d.policy)
         retransmitInterval = try c.decode(.retransmitInterval, default: d.retransmitInterval)
         maxUnacknowledged = try c.decode(.maxUnacknowledged, default: d.maxUnacknowledged)
+        tradePriceBand = try c.decode(.tradePriceBand, default: d.tradePriceBand)
     }
 }
 

@@ -112,7 +112,9 @@ public enum Nodes {
         let node = NodeID.worker(id)
         let store = try SQLiteShardStore(directory: URL(fileURLWithPath: c.dataDirectory))
         let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
-        let role = Worker(configuration: c.workerConfiguration(id: id), markets: c.markets.map(\.market))
+        var workerConfiguration = c.workerConfiguration(id: id)
+        workerConfiguration.openAccess = security.insecure
+        let role = Worker(configuration: workerConfiguration, markets: c.markets.map(\.market))
         let loaderQueue = DispatchQueue(label: "tranche-shard-loader")
         enum S: Int, CaseIterable { case coordinator, marketData, control, venue, aggregator }
         let sockets = try S.allCases.map { s -> NodeSocket in

@@ -52,6 +52,7 @@ extension Message.SubmitPosition: WireMessage {
             $0.entry_price_e8 = entryPrice.e8
             $0.margin_mode = marginMode.c
             $0.isolated_margin_e6 = isolatedMargin.e6
+            $0.`import` = importAt ? 1 : 0
         }
     }
 
@@ -63,7 +64,8 @@ extension Message.SubmitPosition: WireMessage {
             size: Size(e8: m.size_e8),
             entryPrice: Price(e8: m.entry_price_e8),
             marginMode: try MarginMode(c: m.margin_mode, "SubmitPosition.margin_mode"),
-            isolatedMargin: Quote(e6: m.isolated_margin_e6))
+            isolatedMargin: Quote(e6: m.isolated_margin_e6),
+            importAt: m.`import` != 0)
     }
 }
 

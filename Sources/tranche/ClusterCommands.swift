@@ -16,7 +16,7 @@ struct StatusCommand: ParsableCommand {
         let owned = s.workers.filter(\.alive).reduce(0) { $0 + $1.shards.count }
         if cluster.json {
             try cluster.printJSON([
-                "shardCount": s.shardCount, "shardsOwned": owned, "fundBalance": s.fundBalance.description,
+                "shardCount": s.shardCount, "shardsOwned": owned, "fundBalance": s.fundBalance.description, "insecure": s.insecure,
                 "workers": s.workers.map { ["id": $0.workerID, "alive": $0.alive, "shards": $0.shards.count, "accounts": $0.accounts] as [String: Any] },
                 "breakers": s.breakers.map { ["market": $0.market.symbol, "level": $0.level.rawValue, "reason": "\($0.reason)", "sequence": $0.sequence] as [String: Any] },
             ])
@@ -25,6 +25,7 @@ struct StatusCommand: ParsableCommand {
         // Before the coordinator has heard the aggregator (breakers are part of every control
         // broadcast), the fund it knows is not the fund: say so rather than print 0.
         let fund = s.breakers.isEmpty ? "not heard from the aggregator yet" : "\(s.fundBalance)"
+        if s.insecure { print("INSECURE: this cluster runs without authentication (--insecure): anyone who reaches its ports can act as anyone") }
         print("Shards: \(owned) of \(s.shardCount) owned   Insurance fund: \(fund)")
         print(Table(["worker", "alive", "shards", "accounts"], s.workers.map { [$0.workerID, $0.alive ? "yes" : "NO", "\($0.shards.count)", "\($0.accounts)"] }).render())
         print(Table(["market", "breaker", "reason", "sequence"], s.breakers.map { [$0.market.symbol, $0.level.rawValue, "\($0.reason)", "\($0.sequence)"] }).render())
@@ -89,11 +90,11 @@ struct PositionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "position", abstract: "Submit, reduce or close a position.", subcommands: [Submit.self, Reduce.self, Close.self])
 
     struct Reduce: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reduce a position by SIZE (at the mark unless --price); refused during a liquidation.")
+        static let configuration = CommandConfiguration(abstract: "Reduce a position by SIZE, filled at the mark; refused during a liquidation.")
         @Argument(help: "Account id.") var id: UInt64
         @Argument(help: "Market.") var market: String
         @Argument(help: "Size to take off, in base units (at most the position).") var size: String
-        @Option(help: "Price (default: the position's current mark).") var price: String?
+        @Option(help: "Limit price: not filled if the mark is worse; within the configured band of the mark (default: none).") var price: String?
         @OptionGroup var cluster: ClusterOptions
         func validate() throws {
             try checkAccountID(id)
@@ -120,13 +121,14 @@ struct PositionCommand: ParsableCommand {
     }
 
     struct Submit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open or increase a position (initial-margin checked).")
+        static let configuration = CommandConfiguration(abstract: "Open or increase a position: a market order filled at the mark, PRICE its limit (initial-margin checked).")
         @Argument(help: "Account id.") var id: UInt64
         @Argument(help: "Market, e.g. BTC-PERP.") var market: String
         @Argument(help: "long or short.") var side: String
         @Argument(help: "Size in base units, e.g. 0.5.") var size: String
-        @Argument(help: "Entry price.") var price: String
+        @Argument(help: "Limit price: not filled if the mark is worse (a long's above it, a short's below); within the configured band of the mark (worker.tradePriceBand, 5 %). 0: none.") var price: String
         @Flag(help: "Isolated margin instead of cross.") var isolated = false
+        @Flag(name: .customLong("import"), help: "Operator only: book the position at PRICE as given (a position opened elsewhere), not as a trade.") var importAt = false
         @Option(help: "Isolated margin (default: the initial requirement); needs --isolated.") var margin: String?
         @OptionGroup var cluster: ClusterOptions
         func validate() throws {
@@ -139,16 +141,16 @@ struct PositionCommand: ParsableCommand {
             let body = MessageBody.submitPosition(Message.SubmitPosition(
                 account: AccountID(id), market: MarketID(market), side: s, size: Size(e8: try parseDecimal(size, Precision.sizeDecimals, "SIZE")),
                 entryPrice: Price(e8: try parseDecimal(price, Precision.priceDecimals, "PRICE")), marginMode: isolated ? .isolated : .cross,
-                isolatedMargin: Quote(e6: try margin.map { try parseDecimal($0, Precision.quoteDecimals, "--margin") } ?? 0)))
+                isolatedMargin: Quote(e6: try margin.map { try parseDecimal($0, Precision.quoteDecimals, "--margin") } ?? 0), importAt: importAt))
             try printAccount(cluster.client().command(body, timeout: cluster.wait), cluster)
         }
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a position (at the mark unless --price).")
+        static let configuration = CommandConfiguration(abstract: "Close a position, filled at the mark.")
         @Argument(help: "Account id.") var id: UInt64
         @Argument(help: "Market.") var market: String
-        @Option(help: "Close price (default: the mark).") var price: String?
+        @Option(help: "Limit price: not filled if the mark is worse; within the configured band of the mark (default: none).") var price: String?
         @OptionGroup var cluster: ClusterOptions
         func validate() throws { try checkAccountID(id) }
         func run() throws {

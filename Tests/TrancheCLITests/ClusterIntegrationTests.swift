@@ -130,7 +130,7 @@ import Darwin
         let close = try cluster.retrying { try cluster.cli(["position", "close", "5", "BTC-PERP"]) }
         #expect(close.status == 0, "close: \(close.stderr)")
         #expect(try cluster.account(5).positions.isEmpty)
-        let refused = try CLIRunner.run("tranche", ["position", "submit", "4", "BTC-PERP", "long", "10", "20000", "--config", cluster.configPath], timeout: 10)
+        let refused = try CLIRunner.run("tranche", ["position", "submit", "4", "BTC-PERP", "long", "10", "0", "--config", cluster.configPath], timeout: 10)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("INSUFFICIENT_MARGIN") && refused.stderr.contains("required"), "stderr: \(refused.stderr)")
         let breaker = try cluster.cli(["breaker"])

@@ -87,7 +87,7 @@ struct  Tranche__V1__Withdraw
 
 
 /*
- * Opens or adds to a position at a given entry price.
+ * Opens or adds to a position: a market order filled at the mark, with a limit.
  */
 struct  Tranche__V1__SubmitPosition
 {
@@ -105,14 +105,21 @@ struct  Tranche__V1__SubmitPosition
    * Margin moved from cross collateral into an isolated position (0 for cross).
    */
   int64_t isolated_margin_e6;
+  /*
+   * Operator only: book the position at entry_price_e8 as given (a position opened
+   * elsewhere, loaded into the cluster). Otherwise the order is a trade: it fills at
+   * the mark, and entry_price_e8 is its limit (0: none), within the configured band.
+   */
+  protobuf_c_boolean import;
 };
 #define TRANCHE__V1__SUBMIT_POSITION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__submit_position__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, TRANCHE__V1__SIDE__SIDE_UNSPECIFIED, 0, 0, TRANCHE__V1__MARGIN_MODE__MARGIN_MODE_UNSPECIFIED, 0 }
+    , 0, (char *)protobuf_c_empty_string, TRANCHE__V1__SIDE__SIDE_UNSPECIFIED, 0, 0, TRANCHE__V1__MARGIN_MODE__MARGIN_MODE_UNSPECIFIED, 0, 0 }
 
 
 /*
- * Reduces a position by a positive size at a given price.
+ * Reduces a position by a positive size: a market order filled at the mark; price_e8
+ * is its limit (0: none), within the configured band of the mark.
  */
 struct  Tranche__V1__ReducePosition
 {
@@ -136,7 +143,7 @@ struct  Tranche__V1__ClosePosition
   uint64_t account_id;
   char *market;
   /*
-   * 0 = close at the current mark price.
+   * Filled at the current mark; price_e8 is a limit (0: none), within the band.
    */
   int64_t price_e8;
 };

@@ -28,6 +28,7 @@ extension Worker {
                 return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: id.rawValue == 0 ? "account ids are positive integers, got 0" : "account id \(id) is reserved (the backstop)"))]
             }
             guard !c.initialCollateral.isNegative else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "initial collateral must not be negative"))] }
+            if let refusal = Self.amountRefusal(c.initialCollateral, "initial collateral") { return [reply(refusal)] }
             accounts[id] = AccountRecord(account: Account(id: id))
         }
         guard var rec = accounts[id] else {
@@ -49,26 +50,56 @@ extension Worker {
                 if c.initialCollateral.isPositive { transfers = try rec.account.deposit(c.initialCollateral) }
             case .deposit(let c):
                 detail = "deposit \(c.amount)"
+                if let refusal = Self.amountRefusal(c.amount, "amount") { return [reply(refusal)] }
+                if let after = try? Checked.add(rec.account.collateral.e6, c.amount.e6), after > WorkerConfiguration.maxCollateral.e6 {
+                    return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "an account holds at most \(WorkerConfiguration.maxCollateral) of collateral"))]
+                }
                 transfers = try rec.account.deposit(c.amount)
             case .withdraw(let c):
                 detail = "withdraw \(c.amount)"
+                if let refusal = Self.amountRefusal(c.amount, "amount") { return [reply(refusal)] }
                 if rec.isActive { return [reply(busy(id))] }
                 transfers = try rec.account.withdraw(c.amount, context: context)
             case .submitPosition(let c):
-                detail = "submit \(c.side.rawValue) \(c.size) \(c.market) at \(c.entryPrice) \(c.marginMode.rawValue)"
                 if rec.isActive { return [reply(busy(id))] }
-                transfers = try rec.account.submit(market: c.market, side: c.side, size: c.size, entryPrice: c.entryPrice, mode: c.marginMode,
+                let price: Price
+                if c.importAt {
+                    // A position opened elsewhere, booked as given: the operator's alone.
+                    guard configuration.openAccess || Self.isOperator(envelope.origin) else {
+                        return [reply(Message.CommandReply(errorCode: .permissionDenied, errorMessage: "importing a position at a given price needs the operator's key"))]
+                    }
+                    guard c.entryPrice.e8 > 0 else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "an imported position needs its positive entry price"))] }
+                    price = c.entryPrice
+                } else {
+                    switch tradePrice(c.market, buying: c.side == .long, limit: c.entryPrice) {
+                    case .success(let p): price = p
+                    case .failure(let r): return [reply(r.reply)]
+                    }
+                }
+                if let refusal = Self.amountRefusal(c.isolatedMargin, "isolated margin") { return [reply(refusal)] }
+                detail = "submit \(c.side.rawValue) \(c.size) \(c.market) at \(price)\(c.importAt ? " (imported)" : "") \(c.marginMode.rawValue)"
+                transfers = try rec.account.submit(market: c.market, side: c.side, size: c.size, entryPrice: price, mode: c.marginMode,
                                                    isolatedMargin: c.marginMode == .isolated && c.isolatedMargin.isPositive ? c.isolatedMargin : nil,
                                                    context: context)
             case .reducePosition(let c):
-                detail = "reduce \(c.size) \(c.market) at \(c.price)"
                 if rec.isActive { return [reply(busy(id))] }
-                transfers = try rec.account.applyFill(market: c.market, size: c.size, price: c.price,
+                guard let p = rec.account.position(in: c.market) else { throw TradingRejection.positionNotFound(c.market) }
+                let price: Price
+                switch tradePrice(c.market, buying: p.size.e8 < 0, limit: c.price) {
+                case .success(let x): price = x
+                case .failure(let r): return [reply(r.reply)]
+                }
+                detail = "reduce \(c.size) \(c.market) at \(price)"
+                transfers = try rec.account.applyFill(market: c.market, size: c.size, price: price,
                                                       takerFeeRate: context.markets[c.market]?.takerFeeRate ?? .zero, context: context).transfers
             case .closePosition(let c):
                 if rec.isActive { return [reply(busy(id))] }
                 guard let p = rec.account.position(in: c.market) else { throw TradingRejection.positionNotFound(c.market) }
-                guard let price = c.price ?? context.marks[c.market] else { throw TradingRejection.margin(.missingMark(c.market)) }
+                let price: Price
+                switch tradePrice(c.market, buying: p.size.e8 < 0, limit: c.price ?? Price(e8: 0)) {
+                case .success(let x): price = x
+                case .failure(let r): return [reply(r.reply)]
+                }
                 detail = "close \(c.market) at \(price)"
                 transfers = try rec.account.applyFill(market: c.market, size: try p.size.magnitude(), price: price,
                                                       takerFeeRate: context.markets[c.market]?.takerFeeRate ?? .zero, context: context).transfers
@@ -92,6 +123,50 @@ extension Worker {
         out += evaluate(id, now: now)
         out.append(reply(.ok(view(accounts[id]!))))
         return out
+    }
+
+    /// A trade's price: the mark (every client trade fills there), if the order's limit
+    /// (zero: none) allows it and lies within `tradePriceBand` of the mark. No price a
+    /// client writes is ever booked.
+    func tradePrice(_ market: MarketID, buying: Bool, limit: Price) -> Result<Price, Refusal> {
+        guard context.markets[market] != nil else {
+            return .failure(Refusal(errorCode: .unknownMarket, errorMessage: "unknown market \(market)"))
+        }
+        guard let mark = context.marks[market], mark.e8 > 0 else {
+            return .failure(Refusal(errorCode: .unavailable, errorMessage: "no mark price for \(market) yet; retry once the venue has published one"))
+        }
+        if limit.e8 == 0 { return .success(mark) }
+        guard limit.e8 > 0 else { return .failure(Refusal(errorCode: .invalidArgument, errorMessage: "limit price \(limit) must be positive")) }
+        // |limit - mark| / mark within the band (exact, in 128 bits).
+        let distance = Int128(limit.e8) - Int128(mark.e8)
+        if distance.magnitude * UInt128(Precision.rateScale) > UInt128(mark.e8) * UInt128(configuration.tradePriceBand.ppm) {
+            return .failure(Refusal(errorCode: .invalidArgument, errorMessage:
+                "limit price \(limit) is more than \(configuration.tradePriceBand) from the mark \(mark): orders fill at the mark, with a limit within the band"))
+        }
+        if buying ? mark > limit : mark < limit {
+            return .failure(Refusal(errorCode: .invalidArgument, errorMessage:
+                "the mark \(mark) is \(buying ? "above" : "below") the limit \(limit): not filled (give a limit within \(configuration.tradePriceBand) of the mark, or none)"))
+        }
+        return .success(mark)
+    }
+
+    /// A command refused with this reply (as an `Error`, for `Result`).
+    struct Refusal: Error {
+        var reply: Message.CommandReply
+        init(errorCode: ErrorCode, errorMessage: String) { reply = Message.CommandReply(errorCode: errorCode, errorMessage: errorMessage) }
+    }
+
+    /// A refusal for an amount beyond what one command may move (nil: within).
+    static func amountRefusal(_ amount: Quote, _ name: String) -> Message.CommandReply? {
+        guard amount > WorkerConfiguration.maxCommandAmount else { return nil }
+        return Message.CommandReply(errorCode: .invalidArgument, errorMessage: "\(name) \(amount) is more than one command may move (\(WorkerConfiguration.maxCommandAmount))")
+    }
+
+    /// Whether a routed command came from the operator (the coordinator sets `origin` to
+    /// the authenticated client).
+    static func isOperator(_ origin: String) -> Bool {
+        guard let node = NodeID(origin), case .client(let name) = node else { return false }
+        return name.prefix { $0 != "/" } == Message.ClientGrant.operatorName
     }
 
     func busy(_ id: AccountID) -> Message.CommandReply {

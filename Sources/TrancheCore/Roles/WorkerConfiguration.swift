@@ -26,6 +26,17 @@ public struct WorkerConfiguration: Sendable, Codable, Equatable {
     /// Money messages of one account waiting for the aggregator's acknowledgement beyond
     /// which the account's commands get BUSY (the aggregator is not keeping up or is down).
     public var maxUnacknowledged: Int = 256
+    /// How far from the mark a client's limit price may be (a trade fills at the mark; a
+    /// limit further away is refused, so no price a client writes is ever booked).
+    public var tradePriceBand: Rate = Rate(ppm: 50_000)
+    /// No authentication (an `--insecure` cluster): every client acts as the operator.
+    public var openAccess = false
+
+    /// The largest amount one command may move, and the largest collateral an account may
+    /// hold (quote units): far below where any sum in the worker or the ledger could
+    /// overflow, so what a worker accepts the ledger always books.
+    public static let maxCommandAmount = Quote(e6: 1_000_000_000 * 1_000_000)
+    public static let maxCollateral = Quote(e6: 10_000_000_000 * 1_000_000)
 
     public init(id: String, shardCount: Int = 64, policy: PolicyKind = .stepwise) {
         self.id = id
@@ -42,6 +53,7 @@ public struct WorkerConfiguration: Sendable, Codable, Equatable {
         if demandInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).demandInterval", reason: "must be positive") }
         if retransmitInterval.nanoseconds <= 0 { throw ConfigurationError(field: "\(field).retransmitInterval", reason: "must be positive") }
         if maxUnacknowledged < 1 { throw ConfigurationError(field: "\(field).maxUnacknowledged", reason: "must be positive") }
+        if tradePriceBand.ppm <= 0 || tradePriceBand.ppm > Precision.rateScale { throw ConfigurationError(field: "\(field).tradePriceBand", reason: "must be in (0, 1]") }
         if failSafeIntervalScale.ppm < Precision.rateScale { throw ConfigurationError(field: "\(field).failSafeIntervalScale", reason: "must be at least 1") }
     }
 }

@@ -154,7 +154,7 @@ public enum Simulator {
                 correlation += 1
                 cluster.clientSend(client, .submitPosition(Message.SubmitPosition(
                     account: a.id, market: p.market, side: p.side, size: try p.size.magnitude(), entryPrice: p.entryPrice,
-                    marginMode: p.mode, isolatedMargin: p.isolatedMargin)), correlation: correlation)
+                    marginMode: p.mode, isolatedMargin: p.isolatedMargin, importAt: true)), correlation: correlation)
             }
         }
     }

@@ -1,5 +1,6 @@
 extension Message {
-    /// Opens or adds to a position at a given entry price.
+    /// Opens or adds to a position: a market order filled at the mark, `entryPrice` its
+    /// limit (zero: none). With `importAt` (operator only), booked at `entryPrice` as given.
     public struct SubmitPosition: Sendable, Equatable {
         public var account: AccountID
         public var market: MarketID
@@ -10,11 +11,14 @@ extension Message {
         public var marginMode: MarginMode
         /// Margin moved from cross collateral into an isolated position (zero for cross).
         public var isolatedMargin: Quote
+        /// Operator only: a position opened elsewhere, booked at `entryPrice`.
+        public var importAt: Bool
 
         public init(
             account: AccountID, market: MarketID, side: Side, size: Size, entryPrice: Price,
-            marginMode: MarginMode = .cross, isolatedMargin: Quote = .zero
+            marginMode: MarginMode = .cross, isolatedMargin: Quote = .zero, importAt: Bool = false
         ) {
+            self.importAt = importAt
             self.account = account
             self.market = market
             self.side = side
