@@ -80,6 +80,6 @@ let package = Package(
         .testTarget(name: "TrancheStoreTests", dependencies: ["TrancheStore", "TrancheCore", "CSQLite"]),
         // Runs the built `tranche` executable end to end; Fixtures/ holds its input files,
         // read from the repository at run time.
-        .testTarget(name: "TrancheCLITests", dependencies: ["tranche", "TrancheNode", "TrancheStore", "TrancheCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrancheCLITests", dependencies: ["tranche", "TrancheNode", "TrancheStore", "TrancheCore", "TrancheTransport", "TrancheWire"], exclude: ["Fixtures"]),
     ]
 )

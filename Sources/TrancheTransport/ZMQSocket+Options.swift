@@ -23,6 +23,12 @@ extension ZMQSocket {
         try setOption(ZMQ_UNSUBSCRIBE, "ZMQ_UNSUBSCRIBE", bytes: prefix)
     }
 
+    /// Queue messages only to completed connections (ZMQ_IMMEDIATE): with none, a send
+    /// blocks or fails instead of waiting in a pipe that may never connect.
+    public func setImmediate(_ on: Bool) throws(ZMQError) {
+        try setOption(ZMQ_IMMEDIATE, "ZMQ_IMMEDIATE", on ? 1 : 0)
+    }
+
     /// Messages queued for sending per peer before the socket blocks or drops (0 = no limit).
     public func setSendHighWaterMark(_ messages: Int) throws(ZMQError) {
         try setOption(ZMQ_SNDHWM, "ZMQ_SNDHWM", Int32(clamping: messages))

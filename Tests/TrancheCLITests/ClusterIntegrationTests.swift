@@ -212,6 +212,9 @@ final class LocalCluster {
         try ClientKeys(file: KeyFiles.secretFile(KeyFiles.operatorNode, in: keyDirectory), directory: keyDirectory)
     }
 
+    /// The endpoints of this cluster's configuration.
+    func endpoints() throws -> ClusterConfiguration.Endpoints { try ConfigurationFile.load(configPath).endpoints }
+
     /// An in-process client holding the operator's key.
     func client(name: String) throws -> ClusterClient {
         try ClusterClient(endpoint: clientsEndpoint, name: name, security: operatorKeys())
