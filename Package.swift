@@ -62,6 +62,11 @@ let package = Package(
             name: "tranche-wirebench",
             dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport"]
         ),
+        // Seeded fuzzing of the decoder and command validation (CI: 1,000,000 inputs), and
+        // a libFuzzer target built with -DLIBFUZZER (docs/security.md).
+        .executableTarget(name: "tranche-fuzz", dependencies: ["TrancheCore", "TrancheWire"]),
+        // Client commands per second secure vs insecure (scripts/bench-security.sh).
+        .executableTarget(name: "tranche-securebench", dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport", "TrancheNode"]),
         // Group-commit throughput against the disk's fsync rate, run by hand in release:
         // `swift run -c release tranche-storebench`.
         .executableTarget(name: "tranche-storebench", dependencies: ["TrancheCore", "TrancheStore"]),

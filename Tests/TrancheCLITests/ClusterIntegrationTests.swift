@@ -220,7 +220,11 @@ final class LocalCluster {
         try ClusterClient(endpoint: clientsEndpoint, name: name, security: operatorKeys())
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        // Whatever a test left running (it threw before stopAll): killed by PID.
+        for pid in allPIDs { kill(pid, SIGKILL) }
+        try? FileManager.default.removeItem(at: directory)
+    }
 
     /// Binds `count` sockets to 127.0.0.1 port 0 at once (so the ports are distinct), reads
     /// each port, then closes them.

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# What CurveZMQ costs end to end: the same local cluster (release build, 2 workers, fresh
+# data) started secure and --insecure, alternately, ROUNDS times each, in one run; each
+# time tranche-securebench drives pipelined deposits (8 sockets x 64 in flight) for
+# SECONDS and prints acknowledged/s and p50/p99 latency. Usage:
+#   scripts/bench-security.sh [SECONDS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+rounds=${2:-2}
+scripts/setup.sh >/dev/null
+for p in tranche tranche-venue tranche-aggregator tranche-coordinator tranche-worker tranche-securebench; do
+  swift build -c release --product "$p" >/dev/null
+done
+bin=.build/release
+results=$(mktemp)
+run_once() {  # MODE (curve|insecure)
+  local mode=$1 flag="" dir pids=()
+  [ "$mode" = insecure ] && flag="--insecure"
+  dir=$(mktemp -d /tmp/tranche-bench-sec-XXXXXX)
+  python3 - "$dir" <<'PY'
+import json, socket, sys
+d = sys.argv[1]
+c = json.load(open("cluster/local.json"))
+socks = [socket.socket() for _ in range(8)]
+for s in socks: s.bind(("127.0.0.1", 0))
+names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
+         "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
+c["endpoints"] = {n: f"tcp://127.0.0.1:{s.getsockname()[1]}" for n, s in zip(names, socks)}
+for s in socks: s.close()
+c["runDirectory"] = d; c["dataDirectory"] = d + "/data"
+json.dump(c, open(d + "/cluster.json", "w"), indent=1)
+PY
+  local config=$dir/cluster.json
+  "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
+  for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" $flag >"$dir/$r.log" 2>&1 & pids+=($!); done
+  for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" $flag >"$dir/$w.log" 2>&1 & pids+=($!); done
+  for _ in $(seq 1 60); do
+    if s=$("$bin/tranche" status --config "$config" --json --timeout 1 $flag 2>/dev/null) &&
+       python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and s["breakers"] else 1)' <<<"$s"; then break; fi
+    sleep 0.5
+  done
+  "$bin/tranche-securebench" --config "$config" --seconds "$seconds" $flag | tee -a "$results"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  rm -rf "$dir"
+}
+echo "mode acknowledged/s p50_ms p99_ms acknowledged refused"
+for _ in $(seq 1 "$rounds"); do run_once curve; run_once insecure; done
+python3 - "$results" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for r in rows: by.setdefault(r[0], []).append((float(r[1]), float(r[2]), float(r[3])))
+mean = {m: tuple(sum(x[i] for x in v) / len(v) for i in range(3)) for m, v in by.items()}
+c, p = mean["curve"], mean["insecure"]
+print(f"curve    {c[0]:10.0f}/s  p50 {c[1]:.2f} ms  p99 {c[2]:.2f} ms")
+print(f"insecure {p[0]:10.0f}/s  p50 {p[1]:.2f} ms  p99 {p[2]:.2f} ms")
+print(f"curve / insecure: throughput {c[0] / p[0]:.2f}, p50 {c[1] / p[1]:.2f}, p99 {c[2] / p[2]:.2f}")
+PY
+rm -f "$results"
