@@ -48,7 +48,7 @@ for i in 1 2 3 4 5 6; do
   t account open $i --collateral 1000 >/dev/null
   t position submit $i BTC-PERP long 1 0 >/dev/null
 done
-t keys generate --client alice --out "$dir" >/dev/null
+"$bin/tranche" keys generate --client alice --out "$dir" >/dev/null
 t keys grant alice --public-key "$dir/client-alice.pub" --accounts 100-199 >/dev/null
 "$bin/tranche" account open 100 --collateral 50 --config "$config" --key "$dir/client-alice.key" >/dev/null
 for p in 19700 19400 19100; do t price set BTC-PERP $p >/dev/null; sleep 3; done
