@@ -58,7 +58,7 @@ var next: UInt64 = 0
 var acknowledged = 0
 var refused = 0
 func nowNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-func send(_ i: Int) throws {
+@MainActor func send(_ i: Int) throws {
     next += 1
     let account = AccountID(UInt64(1_000_000 + 1 + Int(next % UInt64(accountCount))))
     let e = Envelope(correlationID: next, sender: "bench", sentAt: .zero, body: .deposit(.init(account: account, amount: Quote(e6: 1_000_000))), requestID: next &* 0x9E37_79B9 | 1)
@@ -80,7 +80,7 @@ while nowNs() < end {
 }
 let elapsed = Double(nowNs() - start) / 1e9
 latencies.sort()
-func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6 }
+@MainActor func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : Double(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) / 1e6 }
 let mode = insecure ? "insecure" : "curve"
 print(String(format: "%@ %.0f %.2f %.2f %d %d", mode, Double(acknowledged) / elapsed, pct(0.5), pct(0.99), acknowledged, refused))
 for s in sockets { s.close() }
