@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# What CurveZMQ costs end to end: the same local cluster (release build, 2 workers, fresh
-# data) started secure and --insecure, alternately, ROUNDS times each, in one run; each
-# time tranche-securebench drives pipelined deposits (8 sockets x 64 in flight) for
-# SECONDS and prints acknowledged/s and p50/p99 latency. Usage:
+# What CurveZMQ costs. First the transport alone (a DEALER/ROUTER echo over TCP loopback,
+# 100-byte messages, plain then CURVE, twice: 8 sockets x 64 in flight, then one in
+# flight). Then end to end: the same local cluster (release build, 2 workers, fresh data)
+# started secure and --insecure, alternately, ROUNDS times each, in one run; each time
+# tranche-securebench drives pipelined deposits (8 sockets x 64 in flight) for SECONDS and
+# prints acknowledged/s and p50/p99 latency. Usage:
 #   scripts/bench-security.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +47,11 @@ PY
   wait "${pids[@]}" 2>/dev/null || true
   rm -rf "$dir"
 }
-echo "mode acknowledged/s p50_ms p99_ms acknowledged refused"
+echo "transport: mode round-trips/s p50_ms p99_ms (8 sockets x 64 in flight)"
+"$bin/tranche-securebench" --raw --seconds "$seconds"
+echo "transport: one in flight"
+"$bin/tranche-securebench" --raw --seconds "$seconds" --sockets 1 --depth 1
+echo "cluster: mode acknowledged/s p50_ms p99_ms acknowledged refused"
 for _ in $(seq 1 "$rounds"); do run_once curve; run_once insecure; done
 python3 - "$results" <<'PY'
 import sys

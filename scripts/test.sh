@@ -2,7 +2,7 @@
 # Runs every test of Tranche: installs prerequisites, builds, runs the Swift test suites
 # (unit, property, deterministic-simulation and end-to-end tests against the real
 # executables, the security attacks among them), then the fault simulation over 2,000
-# seeds in a release build, one cluster run under AddressSanitizer, and 1,000,000 fuzz
+# seeds in a release build, one cluster run under AddressSanitizer, and 5,000,000 fuzz
 # inputs through the decoder and command validation (its figures end the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +17,4 @@ swift build -c release --product tranche
 scripts/asan-cluster.sh
 # Seeded fuzzing: decoder, authorization, validation, ledger (docs/security.md).
 swift build -c release --product tranche-fuzz
-.build/release/tranche-fuzz --inputs "${FUZZ_INPUTS:-1000000}" --seed "${FUZZ_SEED:-1}"
+.build/release/tranche-fuzz --inputs "${FUZZ_INPUTS:-5000000}" --seed "${FUZZ_SEED:-1}"
