@@ -126,6 +126,13 @@ import Testing
         #expect(filled?.errorCode == .ok)
         #expect(filled?.account?.positions.first?.entryPrice == px("19099"))
         #expect(submit("0", side: .long)?.errorCode == .ok)            // no limit: at the mark
+        // A mark between ticks: a buy fills on the tick above, a sell on the tick below.
+        _ = w.receive(Envelope(sender: "venue", sentAt: Self.t0, body: .markPrice(.init(market: "BTC-PERP", price: px("19099.05"), sequence: 2, at: Self.t0))), from: .venue, now: Self.t0)
+        let up = submit("0", side: .long)
+        #expect(up?.errorCode == .ok, "\(String(describing: up))")
+        let shortFill = Kit.replies(w.receive(Kit.command(.reducePosition(.init(account: AccountID(7), market: "BTC-PERP", size: sz("0.01"), price: px("0"))), requestID: 77),
+                                              from: .coordinator, now: Self.t0)).first
+        #expect(shortFill?.errorCode == .ok, "\(String(describing: shortFill))")
         // The operator's import books the price given.
         var w2 = Kit.worker(accounts: [8])
         _ = w2.receive(Envelope(sender: "venue", sentAt: Self.t0, body: .markPrice(.init(market: "BTC-PERP", price: px("19099"), sequence: 1, at: Self.t0))), from: .venue, now: Self.t0)

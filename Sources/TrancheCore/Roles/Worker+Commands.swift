@@ -125,14 +125,16 @@ extension Worker {
         return out
     }
 
-    /// A trade's price: the mark (every client trade fills there), if the order's limit
-    /// (zero: none) allows it and lies within `tradePriceBand` of the mark. No price a
-    /// client writes is ever booked.
+    /// A trade's price: the mark (every client trade fills there, rounded to the tick
+    /// against the trader), if the order's limit (zero: none) allows it and lies within
+    /// `tradePriceBand` of the mark. No price a client writes is ever booked.
     func tradePrice(_ market: MarketID, buying: Bool, limit: Price) -> Result<Price, Refusal> {
-        guard context.markets[market] != nil else {
+        guard let spec = context.markets[market] else {
             return .failure(Refusal(errorCode: .unknownMarket, errorMessage: "unknown market \(market)"))
         }
-        guard let mark = context.marks[market], mark.e8 > 0 else {
+        guard let published = context.marks[market], published.e8 > 0,
+              // On the market's tick, rounded against the trader: a buy up, a sell down.
+              let mark = try? published.rounded(toTick: spec.tickSize, buying ? .up : .down), mark.e8 > 0 else {
             return .failure(Refusal(errorCode: .unavailable, errorMessage: "no mark price for \(market) yet; retry once the venue has published one"))
         }
         if limit.e8 == 0 { return .success(mark) }
