@@ -18,7 +18,7 @@ enum RecordCoding {
     static let binaryV1: UInt8 = 0xB1
 
     static func encode(_ r: AccountRecord, json: JSONEncoder) throws(StoreError) -> Data {
-        guard r.scopes.isEmpty, r.inFlight.isEmpty, r.outbox.isEmpty, r.account.positions.count <= Int(UInt16.max),
+        guard r.scopes.isEmpty, r.inFlight.isEmpty, r.outbox.isEmpty, r.pendingTrade == nil, r.account.positions.count <= Int(UInt16.max),
               r.appliedRequests.count <= Int(UInt16.max), r.appliedAdlRounds.count <= Int(UInt16.max),
               r.account.positions.allSatisfy({ $0.market.symbol.utf8.count <= Int(UInt16.max) }),
               r.appliedRequests.allSatisfy({ $0.origin.utf8.count <= Int(UInt16.max) }) else {

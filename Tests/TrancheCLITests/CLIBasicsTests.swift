@@ -60,8 +60,9 @@ import Glibc
         #expect(events.status == 69 && events.stderr.contains("not connected"), "\(events.stderr)")
     }
 
-    /// On a live cluster: `position reduce` takes part of a position off at the mark; a
-    /// refusal exits 65 with the cluster's code in the JSON error.
+    /// On a live cluster: a trade executes at the venue within its limit; `position reduce`
+    /// takes part of a position off; a refusal exits 65 with the cluster's code in the JSON
+    /// error.
     @Test(.timeLimit(.minutes(2)))
     func reduceAndRefusalsOnALiveCluster() throws {
         let cluster = try LocalCluster()
@@ -69,7 +70,13 @@ import Glibc
         try cluster.startAll()
         try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
         try cluster.retrying { try cluster.cli(["account", "open", "7", "--collateral", "5000"]) }
-        try cluster.retrying { try cluster.cli(["position", "submit", "7", "BTC-PERP", "long", "1", "20000"]) }
+        // A trade at the venue: a limit below its ask (20000 + half-spread) is not filled; one
+        // above is, on the ask (the entry is the fill's price, not the limit).
+        let unfilled = try CLIRunner.run("tranche", ["position", "submit", "7", "BTC-PERP", "long", "1", "20000", "--config", cluster.configPath, "--json"], timeout: 10)
+        #expect(unfilled.status == 65 && unfilled.stderr.contains("not filled"), "\(unfilled.stderr)")
+        let bought = try cluster.retrying { try cluster.cli(["position", "submit", "7", "BTC-PERP", "long", "1", "20100"]) }
+        let entry = Double((bought.json["positions"] as? [[String: Any]])?.first?["entryPrice"] as? String ?? "") ?? 0
+        #expect(entry > 20000 && entry < 20100, "\(bought.stdout)")
         let reduced = try cluster.retrying { try cluster.cli(["position", "reduce", "7", "BTC-PERP", "0.4"]) }
         let positions = reduced.json["positions"] as? [[String: Any]]
         #expect(positions?.first?["size"] as? String == "0.6", "\(reduced.stdout)")

@@ -24,10 +24,10 @@ import Darwin
         let longs: [(UInt64, String)] = [(1, "1000"), (2, "1000"), (3, "2500"), (4, "2500"), (5, "2500")]
         for (id, collateral) in longs {
             try cluster.retrying { try cluster.cli(["account", "open", "\(id)", "--collateral", collateral]) }
-            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000"]) }
+            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000", "--import"]) }
         }
         try cluster.retrying { try cluster.cli(["account", "open", "6", "--collateral", "1000"]) }
-        try cluster.retrying { try cluster.cli(["position", "submit", "6", "BTC-PERP", "short", "1", "20000"]) }
+        try cluster.retrying { try cluster.cli(["position", "submit", "6", "BTC-PERP", "short", "1", "20000", "--import"]) }
         let accounts: [UInt64] = [1, 2, 3, 4, 5, 6]
 
         let initialFund = try cluster.fundBalance()

@@ -137,7 +137,7 @@ import TrancheStore
         let liquidated: [UInt64] = Array(1...12)
         for id in liquidated {
             try cluster.retrying { try cluster.cli(["account", "open", "\(id)", "--collateral", "1000"]) }
-            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000"]) }
+            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000", "--import"]) }
         }
         try cluster.startEvents()
         try cluster.retrying { try cluster.cli(["price", "set", "BTC-PERP", "19150"]) }

@@ -19,7 +19,7 @@ import Testing
         let ids = (101...124).map(UInt64.init)
         for id in ids {
             try cluster.retrying { try cluster.cli(["account", "open", "\(id)", "--collateral", "1100"]) }
-            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000"]) }
+            try cluster.retrying { try cluster.cli(["position", "submit", "\(id)", "BTC-PERP", "long", "1", "20000", "--import"]) }
         }
         try cluster.startEvents()
         try cluster.retrying { try cluster.cli(["price", "set", "BTC-PERP", "19050"]) }

@@ -60,7 +60,7 @@ import Testing
         try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
         for (id, side, size, collateral, isolated) in Self.accounts {
             try cluster.retrying { try cluster.cli(["account", "open", "\(id)", "--collateral", collateral]) }
-            var submit = ["position", "submit", "\(id)", "BTC-PERP", side, size, "20000"]
+            var submit = ["position", "submit", "\(id)", "BTC-PERP", side, size, "20000", "--import"]
             if isolated { submit += ["--isolated", "--margin", collateral] }
             try cluster.retrying { try cluster.cli(submit) }
         }

@@ -110,42 +110,69 @@ import Testing
         #expect(Venue.authorized(.order(order), from: .worker("w1")) && Venue.authorized(.order(order), from: .aggregator))
     }
 
-    /// A client trade fills at the mark; its price is a limit within the band; booking a
-    /// given price is the operator's import alone; amounts are capped.
-    @Test func tradesFillAtTheMarkWithinTheBand() {
+    /// A client trade is a market order at the venue with a limit within the band of the
+    /// mark, answered when the venue fills it, at the fill's price; booking a given price is
+    /// the operator's import alone; amounts are capped.
+    @Test func tradesExecuteAtTheVenueWithinTheBand() throws {
         var w = Kit.worker(accounts: [7])
+        var venue = try Venue(markets: [VenueMarket(spec: Fixtures.btc(), initialPrice: px("19099"))], now: Self.t0)
         _ = w.receive(Envelope(sender: "venue", sentAt: Self.t0, body: .markPrice(.init(market: "BTC-PERP", price: px("19099"), sequence: 1, at: Self.t0))), from: .venue, now: Self.t0)
-        func submit(_ limit: String, side: Side = .long, importAt: Bool = false, origin: String = "client:alice") -> Message.CommandReply? {
-            Kit.replies(w.receive(Kit.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: side, size: sz("0.01"), entryPrice: px(limit), importAt: importAt)),
-                                              origin: origin, requestID: UInt64.random(in: 1...UInt64.max)), from: .coordinator, now: Self.t0)).first
+        var request: UInt64 = 100
+        func command(_ body: MessageBody, origin: String = "client:alice", correlation: UInt64 = 1) -> [RoleDirective] {
+            request += 1
+            return w.receive(Kit.command(body, origin: origin, requestID: request, correlation: correlation), from: .coordinator, now: Self.t0)
         }
-        #expect(submit("1")?.errorCode == .invalidArgument)            // far below: out of band
-        #expect(submit("19000")?.errorCode == .invalidArgument)        // a long's limit below the mark: not filled
-        #expect(submit("1", importAt: true)?.errorCode == .permissionDenied)
-        let filled = submit("19200")
-        #expect(filled?.errorCode == .ok)
-        #expect(filled?.account?.positions.first?.entryPrice == px("19099"))
-        #expect(submit("0", side: .long)?.errorCode == .ok)            // no limit: at the mark
-        // A mark between ticks: a buy fills on the tick above, a sell on the tick below.
-        _ = w.receive(Envelope(sender: "venue", sentAt: Self.t0, body: .markPrice(.init(market: "BTC-PERP", price: px("19099.05"), sequence: 2, at: Self.t0))), from: .venue, now: Self.t0)
-        let up = submit("0", side: .long)
-        #expect(up?.errorCode == .ok, "\(String(describing: up))")
-        let shortFill = Kit.replies(w.receive(Kit.command(.reducePosition(.init(account: AccountID(7), market: "BTC-PERP", size: sz("0.01"), price: px("0"))), requestID: 77),
-                                              from: .coordinator, now: Self.t0)).first
-        #expect(shortFill?.errorCode == .ok, "\(String(describing: shortFill))")
+        func orders(_ ds: [RoleDirective]) -> [Message.TrancheOrder] {
+            Kit.sends(ds, to: .venue).compactMap { if case .trancheOrder(let o) = $0.body { return o } else { return nil } }
+        }
+        /// The venue's answers to the orders, delivered to the worker; the worker's replies.
+        func execute(_ ds: [RoleDirective]) -> [Envelope] {
+            var out: [Envelope] = []
+            for o in orders(ds) {
+                let answered = venue.receive(Envelope(sender: "worker:w1", sentAt: Self.t0, body: .trancheOrder(o)), from: .worker("w1"), now: Self.t0)
+                for fill in Kit.sends(answered, to: .worker("w1")) { out += Kit.sends(w.receive(fill, from: .venue, now: Self.t0), to: .coordinator) }
+            }
+            return out
+        }
+        func submit(_ limit: String, side: Side = .long, size: String = "0.01", importAt: Bool = false, origin: String = "client:alice") -> [RoleDirective] {
+            command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: side, size: sz(size), entryPrice: px(limit), importAt: importAt)), origin: origin, correlation: 9)
+        }
+        // Refused at once: a limit far from the mark, a long's limit below it, an import by a client.
+        #expect(Kit.replies(submit("1")).first?.errorCode == .invalidArgument)
+        #expect(Kit.replies(submit("19000")).first?.errorCode == .invalidArgument)
+        #expect(Kit.replies(submit("1", importAt: true)).first?.errorCode == .permissionDenied)
+        // Sent to the venue, not answered yet; the account takes no other trade meanwhile.
+        let sent = submit("19200")
+        #expect(Kit.replies(sent).isEmpty)
+        let order = try #require(orders(sent).first)
+        #expect(order.side == .long && order.size == sz("0.01") && order.limitPrice == px("19200"))
+        #expect(Kit.replies(command(.closePosition(.init(account: AccountID(7), market: "BTC-PERP", price: nil)))).first?.errorCode == .busy)
+        // Not answered in time: the same order again.
+        let again = orders(w.onWake(now: Self.t0 + .seconds(2)))
+        #expect(again.map(\.tranche) == [order.tranche])
+        // The venue fills it on its ask, above the mark: that is the entry, on the tick.
+        let answer = execute(sent)
+        #expect(answer.count == 1 && answer.first?.correlationID == 9)
+        guard case .commandReply(let r)? = answer.first?.body else { Issue.record("no reply"); return }
+        #expect(r.errorCode == .ok)
+        let entry = try #require(r.account?.positions.first?.entryPrice)
+        #expect(entry > px("19099") && entry <= px("19200") && entry.e8 % px("0.1").e8 == 0, "\(entry)")
+        // A market order (no limit) goes out with the band's edge as its limit: 19099 × 1.05.
+        let marketOrder = submit("0")
+        #expect(orders(marketOrder).first?.limitPrice == px("20053.9"))
+        #expect(execute(marketOrder).count == 1)
         // The operator's import books the price given.
         var w2 = Kit.worker(accounts: [8])
         _ = w2.receive(Envelope(sender: "venue", sentAt: Self.t0, body: .markPrice(.init(market: "BTC-PERP", price: px("19099"), sequence: 1, at: Self.t0))), from: .venue, now: Self.t0)
         let imported = Kit.replies(w2.receive(Kit.command(.submitPosition(.init(account: AccountID(8), market: "BTC-PERP", side: .long, size: sz("0.01"), entryPrice: px("20000"), importAt: true)),
                                                          origin: "client:operator/cli", requestID: 5), from: .coordinator, now: Self.t0)).first
         #expect(imported?.account?.positions.first?.entryPrice == px("20000"))
-        // A close far from the mark is refused; at the mark it fills.
-        let far = Kit.replies(w.receive(Kit.command(.closePosition(.init(account: AccountID(7), market: "BTC-PERP", price: px("1000000"))), requestID: 8), from: .coordinator, now: Self.t0)).first
-        #expect(far?.errorCode == .invalidArgument)
-        // Amounts beyond what a command may move are refused before anything is booked.
-        let huge = Kit.replies(w.receive(Kit.command(.deposit(.init(account: AccountID(7), amount: Quote(e6: .max))), requestID: 9), from: .coordinator, now: Self.t0)).first
-        #expect(huge?.errorCode == .invalidArgument)
-        let zero = Kit.replies(w.receive(Kit.command(.openAccount(.init(account: AccountID(0), initialCollateral: q("1"))), requestID: 10), from: .coordinator, now: Self.t0)).first
-        #expect(zero?.errorCode == .invalidArgument || zero?.errorCode == .notOwner)
+        // A close with a limit far from the mark is refused; amounts beyond the cap too.
+        #expect(Kit.replies(command(.closePosition(.init(account: AccountID(7), market: "BTC-PERP", price: px("1000000"))))).first?.errorCode == .invalidArgument)
+        // Closed at the venue: sold on its bid.
+        let closed = execute(command(.closePosition(.init(account: AccountID(7), market: "BTC-PERP", price: nil))))
+        guard case .commandReply(let c)? = closed.first?.body else { Issue.record("no close reply"); return }
+        #expect(c.errorCode == .ok && c.account?.positions.isEmpty == true, "\(c)")
+        #expect(Kit.replies(command(.deposit(.init(account: AccountID(7), amount: Quote(e6: .max))))).first?.errorCode == .invalidArgument)
     }
 }

@@ -174,7 +174,7 @@ import Testing
         _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))),
                       from: .venue, now: t)
         _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.9"), entryPrice: px("20000"),
-                                                         marginMode: .cross, isolatedMargin: .zero))), from: .coordinator, now: t)
+                                                         marginMode: .cross, isolatedMargin: .zero, importAt: true)), origin: "client:operator/test"), from: .coordinator, now: t)
         // Far below maintenance, past any grace: a tranche goes to the venue.
         var orders: [Message.TrancheOrder] = []
         var now = t
@@ -195,7 +195,7 @@ import Testing
         let t = Self.t0
         _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))), from: .venue, now: t)
         _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .short, size: sz("0.1"), entryPrice: px("20000"),
-                                                         marginMode: .cross, isolatedMargin: .zero))), from: .coordinator, now: t)
+                                                         marginMode: .cross, isolatedMargin: .zero, importAt: true)), origin: "client:operator/test"), from: .coordinator, now: t)
         let ins = Message.AdlInstruction(requestID: 5, account: AccountID(7), market: "BTC-PERP", size: sz("0.04"), price: px("19000"), bankruptAccount: AccountID(9))
         func answers(_ ds: [RoleDirective]) -> Int {
             Self.sends(ds, to: .aggregator).filter { if case .adlApplied(let a) = $0.body { return a.requestID == 5 } else { return false } }.count
@@ -284,7 +284,7 @@ import Testing
         }
         mark("20000", 1)
         _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.1"), entryPrice: px("20000"),
-                                                         marginMode: .isolated, isolatedMargin: q("100")))), from: .coordinator, now: Self.t0)
+                                                         marginMode: .isolated, isolatedMargin: q("100"), importAt: true)), origin: "client:operator/test"), from: .coordinator, now: Self.t0)
         mark("19500", 2)
         let shown = Self.replies(w.receive(Self.command(.showAccount(.init(account: AccountID(7)))), from: .coordinator, now: Self.t0)).first?.account
         // Isolated scope: equity 100 − 50 = 50 against maintenance 0.1 × 19 500 × 1 % = 19.5.

@@ -49,7 +49,7 @@ struct RoleTestKit {
         command(.openAccount(Message.OpenAccount(account: AccountID(id), initialCollateral: q(collateral))))
         if let s = size ?? short {
             command(.submitPosition(Message.SubmitPosition(account: AccountID(id), market: "BTC-PERP", side: size != nil ? .long : .short, size: sz(s),
-                                                           entryPrice: px(entry), marginMode: mode, isolatedMargin: .zero)))
+                                                           entryPrice: px(entry), marginMode: mode, isolatedMargin: .zero, importAt: true)))
         }
     }
 

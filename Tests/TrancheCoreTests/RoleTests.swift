@@ -161,11 +161,11 @@ import Testing
                 let btcSize = try! Size.forNotional(Quote(e6: Int64(notional * 1e6)), at: btc, .down).rounded(toStep: sz("0.001"), .down)
                 if btcSize.isPositive {
                     cmd(.submitPosition(Message.SubmitPosition(account: id, market: "BTC-PERP", side: isShort ? .short : .long, size: btcSize, entryPrice: btc,
-                                                               marginMode: isolated ? .isolated : .cross, isolatedMargin: .zero)))
+                                                               marginMode: isolated ? .isolated : .cross, isolatedMargin: .zero, importAt: true)))
                 }
                 if twoMarkets && !isolated {
                     cmd(.submitPosition(Message.SubmitPosition(account: id, market: "ETH-PERP", side: rng.nextUnit() < 0.5 ? .short : .long,
-                                                               size: sz("1"), entryPrice: eth, marginMode: .cross, isolatedMargin: .zero)))
+                                                               size: sz("1"), entryPrice: eth, marginMode: .cross, isolatedMargin: .zero, importAt: true)))
                 }
             }
             for (k, move) in moves.enumerated() {

@@ -25,6 +25,10 @@ public struct AccountRecord: Sendable, Equatable, Codable {
     /// `rememberedRequests`): an instruction sent again is answered, not applied again.
     public var appliedAdlRounds: [UInt64]
 
+    /// A client's trade sent to the venue and not answered yet (at most one per account):
+    /// its fill is applied, and the client answered, when the venue's answer comes.
+    public var pendingTrade: PendingTrade?
+
     /// How many applied requests an account remembers.
     public static let rememberedRequests = 16
 
@@ -53,9 +57,10 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         coveredDeficitSettled = .zero
         appliedRequests = []
         appliedAdlRounds = []
+        pendingTrade = nil
     }
 
-    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, coveredDeficitSettled, appliedRequests, appliedAdlRounds }
+    enum CodingKeys: String, CodingKey { case account, scopes, nextSequence, inFlight, outbox, nextDelivery, coveredDeficitSettled, appliedRequests, appliedAdlRounds, pendingTrade }
 
     /// Records written before the outbox and applied requests existed load with both empty.
     public init(from decoder: Decoder) throws {
@@ -69,6 +74,7 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         coveredDeficitSettled = try c.decodeIfPresent(Quote.self, forKey: .coveredDeficitSettled) ?? .zero
         appliedRequests = try c.decodeIfPresent([AppliedRequest].self, forKey: .appliedRequests) ?? []
         appliedAdlRounds = try c.decodeIfPresent([UInt64].self, forKey: .appliedAdlRounds) ?? []
+        pendingTrade = try c.decodeIfPresent(PendingTrade.self, forKey: .pendingTrade)
     }
 
     /// Remembers an ADL round applied to this account (forgetting the oldest beyond the bound).
@@ -164,5 +170,43 @@ public enum ReliableMessage: Sendable, Equatable, Codable {
         case .takeoverNotice(let t): return (t.account, .takeoverNotice(t))
         default: return nil
         }
+    }
+}
+
+/// A client's market order at the venue (submit, reduce or close), durable in its
+/// account's record until the venue answers: then the fill is applied and the client
+/// answered. Its id shares the account's tranche sequence, so the venue's once-per-id
+/// answer covers a re-sent order too.
+public struct PendingTrade: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case submit, reduce, close }
+    public var id: TrancheID
+    public var kind: Kind
+    /// `.long` buys, `.short` sells.
+    public var orderSide: Side
+    public var size: Size
+    /// Not filled beyond: the client's limit, or the band's edge when it gave none.
+    public var limitPrice: Price
+    public var markPrice: Price
+    public var marginMode: MarginMode
+    public var isolatedMargin: Quote
+    /// The client and its request (answered, and remembered, at the fill).
+    public var origin: String
+    public var requestID: UInt64
+    /// The coordinator's correlation of the request, for the answer.
+    public var correlation: UInt64
+
+    public init(id: TrancheID, kind: Kind, orderSide: Side, size: Size, limitPrice: Price, markPrice: Price, marginMode: MarginMode,
+                isolatedMargin: Quote, origin: String, requestID: UInt64, correlation: UInt64) {
+        self.id = id
+        self.kind = kind
+        self.orderSide = orderSide
+        self.size = size
+        self.limitPrice = limitPrice
+        self.markPrice = markPrice
+        self.marginMode = marginMode
+        self.isolatedMargin = isolatedMargin
+        self.origin = origin
+        self.requestID = requestID
+        self.correlation = correlation
     }
 }

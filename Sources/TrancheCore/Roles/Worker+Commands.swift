@@ -40,6 +40,16 @@ extension Worker {
         if rec.outbox.count >= configuration.maxUnacknowledged {
             return [reply(Message.CommandReply(errorCode: .busy, errorMessage: "account \(id) has \(rec.outbox.count) money messages the aggregator has not acknowledged yet; retry shortly"))]
         }
+        // One order at the venue at a time per account; deposits go through meanwhile.
+        if let t = rec.pendingTrade, !isDeposit(envelope.body) {
+            return [reply(Message.CommandReply(errorCode: .busy, errorMessage: "account \(id) has an order at the venue (\(t.kind.rawValue) \(t.size) \(t.id.market)); retry shortly"))]
+        }
+        // Trades execute at the venue: answered when the venue's fill comes back.
+        switch envelope.body {
+        case .submitPosition(let c) where !c.importAt: return startTrade(envelope, rec, now: now)
+        case .reducePosition, .closePosition: return startTrade(envelope, rec, now: now)
+        default: break
+        }
 
         var transfers: [LedgerTransfer] = []
         var detail = ""
@@ -61,48 +71,17 @@ extension Worker {
                 if rec.isActive { return [reply(busy(id))] }
                 transfers = try rec.account.withdraw(c.amount, context: context)
             case .submitPosition(let c):
+                // A position opened elsewhere, booked as given: the operator's alone.
                 if rec.isActive { return [reply(busy(id))] }
-                let price: Price
-                if c.importAt {
-                    // A position opened elsewhere, booked as given: the operator's alone.
-                    guard configuration.openAccess || Self.isOperator(envelope.origin) else {
-                        return [reply(Message.CommandReply(errorCode: .permissionDenied, errorMessage: "importing a position at a given price needs the operator's key"))]
-                    }
-                    guard c.entryPrice.e8 > 0 else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "an imported position needs its positive entry price"))] }
-                    price = c.entryPrice
-                } else {
-                    switch tradePrice(c.market, buying: c.side == .long, limit: c.entryPrice) {
-                    case .success(let p): price = p
-                    case .failure(let r): return [reply(r.reply)]
-                    }
+                guard configuration.openAccess || Self.isOperator(envelope.origin) else {
+                    return [reply(Message.CommandReply(errorCode: .permissionDenied, errorMessage: "importing a position at a given price needs the operator's key"))]
                 }
+                guard c.entryPrice.e8 > 0 else { return [reply(Message.CommandReply(errorCode: .invalidArgument, errorMessage: "an imported position needs its positive entry price"))] }
                 if let refusal = Self.amountRefusal(c.isolatedMargin, "isolated margin") { return [reply(refusal)] }
-                detail = "submit \(c.side.rawValue) \(c.size) \(c.market) at \(price)\(c.importAt ? " (imported)" : "") \(c.marginMode.rawValue)"
-                transfers = try rec.account.submit(market: c.market, side: c.side, size: c.size, entryPrice: price, mode: c.marginMode,
+                detail = "import \(c.side.rawValue) \(c.size) \(c.market) at \(c.entryPrice) \(c.marginMode.rawValue)"
+                transfers = try rec.account.submit(market: c.market, side: c.side, size: c.size, entryPrice: c.entryPrice, mode: c.marginMode,
                                                    isolatedMargin: c.marginMode == .isolated && c.isolatedMargin.isPositive ? c.isolatedMargin : nil,
                                                    context: context)
-            case .reducePosition(let c):
-                if rec.isActive { return [reply(busy(id))] }
-                guard let p = rec.account.position(in: c.market) else { throw TradingRejection.positionNotFound(c.market) }
-                let price: Price
-                switch tradePrice(c.market, buying: p.size.e8 < 0, limit: c.price) {
-                case .success(let x): price = x
-                case .failure(let r): return [reply(r.reply)]
-                }
-                detail = "reduce \(c.size) \(c.market) at \(price)"
-                transfers = try rec.account.applyFill(market: c.market, size: c.size, price: price,
-                                                      takerFeeRate: context.markets[c.market]?.takerFeeRate ?? .zero, context: context).transfers
-            case .closePosition(let c):
-                if rec.isActive { return [reply(busy(id))] }
-                guard let p = rec.account.position(in: c.market) else { throw TradingRejection.positionNotFound(c.market) }
-                let price: Price
-                switch tradePrice(c.market, buying: p.size.e8 < 0, limit: c.price ?? Price(e8: 0)) {
-                case .success(let x): price = x
-                case .failure(let r): return [reply(r.reply)]
-                }
-                detail = "close \(c.market) at \(price)"
-                transfers = try rec.account.applyFill(market: c.market, size: try p.size.magnitude(), price: price,
-                                                      takerFeeRate: context.markets[c.market]?.takerFeeRate ?? .zero, context: context).transfers
             default:
                 return []
             }

@@ -97,6 +97,13 @@ extension Worker {
         }
         let stale = inFlightSentAt.filter { now - $0.value >= interval }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         for (tid, _) in stale.prefix(Self.maxRetransmitsPerWake) {
+            // A client's trade at the venue: the same order again (answered once per id).
+            if let rec = accounts[tid.account], holds(tid.account), let t = rec.pendingTrade, t.id == tid {
+                out += [send(.venue, .trancheOrder(tradeOrder(t)), now)] + persist(tid.account)
+                inFlightSentAt[tid] = now
+                retransmissions += 1
+                continue
+            }
             guard let rec = accounts[tid.account], holds(tid.account), let f = rec.inFlight.first(where: { $0.id == tid }) else {
                 inFlightSentAt[tid] = nil
                 continue

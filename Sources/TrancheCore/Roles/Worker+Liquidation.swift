@@ -114,6 +114,7 @@ extension Worker {
 
     /// The venue answered a tranche: apply the fill, report it, advance the state machine.
     mutating func onFill(_ fill: Message.TrancheFill, now: Instant) -> [RoleDirective] {
+        if let t = accounts[fill.tranche.account]?.pendingTrade, t.id == fill.tranche { return onTradeFill(fill, t, now: now) }
         let id = fill.tranche.account
         guard var rec = accounts[id], let i = rec.inFlight.firstIndex(where: { $0.id == fill.tranche }), !rec.inFlight[i].awaitingDecision else {
             return []  // not ours (any more), or already applied

@@ -240,6 +240,12 @@ public struct Worker: Sendable {
                     out.append(send(.venue, .trancheOrder(order(f, size: f.size)), now))
                 }
             }
+            // A client's trade the previous owner sent: the same order again; its answer
+            // completes it (the client, long answered TIMEOUT, retries and finds it applied).
+            if let t = rec.pendingTrade {
+                inFlightSentAt[t.id] = now
+                out.append(send(.venue, .trancheOrder(tradeOrder(t)), now))
+            }
             // Only what can need it: an account in a liquidation, or one whose liquidation
             // price the current mark has reached (the index, just rebuilt, says which); the
             // rest wait for a mark to cross their threshold like every other account.
