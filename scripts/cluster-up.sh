@@ -102,7 +102,7 @@ PY
 Try:
   .build/release/tranche status --config $config
   .build/release/tranche account open 1 --collateral 1000 --config $config
-  .build/release/tranche position submit 1 BTC-PERP long 1 20000 --config $config
+  .build/release/tranche position submit 1 BTC-PERP long 1 20100 --config $config
   .build/release/tranche price set BTC-PERP 19100 --config $config
   .build/release/tranche events --follow --config $config
 Stop with: scripts/cluster-down.sh --config $config

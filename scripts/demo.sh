@@ -20,11 +20,11 @@ scripts/cluster-up.sh --config "$config" --workers 2 | sed -n '1,2p'
 t() { .build/release/tranche "$@" --config "$config"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Opening accounts (collateral, then a position each)"
-t account open 1 --collateral 1000 >/dev/null;  t position submit 1 BTC-PERP long 1 20000 >/dev/null
-t account open 2 --collateral 1800 >/dev/null;  t position submit 2 BTC-PERP long 2 20000 >/dev/null
-t account open 3 --collateral 2000 >/dev/null;  t position submit 3 BTC-PERP short 1 20000 >/dev/null
-t account open 4 --collateral 1000 >/dev/null;  t position submit 4 BTC-PERP long 0.5 20000 --isolated --margin 300 >/dev/null
+say "Opening accounts (collateral, then a position each: a market order at the venue, with a limit)"
+t account open 1 --collateral 1000 >/dev/null;  t position submit 1 BTC-PERP long 1 20100 >/dev/null
+t account open 2 --collateral 1800 >/dev/null;  t position submit 2 BTC-PERP long 2 20100 >/dev/null
+t account open 3 --collateral 2000 >/dev/null;  t position submit 3 BTC-PERP short 1 19900 >/dev/null
+t account open 4 --collateral 1000 >/dev/null;  t position submit 4 BTC-PERP long 0.5 20100 --isolated --margin 300 >/dev/null
 t account show 1
 
 say "Liquidation events, live (run/demo/events.log)"

@@ -76,7 +76,7 @@ public func trancheFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMut
         print("""
             fuzz (seed \(seed)): \(t.inputs) inputs in \(String(format: "%.1f", elapsed)) s (\(Int(Double(t.inputs) / elapsed)) /s), no finding
               decoder: \(t.decoded) decoded and round-tripped; refused: \(codes(t.decodeErrors))
-              commands: \(t.commands) routed, \(t.accepted) accepted, \(t.postings) ledger postings all booked; refused: \(codes(t.refused))
+              commands: \(t.commands) routed, \(t.accepted) accepted, \(t.orders) venue orders, \(t.postings) ledger postings all booked; refused: \(codes(t.refused))
             """)
     }
 }

@@ -25,10 +25,13 @@ struct FuzzHarness {
         var accepted = 0
         var refused: [ErrorCode: Int] = [:]
         var postings = 0
+        var orders = 0
     }
 
     var worker: Worker
     var coordinator: Coordinator
+    /// Fills the worker's orders (client trades and tranches) against a real book.
+    var venue: Venue
     var ledger = Ledger(retainedEntries: 0)
     var tally = Tally()
     let market: MarketSpec
@@ -44,6 +47,7 @@ struct FuzzHarness {
         _ = worker.start(now: now)
         _ = worker.receive(Envelope(sender: "coordinator", sentAt: now, body: .shardAssignment(.init(workerID: "w1", epoch: 1, shards: [0]))), from: .coordinator, now: now)
         _ = worker.onShardLoaded(shard: 0, epoch: 1, records: [], now: now)
+        venue = try Venue(markets: [VenueMarket(spec: market, initialPrice: Price(e8: 20_000 * 100_000_000))], now: now)
         coordinator = Coordinator(configuration: CoordinatorConfiguration(shardCount: 1))
         _ = coordinator.start(now: now)
         _ = coordinator.receive(Envelope(sender: "worker:w1", sentAt: now, body: .workerRegister(.init(workerID: "w1"))), from: .worker("w1"), now: now)
@@ -84,27 +88,38 @@ struct FuzzHarness {
             if replies != 1 { throw Finding(description: "a refused command got \(replies) replies") }
             return
         }
-        // The worker: validation, then the money it moves, booked by the ledger.
-        let out = worker.receive(forwarded, from: .coordinator, now: now)
+        // The worker: validation, then the money it moves, booked by the ledger; its orders
+        // go to the venue and the fills come back, as in the processes.
         var answers = 0
-        for d in out {
+        var queue = worker.receive(forwarded, from: .coordinator, now: now)
+        var steps = 0
+        while !queue.isEmpty {
+            steps += 1
+            if steps > 10_000 { throw Finding(description: "a command did not settle: \(forwarded.body)") }
+            let d = queue.removeFirst()
             guard case .send(let to, let e) = d else { continue }
-            if to == .coordinator, case .commandReply = e.body {
-                answers += 1
+            switch (to, e.body) {
+            case (.coordinator, .commandReply):
+                if e.correlationID == forwarded.correlationID { answers += 1 }
                 // Relayed to the client through the coordinator, as in the processes.
                 for r in coordinator.receive(e, from: .worker("w1"), now: now) {
                     if case .send(let c, let reply) = r, c == client { count(reply) }
                 }
-            }
-            if to == .aggregator, case .ledgerPosting(let p) = e.body {
+            case (.aggregator, .ledgerPosting(let p)):
                 tally.postings += 1
                 do { try ledger.post(p.transfers, at: now) } catch {
                     throw Finding(description: "the worker acknowledged a command whose posting the ledger refuses (\(error)): \(forwarded.body)")
                 }
                 if let delivery = e.delivery {
-                    _ = worker.receive(Envelope(sender: "aggregator", sentAt: now, body: .deliveryAck(.init(entries: [.init(account: delivery.account, sequence: delivery.sequence)], at: now))),
-                                       from: .aggregator, now: now)
+                    queue += worker.receive(Envelope(sender: "aggregator", sentAt: now, body: .deliveryAck(.init(entries: [.init(account: delivery.account, sequence: delivery.sequence)], at: now))),
+                                            from: .aggregator, now: now)
                 }
+            case (.venue, .trancheOrder):
+                tally.orders += 1
+                for f in venue.receive(e, from: .worker("w1"), now: now) {
+                    if case .send(.worker("w1"), let fill) = f { queue += worker.receive(fill, from: .venue, now: now) }
+                }
+            default: continue
             }
         }
         if answers != 1 { throw Finding(description: "a command got \(answers) answers from its worker: \(forwarded.body)") }
