@@ -42,8 +42,23 @@ public enum Nodes {
     static let maxMessageBytes = 4 << 20
 
     static func logEvent(_ log: NodeLog) -> (ClusterEvent) -> Void {
-        { e in
+        // Refusals (a hostile client's flood) are logged at most once a second at info,
+        // with how many were held back; the rest at debug.
+        var lastRejected = Date.distantPast
+        var heldBack = 0
+        return { e in
             guard e.kind != .mark else { return }
+            if e.kind == .rejected {
+                let now = Date()
+                guard now.timeIntervalSince(lastRejected) >= 1 else {
+                    heldBack += 1
+                    log.debug("event rejected — \(e.detail ?? "")")
+                    return
+                }
+                if heldBack > 0 { log.info("\(heldBack) more rejected event(s) in the last second (at debug)") }
+                lastRejected = now
+                heldBack = 0
+            }
             var parts = ["event \(e.kind.rawValue)"]
             if let a = e.account { parts.append("account \(a)") }
             if let m = e.market { parts.append("\(m)") }

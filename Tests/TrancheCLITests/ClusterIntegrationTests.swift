@@ -178,7 +178,11 @@ final class LocalCluster {
     private var restarts = 0
     private var eventsFile: URL?
 
-    init() throws {
+    /// Started with --insecure (plain TCP, no keys): every process and every CLI call.
+    let insecure: Bool
+
+    init(insecure: Bool = false) throws {
+        self.insecure = insecure
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tranche-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let template = CLIRunner.repositoryRoot.appendingPathComponent("cluster/local.json")
@@ -273,7 +277,7 @@ final class LocalCluster {
 
     private func start(_ executable: String, id: String? = nil) throws {
         let name = id.map { "worker-\($0)" } ?? String(executable.dropFirst("tranche-".count))
-        var arguments = ["--config", configPath]
+        var arguments = ["--config", configPath] + (insecure ? ["--insecure"] : [])
         if let id { arguments += ["--id", id] }
         try launch(name, executable, arguments, log: "\(name)-\(generation).log")
     }
@@ -304,7 +308,7 @@ final class LocalCluster {
     func startEvents() throws {
         let file = directory.appendingPathComponent("events.jsonl")
         eventsFile = file
-        try launch("events", "tranche", ["events", "--json", "--seconds", "150", "--config", configPath], log: "events.log", stdout: file)
+        try launch("events", "tranche", ["events", "--json", "--seconds", "150", "--config", configPath] + (insecure ? ["--insecure"] : []), log: "events.log", stdout: file)
         // The subscription must be in place before anything happens: wait until the first
         // mark arrives (marks are published every markInterval), at most 3 s.
         let deadline = Date().addingTimeInterval(3)
@@ -381,7 +385,7 @@ final class LocalCluster {
 
     @discardableResult
     func cli(_ arguments: [String]) throws -> CLIRunner.Result {
-        let r = try CLIRunner.run("tranche", arguments + ["--config", configPath, "--json", "--timeout", "3"], timeout: 10)
+        let r = try CLIRunner.run("tranche", arguments + ["--config", configPath, "--json", "--timeout", "3"] + (insecure ? ["--insecure"] : []), timeout: 10)
         guard r.status == 0 else { throw Failure("tranche \(arguments.joined(separator: " ")) exited \(r.status): \(r.stderr)\(r.stdout)") }
         return r
     }

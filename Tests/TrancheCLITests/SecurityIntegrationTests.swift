@@ -246,4 +246,22 @@ import Glibc
 
         #expect(try Self.fundBalance(cluster) == fund)
     }
+
+    /// `--insecure` is explicit and said: the processes log it, `status` says it, a secure
+    /// client cannot talk to it (nor an insecure one to a secure cluster, tested above).
+    @Test(.timeLimit(.minutes(2)))
+    func anInsecureClusterSaysSo() throws {
+        let cluster = try LocalCluster(insecure: true)
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        #expect(try cluster.cli(["status"]).json["insecure"] as? Bool == true)
+        let text = try CLIRunner.run("tranche", ["status", "--config", cluster.configPath, "--insecure"], timeout: 10)
+        #expect(text.stdout.contains("INSECURE"), "\(text.stdout)")
+        let log = try String(contentsOf: cluster.directory.appendingPathComponent("coordinator-1.log"), encoding: .utf8)
+        #expect(log.contains("INSECURE"), "\(log)")
+        let secure = try CLIRunner.run("tranche", ["status", "--config", cluster.configPath, "--json", "--timeout", "2", "--key",
+                                                   KeyFiles.secretFile(KeyFiles.operatorNode, in: cluster.keyDirectory).path], timeout: 10)
+        #expect(secure.status == 69 && secure.stderr.contains("handshake"), "\(secure.stderr)")
+    }
 }
