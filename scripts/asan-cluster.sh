@@ -15,19 +15,8 @@ dir=$(mktemp -d /tmp/tranche-asan-XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$dir"; }
 trap cleanup EXIT
-python3 - "$dir" <<'PY'
-import json, socket, sys
-d = sys.argv[1]
-c = json.load(open("cluster/local.json"))
-socks = [socket.socket() for _ in range(8)]
-for s in socks: s.bind(("127.0.0.1", 0))
-names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
-         "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
-c["endpoints"] = {n: f"tcp://127.0.0.1:{s.getsockname()[1]}" for n, s in zip(names, socks)}
-for s in socks: s.close()
-c["runDirectory"] = d; c["dataDirectory"] = d + "/data"; c["shards"] = 8
-json.dump(c, open(d + "/cluster.json", "w"), indent=1)
-PY
+. scripts/cluster-lib.sh
+scratch_config "$dir" 'shards=8'
 config=$dir/cluster.json
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=86
 "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
@@ -38,10 +27,7 @@ start coordinator tranche-coordinator
 start w1 tranche-worker --id w1
 start w2 tranche-worker --id w2
 t() { "$bin/tranche" "$@" --config "$config" --timeout 10; }
-for _ in $(seq 1 60); do
-  if s=$(t status --json 2>/dev/null) && python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and s["breakers"] else 1)' <<<"$s"; then break; fi
-  sleep 0.5
-done
+wait_for_shards "$bin/tranche" "$config" || { tail -5 "$dir"/*.log; echo "asan: the cluster did not come up" >&2; exit 1; }
 t events --json --seconds 25 --exclude budget >"$dir/events.jsonl" 2>&1 &
 events=$!
 for i in 1 2 3 4 5 6; do

@@ -8,6 +8,7 @@
 #   scripts/bench-security.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/cluster-lib.sh
 seconds=${1:-5}
 rounds=${2:-2}
 scripts/setup.sh >/dev/null
@@ -20,28 +21,12 @@ run_once() {  # MODE (curve|insecure)
   local mode=$1 flag="" dir pids=()
   [ "$mode" = insecure ] && flag="--insecure"
   dir=$(mktemp -d /tmp/tranche-bench-sec-XXXXXX)
-  python3 - "$dir" <<'PY'
-import json, socket, sys
-d = sys.argv[1]
-c = json.load(open("cluster/local.json"))
-socks = [socket.socket() for _ in range(8)]
-for s in socks: s.bind(("127.0.0.1", 0))
-names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
-         "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
-c["endpoints"] = {n: f"tcp://127.0.0.1:{s.getsockname()[1]}" for n, s in zip(names, socks)}
-for s in socks: s.close()
-c["runDirectory"] = d; c["dataDirectory"] = d + "/data"
-json.dump(c, open(d + "/cluster.json", "w"), indent=1)
-PY
+  scratch_config "$dir"
   local config=$dir/cluster.json
   "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
   for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" $flag >"$dir/$r.log" 2>&1 & pids+=($!); done
   for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" $flag >"$dir/$w.log" 2>&1 & pids+=($!); done
-  for _ in $(seq 1 60); do
-    if s=$("$bin/tranche" status --config "$config" --json --timeout 1 $flag 2>/dev/null) &&
-       python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and s["breakers"] else 1)' <<<"$s"; then break; fi
-    sleep 0.5
-  done
+  wait_for_shards "$bin/tranche" "$config" $flag || echo "bench: the $mode cluster did not come up" >&2
   "$bin/tranche-securebench" --config "$config" --seconds "$seconds" $flag | tee -a "$results"
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true

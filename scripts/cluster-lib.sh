@@ -10,3 +10,38 @@ except Exception as e:
 print(value)
 PY
 }
+
+# A configuration for a throwaway cluster: cluster/local.json on free loopback ports, run and
+# data directories in DIR, and any extra "key=json" settings. Writes DIR/cluster.json.
+scratch_config() {  # scratch_config DIR [KEY=JSON ...]
+  python3 - "$@" <<'PY'
+import json, socket, sys
+d = sys.argv[1]
+c = json.load(open("cluster/local.json"))
+socks = [socket.socket() for _ in range(8)]
+for s in socks: s.bind(("127.0.0.1", 0))
+names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
+         "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
+c["endpoints"] = {n: f"tcp://127.0.0.1:{s.getsockname()[1]}" for n, s in zip(names, socks)}
+for s in socks: s.close()
+c["runDirectory"] = d; c["dataDirectory"] = d + "/data"
+for kv in sys.argv[2:]:
+    k, v = kv.split("=", 1)
+    c[k] = json.loads(v)
+json.dump(c, open(d + "/cluster.json", "w"), indent=1)
+PY
+}
+
+# Waits (up to 30 s) until every shard of a cluster is owned and its coordinator has heard
+# the aggregator. wait_for_shards TRANCHE_BINARY CONFIG [CLI FLAGS...]
+wait_for_shards() {
+  local bin=$1 config=$2; shift 2
+  for _ in $(seq 1 60); do
+    if s=$("$bin" status --config "$config" --json --timeout 1 "$@" 2>/dev/null) &&
+       python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["shardsOwned"]==s["shardCount"] and s["breakers"] else 1)' <<<"$s"; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
