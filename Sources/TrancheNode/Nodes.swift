@@ -202,11 +202,13 @@ public enum Nodes {
         if let state = try store.load(retainedEntries: c.aggregator.retainedLedgerEntries) {
             role.restore(ledger: state.ledger, backstop: state.backstop, delivered: state.delivered, coveredDeficits: state.coveredDeficits,
                          pendingAdl: state.pendingAdl,
-                         backstopSequence: state.backstopSequence, nextRequest: state.nextRequest)
+                         backstopSequence: state.backstopSequence, nextRequest: state.nextRequest, breakers: state.breakers)
+            for b in state.breakers where b.level != .normal { log.warning("breaker \(b.market) resumes \(b.level.rawValue) (\(b.reason), since \(b.since))") }
             log.info("restored the ledger: \(state.ledger.entryCount) entries, fund \(state.ledger.balance(.insuranceFund)), \(state.delivered.count) delivery streams")
         }
         var savedCounters = role.durableCounters
         var savedBackstop = role.backstop
+        var savedBreakers = role.breakerSnapshots
         enum S: Int, CaseIterable { case reports, control, queries, marketData, venue, events }
         let sockets = try S.allCases.map { s -> NodeSocket in
             switch s {
@@ -231,9 +233,13 @@ public enum Nodes {
             let delivered = role.takeDeliveredChanges()
             let counters = role.durableCounters
             let pendingAdl = role.takePendingAdlChange()
-            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop || pendingAdl != nil else { return }
+            let breakers = role.breakerSnapshots
+            let breakersChanged = breakers != savedBreakers
+            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop || pendingAdl != nil || breakersChanged else { return }
             try store.save(AggregatorCheckpoint(entries: entries, delivered: delivered, backstopSequence: counters.backstopSequence,
-                                                nextRequest: counters.nextRequest, pendingAdl: pendingAdl), ledger: role.ledger, backstop: role.backstop)
+                                                nextRequest: counters.nextRequest, pendingAdl: pendingAdl, breakers: breakersChanged ? breakers : nil),
+                           ledger: role.ledger, backstop: role.backstop)
+            savedBreakers = breakers
             savedCounters = counters
             savedBackstop = role.backstop
         }, onEvent: { e in

@@ -13,9 +13,12 @@ public struct AggregatorState: Sendable {
     /// Id counters that must never go back (backstop tranches, ADL rounds).
     public var backstopSequence: UInt64
     public var nextRequest: UInt64
+    /// Each market's breaker level, reason, since and sequence.
+    public var breakers: [CascadeBreaker.Snapshot]
 
     public init(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], coveredDeficits: [AccountID: Quote] = [:],
-                pendingAdl: [Message.AdlInstruction] = [], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+                pendingAdl: [Message.AdlInstruction] = [], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1, breakers: [CascadeBreaker.Snapshot] = []) {
+        self.breakers = breakers
         self.pendingAdl = pendingAdl
         self.ledger = ledger
         self.backstop = backstop
@@ -37,9 +40,12 @@ public struct AggregatorCheckpoint: Sendable {
     public var nextRequest: UInt64
     /// The ADL instructions not yet applied, when they changed (nil: unchanged).
     public var pendingAdl: [Message.AdlInstruction]?
+    /// The breakers, when one changed level (nil: unchanged).
+    public var breakers: [CascadeBreaker.Snapshot]?
 
     public init(entries: [LedgerEntry], delivered: [(AccountID, UInt64, Quote)], backstopSequence: UInt64, nextRequest: UInt64,
-                pendingAdl: [Message.AdlInstruction]? = nil) {
+                pendingAdl: [Message.AdlInstruction]? = nil, breakers: [CascadeBreaker.Snapshot]? = nil) {
+        self.breakers = breakers
         self.pendingAdl = pendingAdl
         self.entries = entries
         self.delivered = delivered

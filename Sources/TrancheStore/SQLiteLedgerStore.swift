@@ -9,7 +9,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     public let path: String
     private let state: Mutex<SQLiteDatabase?>
 
-    static let schemaVersion: Int64 = 2
+    /// 3: the breakers.
+    static let schemaVersion: Int64 = 3
     static let schema = """
         CREATE TABLE IF NOT EXISTS entries(
             sequence INTEGER PRIMARY KEY,
@@ -31,6 +32,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         CREATE TABLE IF NOT EXISTS delivered(account_id INTEGER PRIMARY KEY, sequence INTEGER NOT NULL, covered_deficit_e6 INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS pending_adl(id INTEGER PRIMARY KEY CHECK (id = 1), instructions BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS breakers(id INTEGER PRIMARY KEY CHECK (id = 1), snapshots BLOB NOT NULL);
         """
 
     public init(directory: URL) throws(StoreError) {
@@ -50,6 +52,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func save(_ checkpoint: AggregatorCheckpoint, ledger: Ledger, backstop: Account) throws(StoreError) {
         let entries = checkpoint.entries
         let pendingBlob = try checkpoint.pendingAdl.map { p throws(StoreError) in try StoreCoding.encode(p, with: StoreCoding.encoder()) }
+        let breakersBlob = try checkpoint.breakers.map { b throws(StoreError) in try StoreCoding.encode(b, with: StoreCoding.encoder()) }
         let blob = try StoreCoding.encode(backstop, with: StoreCoding.encoder())
         try state.withLock { (db: inout SQLiteDatabase?) throws(StoreError) in
             guard let db else { throw .closed }
@@ -117,6 +120,11 @@ public final class SQLiteLedgerStore: LedgerStore {
                     let p = try db.statement("INSERT OR REPLACE INTO pending_adl(id, instructions) VALUES (1, ?1)")
                     try p.bind(1, pendingBlob)
                     try p.run()
+                }
+                if let breakersBlob {
+                    let b = try db.statement("INSERT OR REPLACE INTO breakers(id, snapshots) VALUES (1, ?1)")
+                    try b.bind(1, breakersBlob)
+                    try b.run()
                 }
                 for (name, value) in [("backstopSequence", checkpoint.backstopSequence), ("nextRequest", checkpoint.nextRequest)] where value > 0 {
                     try counter.bind(1, name)
@@ -193,8 +201,12 @@ public final class SQLiteLedgerStore: LedgerStore {
                 let pa = try db.statement("SELECT instructions FROM pending_adl WHERE id = 1")
                 defer { pa.reset() }
                 if try pa.step() { pendingAdl = try StoreCoding.decode([Message.AdlInstruction].self, from: pa.data(0), with: JSONDecoder(), path: path) }
+                var breakers: [CascadeBreaker.Snapshot] = []
+                let br = try db.statement("SELECT snapshots FROM breakers WHERE id = 1")
+                defer { br.reset() }
+                if try br.step() { breakers = try StoreCoding.decode([CascadeBreaker.Snapshot].self, from: br.data(0), with: JSONDecoder(), path: path) }
                 return AggregatorState(ledger: ledger, backstop: backstop, delivered: delivered, coveredDeficits: covered, pendingAdl: pendingAdl,
-                                       backstopSequence: counters["backstopSequence"] ?? 1, nextRequest: counters["nextRequest"] ?? 1)
+                                       backstopSequence: counters["backstopSequence"] ?? 1, nextRequest: counters["nextRequest"] ?? 1, breakers: breakers)
             }
         }
     }

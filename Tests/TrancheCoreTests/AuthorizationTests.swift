@@ -175,4 +175,19 @@ import Testing
         #expect(c.errorCode == .ok && c.account?.positions.isEmpty == true, "\(c)")
         #expect(Kit.replies(command(.deposit(.init(account: AccountID(7), amount: Quote(e6: .max))))).first?.errorCode == .invalidArgument)
     }
+
+    /// Issue 11: a restarted aggregator resumes each market's breaker where it was, and
+    /// says so at start (a HALTED market is not reopened by a restart).
+    @Test func aRestartedAggregatorResumesItsBreakers() throws {
+        var c = AggregatorConfiguration()
+        c.fundInitialBalance = q("100000")
+        var a = try Aggregator(configuration: c, markets: [AggregatorMarket(spec: Fixtures.btc())], now: .zero)
+        let halted = CascadeBreaker.Snapshot(market: "BTC-PERP", level: .halted, reason: .liquidationVolume, sequence: 4, since: .seconds(30))
+        a.restore(ledger: a.ledger, backstop: a.backstop, breakers: [halted])
+        #expect(a.breakerSnapshots == [halted])
+        let announced = a.start(now: .seconds(40)).compactMap { d -> Message.BreakerState? in
+            if case .publish(.control, let e) = d, case .breakerState(let b) = e.body { return b } else { return nil }
+        }
+        #expect(announced.first?.level == .halted && announced.first?.sequence == 4)
+    }
 }

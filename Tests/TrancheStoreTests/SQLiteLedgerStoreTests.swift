@@ -16,6 +16,25 @@ import TrancheCore
         ], at: .seconds(10))
     }
 
+    /// A breaker's level survives a restart (a HALTED market is not reopened by one).
+    @Test func breakersRoundTrip() throws {
+        try withTemporaryDirectory { dir in
+            var ledger = Ledger(retainedEntries: nil)
+            try postFirst(&ledger)
+            let backstop = Account(id: Backstop.accountID)
+            let halted = CascadeBreaker.Snapshot(market: "BTC-PERP", level: .halted, reason: .liquidationVolume, sequence: 3, since: .seconds(9))
+            let store = try SQLiteLedgerStore(directory: dir)
+            try store.save(AggregatorCheckpoint(entries: ledger.recentEntries, delivered: [], backstopSequence: 1, nextRequest: 1, breakers: [halted]),
+                           ledger: ledger, backstop: backstop)
+            // A later checkpoint without a breaker change keeps them.
+            try store.save(AggregatorCheckpoint(entries: [], delivered: [], backstopSequence: 1, nextRequest: 1), ledger: ledger, backstop: backstop)
+            store.close()
+            let reopened = try SQLiteLedgerStore(directory: dir)
+            defer { reopened.close() }
+            #expect(try reopened.load(retainedEntries: nil)?.breakers == [halted])
+        }
+    }
+
     @Test func roundTripRestoresLedgerAndBackstop() throws {
         try withTemporaryDirectory { dir in
             var ledger = Ledger(retainedEntries: nil)

@@ -41,6 +41,35 @@ public struct CascadeBreaker: Sendable, Hashable {
         self.marks = RollingExtremes(window: parameters.velocityWindow)
     }
 
+    /// What survives a restart of its process: the level, why, since when, and the
+    /// transition count (the measures' windows start empty again).
+    public struct Snapshot: Sendable, Equatable, Codable {
+        public var market: MarketID
+        public var level: BreakerLevel
+        public var reason: BreakerReason
+        public var sequence: UInt64
+        public var since: Instant
+        public init(market: MarketID, level: BreakerLevel, reason: BreakerReason, sequence: UInt64, since: Instant) {
+            self.market = market
+            self.level = level
+            self.reason = reason
+            self.sequence = sequence
+            self.since = since
+        }
+    }
+
+    public var snapshot: Snapshot { Snapshot(market: market, level: level, reason: reason, sequence: sequence, since: since) }
+
+    /// Resumes at a stored state: a HALTED market stays halted after a restart until its
+    /// measures, gathered afresh, release it (after the cool-down, one level at a time).
+    public mutating func restore(_ s: Snapshot) {
+        guard s.market == market else { return }
+        level = s.level
+        reason = s.reason
+        sequence = max(sequence, s.sequence)
+        since = s.since
+    }
+
     // MARK: Events
 
     /// Records notional liquidated in this market (the notional of a fill), then evaluates.

@@ -244,8 +244,13 @@ public struct Aggregator: Sendable {
     }
 
     /// Restores the ledger and backstop from the store (the processes' restart path).
+    /// Every market's breaker as a restart must resume it.
+    public var breakerSnapshots: [CascadeBreaker.Snapshot] { breakers.keys.sorted().map { breakers[$0]!.snapshot } }
+
     public mutating func restore(ledger: Ledger, backstop: Account, delivered: [AccountID: UInt64] = [:], coveredDeficits: [AccountID: Quote] = [:],
-                                 pendingAdl: [Message.AdlInstruction] = [], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1) {
+                                 pendingAdl: [Message.AdlInstruction] = [], backstopSequence: UInt64 = 1, nextRequest: UInt64 = 1,
+                                 breakers snapshots: [CascadeBreaker.Snapshot] = []) {
+        for s in snapshots { breakers[s.market]?.restore(s) }
         // Sent again at the first control interval.
         for i in pendingAdl { self.pendingAdl[AdlKey(requestID: i.requestID, account: i.account)] = (i, .zero) }
         self.coveredDeficits = coveredDeficits

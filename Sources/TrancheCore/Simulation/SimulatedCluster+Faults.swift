@@ -35,6 +35,7 @@ struct AggregatorDurable: Sendable {
     var pendingAdl: [Message.AdlInstruction]
     var backstopSequence: UInt64
     var nextRequest: UInt64
+    var breakers: [CascadeBreaker.Snapshot]
 }
 
 extension SimulatedCluster {
@@ -64,7 +65,7 @@ extension SimulatedCluster {
             durableAggregator = AggregatorDurable(ledger: aggregator.ledger, backstop: aggregator.backstop, delivered: aggregator.delivered,
                                                   coveredDeficits: aggregator.coveredDeficits,
                                                   pendingAdl: aggregator.pendingAdl.keys.sorted().map { aggregator.pendingAdl[$0]!.instruction },
-                                                  backstopSequence: c.backstopSequence, nextRequest: c.nextRequest)
+                                                  backstopSequence: c.backstopSequence, nextRequest: c.nextRequest, breakers: aggregator.breakerSnapshots)
         case .coordinator:
             durableShardMap = coordinator.shardMap
         case .venue:
@@ -98,7 +99,8 @@ extension SimulatedCluster {
             rolesDown.remove(node)
             var a = initialAggregator
             if let d = durableAggregator {
-                a.restore(ledger: d.ledger, backstop: d.backstop, delivered: d.delivered, coveredDeficits: d.coveredDeficits, pendingAdl: d.pendingAdl, backstopSequence: d.backstopSequence, nextRequest: d.nextRequest)
+                a.restore(ledger: d.ledger, backstop: d.backstop, delivered: d.delivered, coveredDeficits: d.coveredDeficits, pendingAdl: d.pendingAdl,
+                          backstopSequence: d.backstopSequence, nextRequest: d.nextRequest, breakers: d.breakers)
             }
             aggregator = a
             apply(aggregator.start(now: now), from: node, sink)
