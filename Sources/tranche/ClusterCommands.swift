@@ -230,6 +230,8 @@ struct EventsCommand: ParsableCommand {
         }
     }
     @Option(help: "Events endpoint (default: from the configuration).") var endpoint: String?
+    /// How long an event is held to print events from several workers in time order.
+    static let reorderWindow: TimeInterval = 0.25
     @OptionGroup var cluster: ClusterOptions
     func run() throws {
         let url = try endpoint ?? cluster.configuration().endpoints.events
@@ -248,8 +250,30 @@ struct EventsCommand: ParsableCommand {
         // (once per outage) and keep listening.
         var lastHeard: Date?
         var saidSilent = false
+        // Printed in time order across workers' clocks (`EventReorderBuffer`).
+        var held = EventReorderBuffer(window: Self.reorderWindow)
+        func print(_ e: ClusterEvent) {
+            if cluster.json {
+                var line: [UInt8] = []
+                e.appendJSONLine(to: &line)
+                FileHandle.standardOutput.write(Data(line))
+            } else {
+                // Wall-clock time, readable (the JSON keeps the exact seconds).
+                let at = Date(timeIntervalSince1970: Double(e.at.nanoseconds) / 1e9)
+                var parts = [at.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)), e.kind.rawValue]
+                if let a = e.account { parts.append(a == Backstop.accountID ? "backstop" : "account \(a)") }
+                if let mk = e.market { parts.append(mk.symbol) }
+                if let s = e.size { parts.append("size \(s)") }
+                if let p = e.price { parts.append("price \(p)") }
+                if let q = e.amount { parts.append("amount \(q)") }
+                if let d = e.detail { parts.append("— \(d)") }
+                // Unbuffered: a follower piped into a file or another program sees each event at once.
+                FileHandle.standardOutput.write(Data((parts.joined(separator: " ") + "\n").utf8))
+            }
+        }
         while follow || Date() < end {
-            guard let frames = try socket.receive(timeoutMilliseconds: 200), let payload = frames.last,
+            for e in held.take(at: Date()) { print(e) }
+            guard let frames = try socket.receive(timeoutMilliseconds: 50), let payload = frames.last,
                   let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else {
                 if lastHeard == nil, Date().timeIntervalSince(start) > cluster.timeout {
                     socket.close()
@@ -271,24 +295,9 @@ struct EventsCommand: ParsableCommand {
             let e = m.event
             if let a = account, e.account != AccountID(a) { continue }
             if exclude.contains(e.kind.rawValue) { continue }
-            if cluster.json {
-                var line: [UInt8] = []
-                e.appendJSONLine(to: &line)
-                FileHandle.standardOutput.write(Data(line))
-            } else {
-                // Wall-clock time, readable (the JSON keeps the exact seconds).
-                let at = Date(timeIntervalSince1970: Double(e.at.nanoseconds) / 1e9)
-                var parts = [at.ISO8601Format(.iso8601.year().month().day().time(includingFractionalSeconds: true)), e.kind.rawValue]
-                if let a = e.account { parts.append(a == Backstop.accountID ? "backstop" : "account \(a)") }
-                if let mk = e.market { parts.append(mk.symbol) }
-                if let s = e.size { parts.append("size \(s)") }
-                if let p = e.price { parts.append("price \(p)") }
-                if let q = e.amount { parts.append("amount \(q)") }
-                if let d = e.detail { parts.append("— \(d)") }
-                // Unbuffered: a follower piped into a file or another program sees each event at once.
-                FileHandle.standardOutput.write(Data((parts.joined(separator: " ") + "\n").utf8))
-            }
+            held.add(e, receivedAt: Date())
         }
+        for e in held.take(at: nil) { print(e) }
         socket.close()
         context.shutdown()
     }

@@ -45,3 +45,26 @@ import TrancheCore
         do { try c.validate(); Issue.record("expected an error") } catch { #expect(error.field == "worker.maxUnacknowledged") }
     }
 }
+
+/// Issue 11: `tranche events` prints events from several workers in time order.
+@Suite struct EventReorderBufferTests {
+    @Test func eventsWithinTheWindowComeOutInTimeOrder() {
+        var b = EventReorderBuffer(window: 0.25)
+        let t0 = Date(timeIntervalSince1970: 1_000)
+        func at(_ seconds: Double) -> Instant { Instant(nanoseconds: Int64(seconds * 1e9)) }
+        func event(_ seconds: Double, _ detail: String) -> ClusterEvent { ClusterEvent(at: at(seconds), kind: .fill, detail: detail) }
+        // w2's event arrives first although w1's happened before it.
+        b.add(event(1_000.10, "w2 later"), receivedAt: t0.addingTimeInterval(0.11))
+        b.add(event(1_000.05, "w1 earlier"), receivedAt: t0.addingTimeInterval(0.15))
+        b.add(event(1_000.05, "w1 earlier, second"), receivedAt: t0.addingTimeInterval(0.16))
+        // Before the watermark passes them: nothing.
+        #expect(b.take(at: t0.addingTimeInterval(0.2)).isEmpty)
+        #expect(b.take(at: t0.addingTimeInterval(0.36)).map(\.detail) == ["w1 earlier", "w1 earlier, second", "w2 later"])
+        // An event stamped ahead of this clock is not held for ever.
+        b.add(event(1_010, "from the future"), receivedAt: t0.addingTimeInterval(1))
+        #expect(b.take(at: t0.addingTimeInterval(1.1)).isEmpty)
+        #expect(b.take(at: t0.addingTimeInterval(1.6)).map(\.detail) == ["from the future"])
+        b.add(event(1_000.9, "last"), receivedAt: t0.addingTimeInterval(2))
+        #expect(b.take(at: nil).map(\.detail) == ["last"])
+    }
+}
