@@ -907,6 +907,51 @@ void   tranche__v1__fund_view__free_unpacked
   assert(message->base.descriptor == &tranche__v1__fund_view__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tranche__v1__backstop_position_view__init
+                     (Tranche__V1__BackstopPositionView         *message)
+{
+  static const Tranche__V1__BackstopPositionView init_value = TRANCHE__V1__BACKSTOP_POSITION_VIEW__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__backstop_position_view__get_packed_size
+                     (const Tranche__V1__BackstopPositionView *message)
+{
+  assert(message->base.descriptor == &tranche__v1__backstop_position_view__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__backstop_position_view__pack
+                     (const Tranche__V1__BackstopPositionView *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__backstop_position_view__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__backstop_position_view__pack_to_buffer
+                     (const Tranche__V1__BackstopPositionView *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__backstop_position_view__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__BackstopPositionView *
+       tranche__v1__backstop_position_view__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__BackstopPositionView *)
+     protobuf_c_message_unpack (&tranche__v1__backstop_position_view__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__backstop_position_view__free_unpacked
+                     (Tranche__V1__BackstopPositionView *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__backstop_position_view__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tranche__v1__ledger_entry_view__init
                      (Tranche__V1__LedgerEntryView         *message)
 {
@@ -2388,7 +2433,7 @@ const ProtobufCMessageDescriptor tranche__v1__breaker_view__descriptor =
   (ProtobufCMessageInit) tranche__v1__breaker_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__fund_view__field_descriptors[2] =
+static const ProtobufCFieldDescriptor tranche__v1__fund_view__field_descriptors[3] =
 {
   {
     "balance_e6",
@@ -2414,15 +2459,28 @@ static const ProtobufCFieldDescriptor tranche__v1__fund_view__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "backstop",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__FundView, n_backstop),
+    offsetof(Tranche__V1__FundView, backstop),
+    &tranche__v1__backstop_position_view__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__fund_view__field_indices_by_name[] = {
+  2,   /* field[2] = backstop */
   0,   /* field[0] = balance_e6 */
   1,   /* field[1] = entries */
 };
 static const ProtobufCIntRange tranche__v1__fund_view__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor tranche__v1__fund_view__descriptor =
 {
@@ -2432,11 +2490,101 @@ const ProtobufCMessageDescriptor tranche__v1__fund_view__descriptor =
   "Tranche__V1__FundView",
   "tranche.v1",
   sizeof(Tranche__V1__FundView),
-  2,
+  3,
   tranche__v1__fund_view__field_descriptors,
   tranche__v1__fund_view__field_indices_by_name,
   1,  tranche__v1__fund_view__number_ranges,
   (ProtobufCMessageInit) tranche__v1__fund_view__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__backstop_position_view__field_descriptors[5] =
+{
+  {
+    "market",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BackstopPositionView, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size_e8",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BackstopPositionView, size_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "entry_price_e8",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BackstopPositionView, entry_price_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mark_price_e8",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BackstopPositionView, mark_price_e8),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unrealised_pnl_e6",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__BackstopPositionView, unrealised_pnl_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__backstop_position_view__field_indices_by_name[] = {
+  2,   /* field[2] = entry_price_e8 */
+  3,   /* field[3] = mark_price_e8 */
+  0,   /* field[0] = market */
+  1,   /* field[1] = size_e8 */
+  4,   /* field[4] = unrealised_pnl_e6 */
+};
+static const ProtobufCIntRange tranche__v1__backstop_position_view__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor tranche__v1__backstop_position_view__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.BackstopPositionView",
+  "BackstopPositionView",
+  "Tranche__V1__BackstopPositionView",
+  "tranche.v1",
+  sizeof(Tranche__V1__BackstopPositionView),
+  5,
+  tranche__v1__backstop_position_view__field_descriptors,
+  tranche__v1__backstop_position_view__field_indices_by_name,
+  1,  tranche__v1__backstop_position_view__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__backstop_position_view__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tranche__v1__ledger_entry_view__field_descriptors[7] =

@@ -162,13 +162,32 @@ extension Message.FundView: WireMessage {
         arena.message(tranche__v1__fund_view__init) {
             $0.balance_e6 = balance.e6
             ($0.n_entries, $0.entries) = WireWrite.list(entries, in: arena)
+            ($0.n_backstop, $0.backstop) = WireWrite.list(backstop, in: arena)
         }
     }
 
     init(c m: Tranche__V1__FundView) throws(WireDecodeError) {
         self.init(
             balance: Quote(e6: m.balance_e6),
-            entries: try WireRead.list(m.n_entries, m.entries, "FundView.entries"))
+            entries: try WireRead.list(m.n_entries, m.entries, "FundView.entries"),
+            backstop: try WireRead.list(m.n_backstop, m.backstop, "FundView.backstop"))
+    }
+}
+
+extension Message.BackstopPositionView: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__BackstopPositionView> {
+        arena.message(tranche__v1__backstop_position_view__init) {
+            $0.market = arena.string(market.symbol)
+            $0.size_e8 = size.e8
+            $0.entry_price_e8 = entryPrice.e8
+            $0.mark_price_e8 = markPrice?.e8 ?? 0
+            $0.unrealised_pnl_e6 = unrealisedPnl.e6
+        }
+    }
+
+    init(c m: Tranche__V1__BackstopPositionView) throws(WireDecodeError) {
+        self.init(market: try WireRead.market(m.market, "BackstopPositionView.market"), size: Size(e8: m.size_e8), entryPrice: Price(e8: m.entry_price_e8),
+                  markPrice: WireRead.optionalPrice(m.mark_price_e8), unrealisedPnl: Quote(e6: m.unrealised_pnl_e6))
     }
 }
 

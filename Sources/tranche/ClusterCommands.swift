@@ -204,6 +204,30 @@ struct FundCommand: ParsableCommand {
     }
 }
 
+struct BackstopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backstop", abstract: "The backstop's inventory: positions taken over and not yet unwound, at the last mark (operator).")
+    @OptionGroup var cluster: ClusterOptions
+    func run() throws {
+        guard case .fundView(let f) = try cluster.client().query(.fundRequest(Message.FundRequest(maxEntries: 0)), timeout: cluster.wait) else {
+            throw ValidationError("the cluster answered something else than the fund")
+        }
+        if cluster.json {
+            try cluster.printJSON(["fundBalance": f.balance.description, "positions": f.backstop.map {
+                ["market": $0.market.symbol, "size": $0.size.description, "entryPrice": $0.entryPrice.description,
+                 "markPrice": $0.markPrice.map { $0.description as Any } ?? NSNull(), "unrealisedPnl": $0.unrealisedPnl.description] as [String: Any]
+            }])
+            return
+        }
+        guard !f.backstop.isEmpty else { print("The backstop holds nothing (insurance fund \(f.balance))."); return }
+        let total = f.backstop.reduce(Int64(0)) { $0 &+ $1.unrealisedPnl.e6 }
+        print("Backstop inventory (insurance fund \(f.balance); unrealised at the marks: \(Quote(e6: total)))")
+        print(Table(["market", "side", "size", "entry", "mark", "uPnL"], f.backstop.map {
+            [$0.market.symbol, $0.size.e8 < 0 ? "short" : "long", "\((try? $0.size.magnitude()) ?? $0.size)", "\($0.entryPrice)",
+             $0.markPrice.map { "\($0)" } ?? "-", "\($0.unrealisedPnl)"]
+        }).render())
+    }
+}
+
 struct BreakerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "breaker", abstract: "Cascade breaker state per market.")
     @OptionGroup var cluster: ClusterOptions

@@ -9,7 +9,7 @@ struct Tranche: ParsableCommand {
         abstract: "Stepwise liquidation: margin maths, execution schedules, simulation and the cluster client.",
         version: Tranche.version,
         subcommands: [MarginCommand.self, ScheduleCommand.self, SimulateCommand.self, StatusCommand.self, AccountCommand.self, DepositCommand.self,
-                      WithdrawCommand.self, PositionCommand.self, PriceCommand.self, FundCommand.self, BreakerCommand.self, EventsCommand.self,
+                      WithdrawCommand.self, PositionCommand.self, PriceCommand.self, FundCommand.self, BackstopCommand.self, BreakerCommand.self, EventsCommand.self,
                       FaultsCommand.self, KeysCommand.self]
     )
 }

@@ -63,7 +63,7 @@ import Glibc
     /// On a live cluster: a trade executes at the venue within its limit; `position reduce`
     /// takes part of a position off; a refusal exits 65 with the cluster's code in the JSON
     /// error.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(3)))
     func reduceAndRefusalsOnALiveCluster() throws {
         let cluster = try LocalCluster()
         defer { cluster.stopAll() }
@@ -85,6 +85,21 @@ import Glibc
         let e = try JSONSerialization.jsonObject(with: Data(again.stderr.utf8)) as? [String: [String: Any]]
         #expect(e?["error"]?["code"] as? String == "ACCOUNT_EXISTS", "\(again.stderr)")
         #expect(e?["error"]?["class"] as? String == "refused")
+
+        // `tranche backstop` (issue 11): empty, then the inventory a takeover leaves.
+        #expect(try cluster.cli(["backstop"]).json["positions"] as? [Any] != nil)
+        try cluster.retrying { try cluster.cli(["account", "open", "9", "--collateral", "100000"]) }
+        try cluster.retrying { try cluster.cli(["position", "submit", "9", "BTC-PERP", "long", "40", "20000", "--import"]) }
+        try cluster.retrying { try cluster.cli(["price", "set", "BTC-PERP", "17000"]) }
+        var held: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(20)
+        while held.isEmpty, Date() < deadline {
+            held = (try? cluster.cli(["backstop"]))?.json["positions"] as? [[String: Any]] ?? []
+            if held.isEmpty { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(held.first?["market"] as? String == "BTC-PERP" && held.first?["entryPrice"] as? String != nil, "\(held)")
+        let text = try CLIRunner.run("tranche", ["backstop", "--config", cluster.configPath], timeout: 10)
+        #expect(text.status == 0 && (text.stdout.contains("Backstop inventory") || text.stdout.contains("holds nothing")), "\(text.stdout)")
     }
 
     /// cluster-up refuses at once when a port of its configuration is taken (another

@@ -67,6 +67,10 @@ enum Samples {
             entries: [
                 .init(sequence: 1, from: "account:42", to: "fund", amount: Quote(e6: 7), reason: "fee", account: AccountID(42), at: Instant(nanoseconds: 1)),
                 .init(sequence: .max, from: "fund", to: "🏦", amount: Quote(e6: min), reason: "", account: nil, at: Instant(nanoseconds: -1)),
+            ],
+            backstop: [
+                .init(market: btc, size: Size(e8: -max), entryPrice: Price(e8: 1), markPrice: nil, unrealisedPnl: Quote(e6: min)),
+                .init(market: unicodeMarket, size: Size(e8: 3), entryPrice: Price(e8: max), markPrice: Price(e8: 2), unrealisedPnl: .zero),
             ])),
         .breakerList(.init(breakers: [breakerState, breakerState])),
         .breakerList(.init(breakers: [])),

@@ -36,6 +36,7 @@ typedef struct Tranche__V1__StatusView Tranche__V1__StatusView;
 typedef struct Tranche__V1__WorkerView Tranche__V1__WorkerView;
 typedef struct Tranche__V1__BreakerView Tranche__V1__BreakerView;
 typedef struct Tranche__V1__FundView Tranche__V1__FundView;
+typedef struct Tranche__V1__BackstopPositionView Tranche__V1__BackstopPositionView;
 typedef struct Tranche__V1__LedgerEntryView Tranche__V1__LedgerEntryView;
 
 
@@ -433,10 +434,38 @@ struct  Tranche__V1__FundView
   int64_t balance_e6;
   size_t n_entries;
   Tranche__V1__LedgerEntryView **entries;
+  /*
+   * The backstop's inventory: positions taken over and not yet unwound.
+   */
+  size_t n_backstop;
+  Tranche__V1__BackstopPositionView **backstop;
 };
 #define TRANCHE__V1__FUND_VIEW__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__fund_view__descriptor) \
-    , 0, 0,NULL }
+    , 0, 0,NULL, 0,NULL }
+
+
+/*
+ * One position of the backstop, valued at the aggregator's last mark.
+ */
+struct  Tranche__V1__BackstopPositionView
+{
+  ProtobufCMessage base;
+  char *market;
+  /*
+   * Signed: positive long, negative short.
+   */
+  int64_t size_e8;
+  int64_t entry_price_e8;
+  /*
+   * 0 when no mark was heard yet.
+   */
+  int64_t mark_price_e8;
+  int64_t unrealised_pnl_e6;
+};
+#define TRANCHE__V1__BACKSTOP_POSITION_VIEW__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__backstop_position_view__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 /*
@@ -844,6 +873,25 @@ Tranche__V1__FundView *
 void   tranche__v1__fund_view__free_unpacked
                      (Tranche__V1__FundView *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__BackstopPositionView methods */
+void   tranche__v1__backstop_position_view__init
+                     (Tranche__V1__BackstopPositionView         *message);
+size_t tranche__v1__backstop_position_view__get_packed_size
+                     (const Tranche__V1__BackstopPositionView   *message);
+size_t tranche__v1__backstop_position_view__pack
+                     (const Tranche__V1__BackstopPositionView   *message,
+                      uint8_t             *out);
+size_t tranche__v1__backstop_position_view__pack_to_buffer
+                     (const Tranche__V1__BackstopPositionView   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__BackstopPositionView *
+       tranche__v1__backstop_position_view__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__backstop_position_view__free_unpacked
+                     (Tranche__V1__BackstopPositionView *message,
+                      ProtobufCAllocator *allocator);
 /* Tranche__V1__LedgerEntryView methods */
 void   tranche__v1__ledger_entry_view__init
                      (Tranche__V1__LedgerEntryView         *message);
@@ -925,6 +973,9 @@ typedef void (*Tranche__V1__BreakerView_Closure)
 typedef void (*Tranche__V1__FundView_Closure)
                  (const Tranche__V1__FundView *message,
                   void *closure_data);
+typedef void (*Tranche__V1__BackstopPositionView_Closure)
+                 (const Tranche__V1__BackstopPositionView *message,
+                  void *closure_data);
 typedef void (*Tranche__V1__LedgerEntryView_Closure)
                  (const Tranche__V1__LedgerEntryView *message,
                   void *closure_data);
@@ -954,6 +1005,7 @@ extern const ProtobufCMessageDescriptor tranche__v1__status_view__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__worker_view__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__breaker_view__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__fund_view__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__backstop_position_view__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__ledger_entry_view__descriptor;
 
 PROTOBUF_C__END_DECLS

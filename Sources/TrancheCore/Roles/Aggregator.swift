@@ -244,6 +244,15 @@ public struct Aggregator: Sendable {
     }
 
     /// Restores the ledger and backstop from the store (the processes' restart path).
+    /// The backstop's positions at the last marks (`tranche backstop`).
+    public func backstopView() -> [Message.BackstopPositionView] {
+        backstop.positions.sorted { $0.market < $1.market }.map { p in
+            let mark = context.marks[p.market]
+            return Message.BackstopPositionView(market: p.market, size: p.size, entryPrice: p.entryPrice, markPrice: mark,
+                                                unrealisedPnl: mark.flatMap { try? p.unrealisedPnl(at: $0) } ?? .zero)
+        }
+    }
+
     /// Every market's breaker as a restart must resume it.
     public var breakerSnapshots: [CascadeBreaker.Snapshot] { breakers.keys.sorted().map { breakers[$0]!.snapshot } }
 
@@ -325,7 +334,7 @@ public struct Aggregator: Sendable {
                                         reason: "\($0.reason)", account: $0.account, at: $0.at)
             }
             return [.send(to: sender, Envelope(correlationID: envelope.correlationID, sender: NodeID.aggregator.description, sentAt: now,
-                                               body: .fundView(Message.FundView(balance: fundBalance, entries: Array(entries)))))]
+                                               body: .fundView(Message.FundView(balance: fundBalance, entries: Array(entries), backstop: backstopView()))))]
         case .event(let m):
             // Workers forward their events here; the aggregator's shell publishes them all.
             return [.event(m.event)]

@@ -3,10 +3,32 @@ extension Message {
     public struct FundView: Sendable, Equatable {
         public var balance: Quote
         public var entries: [LedgerEntryView]
+        /// The backstop's inventory: positions taken over and not yet unwound.
+        public var backstop: [BackstopPositionView]
 
-        public init(balance: Quote, entries: [LedgerEntryView]) {
+        public init(balance: Quote, entries: [LedgerEntryView], backstop: [BackstopPositionView] = []) {
             self.balance = balance
             self.entries = entries
+            self.backstop = backstop
+        }
+    }
+
+    /// One position of the backstop, valued at the aggregator's last mark.
+    public struct BackstopPositionView: Sendable, Equatable {
+        public var market: MarketID
+        /// Signed: positive long, negative short.
+        public var size: Size
+        public var entryPrice: Price
+        /// Nil when no mark was heard yet (0 on the wire).
+        public var markPrice: Price?
+        public var unrealisedPnl: Quote
+
+        public init(market: MarketID, size: Size, entryPrice: Price, markPrice: Price?, unrealisedPnl: Quote) {
+            self.market = market
+            self.size = size
+            self.entryPrice = entryPrice
+            self.markPrice = markPrice
+            self.unrealisedPnl = unrealisedPnl
         }
     }
 
