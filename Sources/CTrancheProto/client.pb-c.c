@@ -592,6 +592,141 @@ void   tranche__v1__client_grant__free_unpacked
   assert(message->base.descriptor == &tranche__v1__client_grant__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   tranche__v1__account_list_request__init
+                     (Tranche__V1__AccountListRequest         *message)
+{
+  static const Tranche__V1__AccountListRequest init_value = TRANCHE__V1__ACCOUNT_LIST_REQUEST__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__account_list_request__get_packed_size
+                     (const Tranche__V1__AccountListRequest *message)
+{
+  assert(message->base.descriptor == &tranche__v1__account_list_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__account_list_request__pack
+                     (const Tranche__V1__AccountListRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__account_list_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__account_list_request__pack_to_buffer
+                     (const Tranche__V1__AccountListRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__account_list_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__AccountListRequest *
+       tranche__v1__account_list_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__AccountListRequest *)
+     protobuf_c_message_unpack (&tranche__v1__account_list_request__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__account_list_request__free_unpacked
+                     (Tranche__V1__AccountListRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__account_list_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__account_list__init
+                     (Tranche__V1__AccountList         *message)
+{
+  static const Tranche__V1__AccountList init_value = TRANCHE__V1__ACCOUNT_LIST__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__account_list__get_packed_size
+                     (const Tranche__V1__AccountList *message)
+{
+  assert(message->base.descriptor == &tranche__v1__account_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__account_list__pack
+                     (const Tranche__V1__AccountList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__account_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__account_list__pack_to_buffer
+                     (const Tranche__V1__AccountList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__account_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__AccountList *
+       tranche__v1__account_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__AccountList *)
+     protobuf_c_message_unpack (&tranche__v1__account_list__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__account_list__free_unpacked
+                     (Tranche__V1__AccountList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__account_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   tranche__v1__account_listing__init
+                     (Tranche__V1__AccountListing         *message)
+{
+  static const Tranche__V1__AccountListing init_value = TRANCHE__V1__ACCOUNT_LISTING__INIT;
+  *message = init_value;
+}
+size_t tranche__v1__account_listing__get_packed_size
+                     (const Tranche__V1__AccountListing *message)
+{
+  assert(message->base.descriptor == &tranche__v1__account_listing__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t tranche__v1__account_listing__pack
+                     (const Tranche__V1__AccountListing *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &tranche__v1__account_listing__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t tranche__v1__account_listing__pack_to_buffer
+                     (const Tranche__V1__AccountListing *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &tranche__v1__account_listing__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Tranche__V1__AccountListing *
+       tranche__v1__account_listing__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Tranche__V1__AccountListing *)
+     protobuf_c_message_unpack (&tranche__v1__account_listing__descriptor,
+                                allocator, len, data);
+}
+void   tranche__v1__account_listing__free_unpacked
+                     (Tranche__V1__AccountListing *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &tranche__v1__account_listing__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   tranche__v1__command_reply__init
                      (Tranche__V1__CommandReply         *message)
 {
@@ -1696,6 +1831,198 @@ const ProtobufCMessageDescriptor tranche__v1__client_grant__descriptor =
   tranche__v1__client_grant__field_indices_by_name,
   1,  tranche__v1__client_grant__number_ranges,
   (ProtobufCMessageInit) tranche__v1__client_grant__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__account_list_request__field_descriptors[4] =
+{
+  {
+    "liquidating_only",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountListRequest, liquidating_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "market",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountListRequest, market),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "worker_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountListRequest, worker_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountListRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__account_list_request__field_indices_by_name[] = {
+  3,   /* field[3] = limit */
+  0,   /* field[0] = liquidating_only */
+  1,   /* field[1] = market */
+  2,   /* field[2] = worker_id */
+};
+static const ProtobufCIntRange tranche__v1__account_list_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor tranche__v1__account_list_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.AccountListRequest",
+  "AccountListRequest",
+  "Tranche__V1__AccountListRequest",
+  "tranche.v1",
+  sizeof(Tranche__V1__AccountListRequest),
+  4,
+  tranche__v1__account_list_request__field_descriptors,
+  tranche__v1__account_list_request__field_indices_by_name,
+  1,  tranche__v1__account_list_request__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__account_list_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__account_list__field_descriptors[3] =
+{
+  {
+    "accounts",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__AccountList, n_accounts),
+    offsetof(Tranche__V1__AccountList, accounts),
+    &tranche__v1__account_listing__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "truncated",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountList, truncated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "missing_workers",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Tranche__V1__AccountList, n_missing_workers),
+    offsetof(Tranche__V1__AccountList, missing_workers),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__account_list__field_indices_by_name[] = {
+  0,   /* field[0] = accounts */
+  2,   /* field[2] = missing_workers */
+  1,   /* field[1] = truncated */
+};
+static const ProtobufCIntRange tranche__v1__account_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor tranche__v1__account_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.AccountList",
+  "AccountList",
+  "Tranche__V1__AccountList",
+  "tranche.v1",
+  sizeof(Tranche__V1__AccountList),
+  3,
+  tranche__v1__account_list__field_descriptors,
+  tranche__v1__account_list__field_indices_by_name,
+  1,  tranche__v1__account_list__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__account_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor tranche__v1__account_listing__field_descriptors[2] =
+{
+  {
+    "worker_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountListing, worker_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__AccountListing, account),
+    &tranche__v1__account_view__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned tranche__v1__account_listing__field_indices_by_name[] = {
+  1,   /* field[1] = account */
+  0,   /* field[0] = worker_id */
+};
+static const ProtobufCIntRange tranche__v1__account_listing__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor tranche__v1__account_listing__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "tranche.v1.AccountListing",
+  "AccountListing",
+  "Tranche__V1__AccountListing",
+  "tranche.v1",
+  sizeof(Tranche__V1__AccountListing),
+  2,
+  tranche__v1__account_listing__field_descriptors,
+  tranche__v1__account_listing__field_indices_by_name,
+  1,  tranche__v1__account_listing__number_ranges,
+  (ProtobufCMessageInit) tranche__v1__account_listing__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor tranche__v1__command_reply__field_descriptors[5] =

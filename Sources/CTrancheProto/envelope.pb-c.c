@@ -52,7 +52,7 @@ void   tranche__v1__envelope__free_unpacked
   assert(message->base.descriptor == &tranche__v1__envelope__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[50] =
+static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[52] =
 {
   {
     "protocol_version",
@@ -319,6 +319,18 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[5
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
+    "account_list_request",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, account_list_request),
+    &tranche__v1__account_list_request__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
     "command_reply",
     30,
     PROTOBUF_C_LABEL_NONE,
@@ -362,6 +374,18 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[5
     offsetof(Tranche__V1__Envelope, body_case),
     offsetof(Tranche__V1__Envelope, breaker_list),
     &tranche__v1__breaker_list__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account_list",
+    34,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Tranche__V1__Envelope, body_case),
+    offsetof(Tranche__V1__Envelope, account_list),
+    &tranche__v1__account_list__descriptor,
     NULL,
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -656,37 +680,39 @@ static const ProtobufCFieldDescriptor tranche__v1__envelope__field_descriptors[5
   },
 };
 static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
-  49,   /* field[49] = adl_applied */
-  38,   /* field[38] = adl_candidates */
-  37,   /* field[37] = adl_candidates_request */
-  39,   /* field[39] = adl_instruction */
-  42,   /* field[42] = bankruptcy_decision */
-  41,   /* field[41] = bankruptcy_notice */
-  25,   /* field[25] = breaker_list */
+  27,   /* field[27] = account_list */
+  22,   /* field[22] = account_list_request */
+  51,   /* field[51] = adl_applied */
+  40,   /* field[40] = adl_candidates */
+  39,   /* field[39] = adl_candidates_request */
+  41,   /* field[41] = adl_instruction */
+  44,   /* field[44] = bankruptcy_decision */
+  43,   /* field[43] = bankruptcy_notice */
+  26,   /* field[26] = breaker_list */
   18,   /* field[18] = breaker_request */
-  31,   /* field[31] = breaker_state */
+  33,   /* field[33] = breaker_state */
   21,   /* field[21] = client_grant */
   14,   /* field[14] = close_position */
-  45,   /* field[45] = cluster_event */
-  22,   /* field[22] = command_reply */
+  47,   /* field[47] = cluster_event */
+  23,   /* field[23] = command_reply */
   2,   /* field[2] = correlation_id */
   7,   /* field[7] = delivery_account_id */
-  48,   /* field[48] = delivery_ack */
+  50,   /* field[50] = delivery_ack */
   8,   /* field[8] = delivery_sequence */
   10,   /* field[10] = deposit */
-  27,   /* field[27] = depth_summary */
-  30,   /* field[30] = fill_report */
+  29,   /* field[29] = depth_summary */
+  32,   /* field[32] = fill_report */
   17,   /* field[17] = fund_request */
-  44,   /* field[44] = fund_state */
-  24,   /* field[24] = fund_view */
-  34,   /* field[34] = heartbeat */
-  32,   /* field[32] = insurance_fund_event */
+  46,   /* field[46] = fund_state */
+  25,   /* field[25] = fund_view */
+  36,   /* field[36] = heartbeat */
+  34,   /* field[34] = insurance_fund_event */
   1,   /* field[1] = kind */
-  40,   /* field[40] = ledger_posting */
-  47,   /* field[47] = liquidation_budget */
-  46,   /* field[46] = liquidation_demand */
-  33,   /* field[33] = liquidation_event */
-  26,   /* field[26] = mark_price */
+  42,   /* field[42] = ledger_posting */
+  49,   /* field[49] = liquidation_budget */
+  48,   /* field[48] = liquidation_demand */
+  35,   /* field[35] = liquidation_event */
+  28,   /* field[28] = mark_price */
   9,   /* field[9] = open_account */
   6,   /* field[6] = origin */
   0,   /* field[0] = protocol_version */
@@ -695,26 +721,26 @@ static const unsigned tranche__v1__envelope__field_indices_by_name[] = {
   3,   /* field[3] = sender */
   4,   /* field[4] = sent_at_ns */
   19,   /* field[19] = set_price */
-  36,   /* field[36] = shard_assignment */
+  38,   /* field[38] = shard_assignment */
   15,   /* field[15] = show_account */
   16,   /* field[16] = status_request */
-  23,   /* field[23] = status_view */
+  24,   /* field[24] = status_view */
   12,   /* field[12] = submit_position */
   20,   /* field[20] = subscribe_events */
-  43,   /* field[43] = takeover_notice */
-  29,   /* field[29] = tranche_fill */
-  28,   /* field[28] = tranche_order */
+  45,   /* field[45] = takeover_notice */
+  31,   /* field[31] = tranche_fill */
+  30,   /* field[30] = tranche_order */
   11,   /* field[11] = withdraw */
-  35,   /* field[35] = worker_register */
+  37,   /* field[37] = worker_register */
 };
 static const ProtobufCIntRange tranche__v1__envelope__number_ranges[5 + 1] =
 {
   { 1, 0 },
-  { 30, 22 },
-  { 40, 26 },
-  { 50, 28 },
-  { 60, 31 },
-  { 0, 50 }
+  { 30, 23 },
+  { 40, 28 },
+  { 50, 30 },
+  { 60, 33 },
+  { 0, 52 }
 };
 const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
 {
@@ -724,14 +750,14 @@ const ProtobufCMessageDescriptor tranche__v1__envelope__descriptor =
   "Tranche__V1__Envelope",
   "tranche.v1",
   sizeof(Tranche__V1__Envelope),
-  50,
+  52,
   tranche__v1__envelope__field_descriptors,
   tranche__v1__envelope__field_indices_by_name,
   5,  tranche__v1__envelope__number_ranges,
   (ProtobufCMessageInit) tranche__v1__envelope__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[42] =
+static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number[44] =
 {
   { "MESSAGE_KIND_UNSPECIFIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_OPEN_ACCOUNT", 10 },
@@ -747,10 +773,12 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_SET_PRICE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SET_PRICE", 20 },
   { "MESSAGE_KIND_SUBSCRIBE_EVENTS", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBSCRIBE_EVENTS", 21 },
   { "MESSAGE_KIND_CLIENT_GRANT", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLIENT_GRANT", 22 },
+  { "MESSAGE_KIND_ACCOUNT_LIST_REQUEST", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ACCOUNT_LIST_REQUEST", 23 },
   { "MESSAGE_KIND_COMMAND_REPLY", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_COMMAND_REPLY", 30 },
   { "MESSAGE_KIND_STATUS_VIEW", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_STATUS_VIEW", 31 },
   { "MESSAGE_KIND_FUND_VIEW", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_VIEW", 32 },
   { "MESSAGE_KIND_BREAKER_LIST", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_LIST", 33 },
+  { "MESSAGE_KIND_ACCOUNT_LIST", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ACCOUNT_LIST", 34 },
   { "MESSAGE_KIND_MARK_PRICE", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_MARK_PRICE", 40 },
   { "MESSAGE_KIND_DEPTH_SUMMARY", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_DEPTH_SUMMARY", 41 },
   { "MESSAGE_KIND_TRANCHE_ORDER", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_TRANCHE_ORDER", 50 },
@@ -777,52 +805,54 @@ static const ProtobufCEnumValue tranche__v1__message_kind__enum_values_by_number
   { "MESSAGE_KIND_ADL_APPLIED", "TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ADL_APPLIED", 78 },
 };
 static const ProtobufCIntRange tranche__v1__message_kind__value_ranges[] = {
-{0, 0},{10, 1},{30, 14},{40, 18},{50, 20},{60, 23},{0, 42}
+{0, 0},{10, 1},{30, 15},{40, 20},{50, 22},{60, 25},{0, 44}
 };
-static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[42] =
+static const ProtobufCEnumValueIndex tranche__v1__message_kind__enum_values_by_name[44] =
 {
-  { "MESSAGE_KIND_ADL_APPLIED", 41 },
-  { "MESSAGE_KIND_ADL_CANDIDATES", 30 },
-  { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 29 },
-  { "MESSAGE_KIND_ADL_INSTRUCTION", 31 },
-  { "MESSAGE_KIND_BANKRUPTCY_DECISION", 34 },
-  { "MESSAGE_KIND_BANKRUPTCY_NOTICE", 33 },
-  { "MESSAGE_KIND_BREAKER_LIST", 17 },
+  { "MESSAGE_KIND_ACCOUNT_LIST", 19 },
+  { "MESSAGE_KIND_ACCOUNT_LIST_REQUEST", 14 },
+  { "MESSAGE_KIND_ADL_APPLIED", 43 },
+  { "MESSAGE_KIND_ADL_CANDIDATES", 32 },
+  { "MESSAGE_KIND_ADL_CANDIDATES_REQUEST", 31 },
+  { "MESSAGE_KIND_ADL_INSTRUCTION", 33 },
+  { "MESSAGE_KIND_BANKRUPTCY_DECISION", 36 },
+  { "MESSAGE_KIND_BANKRUPTCY_NOTICE", 35 },
+  { "MESSAGE_KIND_BREAKER_LIST", 18 },
   { "MESSAGE_KIND_BREAKER_REQUEST", 10 },
-  { "MESSAGE_KIND_BREAKER_STATE", 23 },
+  { "MESSAGE_KIND_BREAKER_STATE", 25 },
   { "MESSAGE_KIND_CLIENT_GRANT", 13 },
   { "MESSAGE_KIND_CLOSE_POSITION", 6 },
-  { "MESSAGE_KIND_CLUSTER_EVENT", 37 },
-  { "MESSAGE_KIND_COMMAND_REPLY", 14 },
-  { "MESSAGE_KIND_DELIVERY_ACK", 40 },
+  { "MESSAGE_KIND_CLUSTER_EVENT", 39 },
+  { "MESSAGE_KIND_COMMAND_REPLY", 15 },
+  { "MESSAGE_KIND_DELIVERY_ACK", 42 },
   { "MESSAGE_KIND_DEPOSIT", 2 },
-  { "MESSAGE_KIND_DEPTH_SUMMARY", 19 },
-  { "MESSAGE_KIND_FILL_REPORT", 22 },
+  { "MESSAGE_KIND_DEPTH_SUMMARY", 21 },
+  { "MESSAGE_KIND_FILL_REPORT", 24 },
   { "MESSAGE_KIND_FUND_REQUEST", 9 },
-  { "MESSAGE_KIND_FUND_STATE", 36 },
-  { "MESSAGE_KIND_FUND_VIEW", 16 },
-  { "MESSAGE_KIND_HEARTBEAT", 26 },
-  { "MESSAGE_KIND_INSURANCE_FUND_EVENT", 24 },
-  { "MESSAGE_KIND_LEDGER_POSTING", 32 },
-  { "MESSAGE_KIND_LIQUIDATION_BUDGET", 39 },
-  { "MESSAGE_KIND_LIQUIDATION_DEMAND", 38 },
-  { "MESSAGE_KIND_LIQUIDATION_EVENT", 25 },
-  { "MESSAGE_KIND_MARK_PRICE", 18 },
+  { "MESSAGE_KIND_FUND_STATE", 38 },
+  { "MESSAGE_KIND_FUND_VIEW", 17 },
+  { "MESSAGE_KIND_HEARTBEAT", 28 },
+  { "MESSAGE_KIND_INSURANCE_FUND_EVENT", 26 },
+  { "MESSAGE_KIND_LEDGER_POSTING", 34 },
+  { "MESSAGE_KIND_LIQUIDATION_BUDGET", 41 },
+  { "MESSAGE_KIND_LIQUIDATION_DEMAND", 40 },
+  { "MESSAGE_KIND_LIQUIDATION_EVENT", 27 },
+  { "MESSAGE_KIND_MARK_PRICE", 20 },
   { "MESSAGE_KIND_OPEN_ACCOUNT", 1 },
   { "MESSAGE_KIND_REDUCE_POSITION", 5 },
   { "MESSAGE_KIND_SET_PRICE", 11 },
-  { "MESSAGE_KIND_SHARD_ASSIGNMENT", 28 },
+  { "MESSAGE_KIND_SHARD_ASSIGNMENT", 30 },
   { "MESSAGE_KIND_SHOW_ACCOUNT", 7 },
   { "MESSAGE_KIND_STATUS_REQUEST", 8 },
-  { "MESSAGE_KIND_STATUS_VIEW", 15 },
+  { "MESSAGE_KIND_STATUS_VIEW", 16 },
   { "MESSAGE_KIND_SUBMIT_POSITION", 4 },
   { "MESSAGE_KIND_SUBSCRIBE_EVENTS", 12 },
-  { "MESSAGE_KIND_TAKEOVER_NOTICE", 35 },
-  { "MESSAGE_KIND_TRANCHE_FILL", 21 },
-  { "MESSAGE_KIND_TRANCHE_ORDER", 20 },
+  { "MESSAGE_KIND_TAKEOVER_NOTICE", 37 },
+  { "MESSAGE_KIND_TRANCHE_FILL", 23 },
+  { "MESSAGE_KIND_TRANCHE_ORDER", 22 },
   { "MESSAGE_KIND_UNSPECIFIED", 0 },
   { "MESSAGE_KIND_WITHDRAW", 3 },
-  { "MESSAGE_KIND_WORKER_REGISTER", 27 },
+  { "MESSAGE_KIND_WORKER_REGISTER", 29 },
 };
 const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
 {
@@ -831,9 +861,9 @@ const ProtobufCEnumDescriptor tranche__v1__message_kind__descriptor =
   "MessageKind",
   "Tranche__V1__MessageKind",
   "tranche.v1",
-  42,
+  44,
   tranche__v1__message_kind__enum_values_by_number,
-  42,
+  44,
   tranche__v1__message_kind__enum_values_by_name,
   6,
   tranche__v1__message_kind__value_ranges,

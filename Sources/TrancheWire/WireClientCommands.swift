@@ -186,3 +186,20 @@ extension Message.ClientGrant: WireMessage {
                   accounts: ranges, revoke: m.revoke != 0)
     }
 }
+
+extension Message.AccountListRequest: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AccountListRequest> {
+        arena.message(tranche__v1__account_list_request__init) {
+            $0.liquidating_only = WireWrite.bool(liquidatingOnly)
+            $0.market = arena.string(market?.symbol ?? "")
+            $0.worker_id = arena.string(workerID ?? "")
+            $0.limit = limit
+        }
+    }
+
+    init(c m: Tranche__V1__AccountListRequest) throws(WireDecodeError) {
+        let market = try WireRead.string(m.market, "AccountListRequest.market")
+        let worker = try WireRead.string(m.worker_id, "AccountListRequest.worker_id")
+        self.init(liquidatingOnly: m.liquidating_only != 0, market: market.isEmpty ? nil : MarketID(market), workerID: worker.isEmpty ? nil : worker, limit: m.limit)
+    }
+}

@@ -47,6 +47,12 @@ extension WireCodec {
         case .clientGrant(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT
             env.client_grant = m.makeC(in: arena)
+        case .accountListRequest(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_ACCOUNT_LIST_REQUEST
+            env.account_list_request = m.makeC(in: arena)
+        case .accountList(let m):
+            env.body_case = TRANCHE__V1__ENVELOPE__BODY_ACCOUNT_LIST
+            env.account_list = m.makeC(in: arena)
         case .commandReply(let m):
             env.body_case = TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY
             env.command_reply = m.makeC(in: arena)
@@ -150,6 +156,8 @@ extension WireCodec {
         case TRANCHE__V1__ENVELOPE__BODY_SET_PRICE: return .setPrice(try WireRead.required(env.set_price, "Envelope.set_price"))
         case TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS: return .subscribeEvents(try WireRead.required(env.subscribe_events, "Envelope.subscribe_events"))
         case TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT: return .clientGrant(try WireRead.required(env.client_grant, "Envelope.client_grant"))
+        case TRANCHE__V1__ENVELOPE__BODY_ACCOUNT_LIST_REQUEST: return .accountListRequest(try WireRead.required(env.account_list_request, "Envelope.account_list_request"))
+        case TRANCHE__V1__ENVELOPE__BODY_ACCOUNT_LIST: return .accountList(try WireRead.required(env.account_list, "Envelope.account_list"))
         case TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY: return .commandReply(try WireRead.required(env.command_reply, "Envelope.command_reply"))
         case TRANCHE__V1__ENVELOPE__BODY_STATUS_VIEW: return .statusView(try WireRead.required(env.status_view, "Envelope.status_view"))
         case TRANCHE__V1__ENVELOPE__BODY_FUND_VIEW: return .fundView(try WireRead.required(env.fund_view, "Envelope.fund_view"))

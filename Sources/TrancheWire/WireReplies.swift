@@ -227,3 +227,35 @@ extension Message.BreakerList: WireMessage {
         self.init(breakers: try WireRead.list(m.n_breakers, m.breakers, "BreakerList.breakers"))
     }
 }
+
+extension Message.AccountList: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AccountList> {
+        arena.message(tranche__v1__account_list__init) {
+            ($0.n_accounts, $0.accounts) = WireWrite.list(accounts, in: arena)
+            $0.truncated = WireWrite.bool(truncated)
+            $0.n_missing_workers = missingWorkers.count
+            $0.missing_workers = arena.array(missingWorkers.map { Optional(arena.string($0)) })
+        }
+    }
+
+    init(c m: Tranche__V1__AccountList) throws(WireDecodeError) {
+        var missing: [String] = []
+        if m.n_missing_workers > 0, let items = m.missing_workers {
+            for i in 0..<m.n_missing_workers { missing.append(try WireRead.string(items[i], "AccountList.missing_workers")) }
+        }
+        self.init(accounts: try WireRead.list(m.n_accounts, m.accounts, "AccountList.accounts"), truncated: m.truncated != 0, missingWorkers: missing)
+    }
+}
+
+extension Message.AccountListing: WireMessage {
+    func makeC(in arena: PackArena) -> UnsafeMutablePointer<Tranche__V1__AccountListing> {
+        arena.message(tranche__v1__account_listing__init) {
+            $0.worker_id = arena.string(workerID)
+            $0.account = account.makeC(in: arena)
+        }
+    }
+
+    init(c m: Tranche__V1__AccountListing) throws(WireDecodeError) {
+        self.init(workerID: try WireRead.string(m.worker_id, "AccountListing.worker_id"), account: try WireRead.required(m.account, "AccountListing.account"))
+    }
+}

@@ -33,7 +33,7 @@ struct StatusCommand: ParsableCommand {
 }
 
 struct AccountCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "account", abstract: "Open or show an account.", subcommands: [Open.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "account", abstract: "Open, show or list accounts.", subcommands: [Open.self, Show.self, List.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open an account with an optional first deposit.")
@@ -58,6 +58,36 @@ struct AccountCommand: ParsableCommand {
         func validate() throws { try checkAccountID(id) }
         func run() throws {
             try printAccount(cluster.client().command(.showAccount(Message.ShowAccount(account: AccountID(id))), timeout: cluster.wait), cluster)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The accounts the workers hold, lowest ids first, filtered (operator).")
+        @Flag(help: "Only accounts in a margin call or a liquidation.") var liquidating = false
+        @Option(help: "Only accounts with a position in this market.") var market: String?
+        @Option(help: "Only this worker's accounts.") var worker: String?
+        @Option(help: "At most this many (1…10000).") var limit: UInt32 = 100
+        @OptionGroup var cluster: ClusterOptions
+        func validate() throws {
+            if limit < 1 || limit > Message.AccountListRequest.maxLimit { throw ValidationError("--limit: 1…10000, got \(limit)") }
+        }
+        func run() throws {
+            let request = Message.AccountListRequest(liquidatingOnly: liquidating, market: market.map { MarketID($0) }, workerID: worker, limit: limit)
+            guard case .accountList(let l) = try cluster.client().query(.accountListRequest(request), timeout: cluster.wait) else {
+                throw ValidationError("the cluster answered something else than an account list")
+            }
+            if cluster.json {
+                try cluster.printJSON(["accounts": l.accounts.map { var o = json($0.account); o["worker"] = $0.workerID; return o },
+                                       "truncated": l.truncated, "missingWorkers": l.missingWorkers])
+                return
+            }
+            print(Table(["account", "worker", "phase", "collateral", "equity", "maintenance", "ratio", "positions"], l.accounts.map { e in
+                let a = e.account
+                return ["\(a.account)", e.workerID, a.phase.rawValue, "\(a.collateral)", "\(a.equity)", "\(a.maintenance)",
+                        a.marginRatio.map { "\($0)" } ?? "-", a.positions.map { "\($0.market.symbol) \($0.size)" }.joined(separator: ", ")]
+            }).render())
+            if l.truncated { print("(more accounts match: raise --limit, up to 10000)") }
+            if !l.missingWorkers.isEmpty { print("(no answer from \(l.missingWorkers.joined(separator: ", ")): their accounts are missing)") }
         }
     }
 }

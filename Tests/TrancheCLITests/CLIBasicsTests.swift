@@ -86,6 +86,16 @@ import Glibc
         #expect(e?["error"]?["code"] as? String == "ACCOUNT_EXISTS", "\(again.stderr)")
         #expect(e?["error"]?["class"] as? String == "refused")
 
+        // `tranche account list` (issue 11): from every worker, filtered.
+        try cluster.retrying { try cluster.cli(["account", "open", "8", "--collateral", "10"]) }
+        let all = try cluster.cli(["account", "list"]).json["accounts"] as? [[String: Any]] ?? []
+        #expect(all.compactMap { $0["account"] as? UInt64 ?? ($0["account"] as? NSNumber)?.uint64Value } == [7, 8], "\(all)")
+        #expect(all.allSatisfy { ["w1", "w2"].contains($0["worker"] as? String ?? "") })
+        let withBTC = try cluster.cli(["account", "list", "--market", "BTC-PERP"]).json["accounts"] as? [[String: Any]] ?? []
+        #expect(withBTC.count == 1)
+        let liquidating = try cluster.cli(["account", "list", "--liquidating"]).json["accounts"] as? [[String: Any]] ?? []
+        #expect(liquidating.isEmpty)
+
         // `tranche backstop` (issue 11): empty, then the inventory a takeover leaves.
         #expect(try cluster.cli(["backstop"]).json["positions"] as? [Any] != nil)
         try cluster.retrying { try cluster.cli(["account", "open", "9", "--collateral", "100000"]) }

@@ -190,4 +190,34 @@ import Testing
         }
         #expect(announced.first?.level == .halted && announced.first?.sequence == 4)
     }
+
+    /// Issue 11: `account list` is asked of every live worker and gathered by the
+    /// coordinator, lowest ids first, within the limit; a worker that does not answer is named.
+    @Test func anAccountListIsGatheredFromEveryWorker() {
+        var c = Self.coordinator()
+        _ = c.receive(Envelope(sender: "worker:w2", sentAt: Self.t0, body: .workerRegister(.init(workerID: "w2"))), from: .worker("w2"), now: Self.t0)
+        let op = NodeID.client("operator/cli")
+        let asked = c.receive(Envelope(correlationID: 5, sender: "x", sentAt: Self.t0, body: .accountListRequest(.init(limit: 2))), from: op, now: Self.t0)
+        let k = Kit.sends(asked, to: .worker("w1")).first?.correlationID
+        #expect(k != nil && Kit.sends(asked, to: .worker("w2")).first?.correlationID == k)
+        func view(_ id: UInt64) -> Message.AccountView {
+            Message.AccountView(account: AccountID(id), collateral: .zero, equity: .zero, maintenance: .zero, initial: .zero, marginRatio: nil,
+                                freeCollateral: .zero, withdrawable: .zero, phase: .healthy, positions: [])
+        }
+        let part = Message.AccountList(accounts: [.init(workerID: "w2", account: view(9)), .init(workerID: "w2", account: view(3))])
+        #expect(Kit.sends(c.receive(Envelope(correlationID: k!, sender: "", sentAt: Self.t0, body: .accountList(part)), from: .worker("w2"), now: Self.t0), to: op).isEmpty)
+        // A client cannot answer for a worker; a worker answers once.
+        #expect(c.receive(Envelope(correlationID: k!, sender: "", sentAt: Self.t0, body: .accountList(part)), from: .client("w1"), now: Self.t0).isEmpty)
+        let done = Kit.sends(c.receive(Envelope(correlationID: k!, sender: "", sentAt: Self.t0, body: .accountList(.init(accounts: [.init(workerID: "w1", account: view(5))]))),
+                                       from: .worker("w1"), now: Self.t0), to: op)
+        guard case .accountList(let l)? = done.first?.body else { Issue.record("no list"); return }
+        #expect(done.first?.correlationID == 5 && l.accounts.map(\.account.account) == [AccountID(3), AccountID(5)] && l.truncated)
+        // w2 silent: at the timeout, what came, and w2 named.
+        let again = c.receive(Envelope(correlationID: 6, sender: "x", sentAt: Self.t0, body: .accountListRequest(.init())), from: op, now: Self.t0)
+        let k2 = Kit.sends(again, to: .worker("w1")).first!.correlationID
+        _ = c.receive(Envelope(correlationID: k2, sender: "", sentAt: Self.t0, body: .accountList(.init(accounts: []))), from: .worker("w1"), now: Self.t0)
+        let late = Kit.sends(c.onWake(now: Self.t0 + .seconds(6)), to: op)
+        guard case .accountList(let partial)? = late.first?.body else { Issue.record("no partial list"); return }
+        #expect(partial.missingWorkers == ["w2"])
+    }
 }

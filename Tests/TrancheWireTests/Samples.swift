@@ -48,6 +48,10 @@ enum Samples {
         .subscribeEvents(.init(account: AccountID(.max))),
         .clientGrant(.init(client: "alice", publicKey: "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", accounts: [1...100, 500...500, 7...UInt64.max])),
         .clientGrant(.init(client: "bob", publicKey: "", accounts: [], revoke: true)),
+        .accountListRequest(.init()),
+        .accountListRequest(.init(liquidatingOnly: true, market: unicodeMarket, workerID: "工人-2", limit: .max)),
+        .accountList(.init(accounts: [], truncated: true, missingWorkers: ["w1", "工人-2"])),
+        .accountList(.init(accounts: [.init(workerID: "w1", account: account), .init(workerID: "", account: account)])),
         .commandReply(.init(
             errorCode: .insufficientMargin, errorMessage: "need 1.5 more — “margin” ≠ 证金 🙈",
             required: Quote(e6: max), available: Quote(e6: min), account: account)),

@@ -29,6 +29,9 @@ typedef struct Tranche__V1__BreakerRequest Tranche__V1__BreakerRequest;
 typedef struct Tranche__V1__SetPrice Tranche__V1__SetPrice;
 typedef struct Tranche__V1__SubscribeEvents Tranche__V1__SubscribeEvents;
 typedef struct Tranche__V1__ClientGrant Tranche__V1__ClientGrant;
+typedef struct Tranche__V1__AccountListRequest Tranche__V1__AccountListRequest;
+typedef struct Tranche__V1__AccountList Tranche__V1__AccountList;
+typedef struct Tranche__V1__AccountListing Tranche__V1__AccountListing;
 typedef struct Tranche__V1__CommandReply Tranche__V1__CommandReply;
 typedef struct Tranche__V1__AccountView Tranche__V1__AccountView;
 typedef struct Tranche__V1__PositionView Tranche__V1__PositionView;
@@ -265,6 +268,72 @@ struct  Tranche__V1__ClientGrant
 #define TRANCHE__V1__CLIENT_GRANT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__client_grant__descriptor) \
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0 }
+
+
+/*
+ * Operator command: the accounts the workers hold, filtered; answered by an
+ * AccountList gathered by the coordinator from every live worker.
+ */
+struct  Tranche__V1__AccountListRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Only accounts in a margin call or a liquidation.
+   */
+  protobuf_c_boolean liquidating_only;
+  /*
+   * Only accounts with a position in this market ("" = any).
+   */
+  char *market;
+  /*
+   * Only this worker's accounts ("" = every worker).
+   */
+  char *worker_id;
+  /*
+   * At most this many, lowest ids first (0 = 100; at most 10,000).
+   */
+  uint32_t limit;
+};
+#define TRANCHE__V1__ACCOUNT_LIST_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__account_list_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * The reply to an AccountListRequest.
+ */
+struct  Tranche__V1__AccountList
+{
+  ProtobufCMessage base;
+  size_t n_accounts;
+  Tranche__V1__AccountListing **accounts;
+  /*
+   * More accounts matched than the limit.
+   */
+  protobuf_c_boolean truncated;
+  /*
+   * Workers that did not answer in time (their accounts are missing).
+   */
+  size_t n_missing_workers;
+  char **missing_workers;
+};
+#define TRANCHE__V1__ACCOUNT_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__account_list__descriptor) \
+    , 0,NULL, 0, 0,NULL }
+
+
+/*
+ * One account inside an AccountList, with the worker that holds it.
+ */
+struct  Tranche__V1__AccountListing
+{
+  ProtobufCMessage base;
+  char *worker_id;
+  Tranche__V1__AccountView *account;
+};
+#define TRANCHE__V1__ACCOUNT_LISTING__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__account_listing__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
 
 
 /*
@@ -740,6 +809,63 @@ Tranche__V1__ClientGrant *
 void   tranche__v1__client_grant__free_unpacked
                      (Tranche__V1__ClientGrant *message,
                       ProtobufCAllocator *allocator);
+/* Tranche__V1__AccountListRequest methods */
+void   tranche__v1__account_list_request__init
+                     (Tranche__V1__AccountListRequest         *message);
+size_t tranche__v1__account_list_request__get_packed_size
+                     (const Tranche__V1__AccountListRequest   *message);
+size_t tranche__v1__account_list_request__pack
+                     (const Tranche__V1__AccountListRequest   *message,
+                      uint8_t             *out);
+size_t tranche__v1__account_list_request__pack_to_buffer
+                     (const Tranche__V1__AccountListRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__AccountListRequest *
+       tranche__v1__account_list_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__account_list_request__free_unpacked
+                     (Tranche__V1__AccountListRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__AccountList methods */
+void   tranche__v1__account_list__init
+                     (Tranche__V1__AccountList         *message);
+size_t tranche__v1__account_list__get_packed_size
+                     (const Tranche__V1__AccountList   *message);
+size_t tranche__v1__account_list__pack
+                     (const Tranche__V1__AccountList   *message,
+                      uint8_t             *out);
+size_t tranche__v1__account_list__pack_to_buffer
+                     (const Tranche__V1__AccountList   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__AccountList *
+       tranche__v1__account_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__account_list__free_unpacked
+                     (Tranche__V1__AccountList *message,
+                      ProtobufCAllocator *allocator);
+/* Tranche__V1__AccountListing methods */
+void   tranche__v1__account_listing__init
+                     (Tranche__V1__AccountListing         *message);
+size_t tranche__v1__account_listing__get_packed_size
+                     (const Tranche__V1__AccountListing   *message);
+size_t tranche__v1__account_listing__pack
+                     (const Tranche__V1__AccountListing   *message,
+                      uint8_t             *out);
+size_t tranche__v1__account_listing__pack_to_buffer
+                     (const Tranche__V1__AccountListing   *message,
+                      ProtobufCBuffer     *buffer);
+Tranche__V1__AccountListing *
+       tranche__v1__account_listing__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   tranche__v1__account_listing__free_unpacked
+                     (Tranche__V1__AccountListing *message,
+                      ProtobufCAllocator *allocator);
 /* Tranche__V1__CommandReply methods */
 void   tranche__v1__command_reply__init
                      (Tranche__V1__CommandReply         *message);
@@ -952,6 +1078,15 @@ typedef void (*Tranche__V1__SubscribeEvents_Closure)
 typedef void (*Tranche__V1__ClientGrant_Closure)
                  (const Tranche__V1__ClientGrant *message,
                   void *closure_data);
+typedef void (*Tranche__V1__AccountListRequest_Closure)
+                 (const Tranche__V1__AccountListRequest *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__AccountList_Closure)
+                 (const Tranche__V1__AccountList *message,
+                  void *closure_data);
+typedef void (*Tranche__V1__AccountListing_Closure)
+                 (const Tranche__V1__AccountListing *message,
+                  void *closure_data);
 typedef void (*Tranche__V1__CommandReply_Closure)
                  (const Tranche__V1__CommandReply *message,
                   void *closure_data);
@@ -998,6 +1133,9 @@ extern const ProtobufCMessageDescriptor tranche__v1__breaker_request__descriptor
 extern const ProtobufCMessageDescriptor tranche__v1__set_price__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__subscribe_events__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__client_grant__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__account_list_request__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__account_list__descriptor;
+extern const ProtobufCMessageDescriptor tranche__v1__account_listing__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__command_reply__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__account_view__descriptor;
 extern const ProtobufCMessageDescriptor tranche__v1__position_view__descriptor;

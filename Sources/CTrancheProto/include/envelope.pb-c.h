@@ -46,6 +46,7 @@ typedef enum _Tranche__V1__MessageKind {
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SET_PRICE = 20,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_SUBSCRIBE_EVENTS = 21,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_CLIENT_GRANT = 22,
+  TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ACCOUNT_LIST_REQUEST = 23,
   /*
    * Replies: 30–39.
    */
@@ -53,6 +54,7 @@ typedef enum _Tranche__V1__MessageKind {
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_STATUS_VIEW = 31,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_FUND_VIEW = 32,
   TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_BREAKER_LIST = 33,
+  TRANCHE__V1__MESSAGE_KIND__MESSAGE_KIND_ACCOUNT_LIST = 34,
   /*
    * Market data: 40–49.
    */
@@ -106,10 +108,12 @@ typedef enum {
   TRANCHE__V1__ENVELOPE__BODY_SET_PRICE = 20,
   TRANCHE__V1__ENVELOPE__BODY_SUBSCRIBE_EVENTS = 21,
   TRANCHE__V1__ENVELOPE__BODY_CLIENT_GRANT = 22,
+  TRANCHE__V1__ENVELOPE__BODY_ACCOUNT_LIST_REQUEST = 23,
   TRANCHE__V1__ENVELOPE__BODY_COMMAND_REPLY = 30,
   TRANCHE__V1__ENVELOPE__BODY_STATUS_VIEW = 31,
   TRANCHE__V1__ENVELOPE__BODY_FUND_VIEW = 32,
   TRANCHE__V1__ENVELOPE__BODY_BREAKER_LIST = 33,
+  TRANCHE__V1__ENVELOPE__BODY_ACCOUNT_LIST = 34,
   TRANCHE__V1__ENVELOPE__BODY_MARK_PRICE = 40,
   TRANCHE__V1__ENVELOPE__BODY_DEPTH_SUMMARY = 41,
   TRANCHE__V1__ENVELOPE__BODY_TRANCHE_ORDER = 50,
@@ -194,10 +198,12 @@ struct  Tranche__V1__Envelope
     Tranche__V1__SetPrice *set_price;
     Tranche__V1__SubscribeEvents *subscribe_events;
     Tranche__V1__ClientGrant *client_grant;
+    Tranche__V1__AccountListRequest *account_list_request;
     Tranche__V1__CommandReply *command_reply;
     Tranche__V1__StatusView *status_view;
     Tranche__V1__FundView *fund_view;
     Tranche__V1__BreakerList *breaker_list;
+    Tranche__V1__AccountList *account_list;
     Tranche__V1__MarkPrice *mark_price;
     Tranche__V1__DepthSummary *depth_summary;
     Tranche__V1__TrancheOrder *tranche_order;

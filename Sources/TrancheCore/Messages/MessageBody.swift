@@ -14,11 +14,13 @@ public enum MessageBody: Sendable, Equatable {
     case setPrice(Message.SetPrice)
     case subscribeEvents(Message.SubscribeEvents)
     case clientGrant(Message.ClientGrant)
+    case accountListRequest(Message.AccountListRequest)
     // Replies.
     case commandReply(Message.CommandReply)
     case statusView(Message.StatusView)
     case fundView(Message.FundView)
     case breakerList(Message.BreakerList)
+    case accountList(Message.AccountList)
     // Market data.
     case markPrice(Message.MarkPrice)
     case depthSummary(Message.DepthSummary)
@@ -63,6 +65,8 @@ public enum MessageBody: Sendable, Equatable {
         case .setPrice: return .setPrice
         case .subscribeEvents: return .subscribeEvents
         case .clientGrant: return .clientGrant
+        case .accountListRequest: return .accountListRequest
+        case .accountList: return .accountList
         case .commandReply: return .commandReply
         case .statusView: return .statusView
         case .fundView: return .fundView

@@ -15,11 +15,13 @@ public enum MessageKind: Int, Sendable, Hashable, CaseIterable {
     case setPrice = 20
     case subscribeEvents = 21
     case clientGrant = 22
+    case accountListRequest = 23
     // Replies: 30–39.
     case commandReply = 30
     case statusView = 31
     case fundView = 32
     case breakerList = 33
+    case accountList = 34
     // Market data: 40–49.
     case markPrice = 40
     case depthSummary = 41

@@ -44,7 +44,7 @@ extension Aggregator {
         case .trancheFill(let m): return .backstopFill(m)
         case .fundRequest(let m): return .fundQuery(m)
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount,
-             .statusRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .commandReply, .statusView, .fundView,
+             .statusRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .accountListRequest, .accountList, .commandReply, .statusView, .fundView,
              .breakerList, .trancheOrder, .breakerState, .insuranceFundEvent, .liquidationEvent, .heartbeat, .workerRegister,
              .shardAssignment, .adlCandidatesRequest, .adlInstruction, .bankruptcyDecision, .fundState, .liquidationBudget, .deliveryAck:
             return nil

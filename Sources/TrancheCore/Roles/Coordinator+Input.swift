@@ -15,6 +15,10 @@ extension Coordinator {
         case subscribe
         /// The operator grants or revokes a client key.
         case grant(Message.ClientGrant)
+        /// The operator lists accounts: asked of every live worker, gathered here.
+        case listAccounts(Message.AccountListRequest)
+        /// A worker's part of an account list.
+        case listing(Message.AccountList)
         /// A reply to a request it routed or forwarded, to relay to the client.
         case reply
         // Control (aggregator).
@@ -40,6 +44,8 @@ extension Coordinator {
         case .breakerRequest: return .breakers
         case .subscribeEvents: return .subscribe
         case .clientGrant(let g): return .grant(g)
+        case .accountListRequest(let r): return .listAccounts(r)
+        case .accountList(let l): return .listing(l)
         case .commandReply, .statusView, .fundView, .breakerList: return .reply
         case .breakerState(let b): return .breakerState(b)
         case .fundState(let f): return .fundState(f)
@@ -59,7 +65,9 @@ extension Coordinator {
     public static func authorized(_ input: Input, from sender: NodeID) -> Bool {
         switch (input, sender) {
         case (.register, .worker), (.heartbeat, .worker): return true
-        case (.accountCommand, .client), (.forward, .client), (.status, .client), (.breakers, .client), (.subscribe, .client), (.grant, .client): return true
+        case (.accountCommand, .client), (.forward, .client), (.status, .client), (.breakers, .client), (.subscribe, .client), (.grant, .client),
+             (.listAccounts, .client): return true
+        case (.listing, .worker): return true
         case (.reply, .worker), (.reply, .aggregator), (.reply, .venue): return true
         case (.breakerState, .aggregator), (.fundState, .aggregator): return true
         default: return false

@@ -80,6 +80,19 @@ public struct Coordinator: Sendable {
     private var nextCheck: Instant?
     /// The map version of the last assignment sent to each worker.
     private var assignedVersion: [String: UInt64] = [:]
+    /// Account lists being gathered from the workers, by the correlation they were asked under.
+    struct Listing: Sendable {
+        var client: NodeID
+        var correlation: UInt64
+        var waiting: Set<String>
+        var accounts: [Message.AccountListing]
+        var truncated: Bool
+        var limit: Int
+        var deadline: Instant
+    }
+    private var listings: [UInt64: Listing] = [:]
+    /// Account lists gathered at once at most (operator commands; beyond: BUSY).
+    static let maxListings = 64
     /// Client keys and the accounts each may act on, by client name (durable).
     public private(set) var grants: [String: Message.ClientGrant] = [:]
     /// Bumped on every change of `grants` (the shell saves them and tells its ZAP handler).
@@ -123,7 +136,7 @@ public struct Coordinator: Sendable {
             return denied("\(sender) cannot heartbeat for worker \(h.workerID)")
         case .accountCommand(let account) where !may(sender, actOn: account):
             return denied("\(who) may not act on account \(account) (the operator grants accounts: tranche keys grant)")
-        case .forward, .status, .breakers, .grant:
+        case .forward, .status, .breakers, .grant, .listAccounts:
             if !isOperator(sender) { return denied("\(envelope.kind) needs the operator's key (\(who) is not the operator)") }
         default: break
         }
@@ -166,6 +179,11 @@ public struct Coordinator: Sendable {
                 errorCode: .invalidArgument, errorMessage: "events are not sent on this connection: subscribe (ZeroMQ SUB) to the events endpoint of the configuration, as `tranche events` does")), now: now)]
         case .grant(let g):
             return [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(grant(g)), now: now)]
+        case .listAccounts(let r):
+            return listAccounts(r, correlation: envelope.correlationID, from: sender, now: now)
+        case .listing(let l):
+            guard case .worker(let w) = sender else { return [] }
+            return gather(l, from: w, correlation: envelope.correlationID, now: now)
         case .reply:
             // Only the node the request went to answers it: a guessed correlation id from
             // anyone else relays nothing.
@@ -201,6 +219,8 @@ public struct Coordinator: Sendable {
             workers[id] = nil
             assignedVersion[id] = nil
         }
+        // Account lists some worker did not answer: what came, and who did not.
+        for k in listings.keys.sorted() where listings[k]!.deadline <= now { out.append(finishListing(k, now: now)) }
         // Requests nobody answered.
         for (k, p) in pending where p.deadline <= now {
             pending[k] = nil
@@ -294,6 +314,36 @@ public struct Coordinator: Sendable {
         routed.sender = NodeID.coordinator.description
         routed.sentAt = now
         return [.send(to: node, routed)]
+    }
+
+    /// `tranche account list`: asked of every live worker (or the one named), gathered,
+    /// answered when all have answered or at the request timeout, lowest ids first.
+    mutating func listAccounts(_ r: Message.AccountListRequest, correlation: UInt64, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        guard listings.count < Self.maxListings else {
+            return [reply(to: sender, correlation: correlation, body: .commandReply(Message.CommandReply(errorCode: .busy, errorMessage: "\(listings.count) account lists are being gathered; retry shortly")), now: now)]
+        }
+        let asked = workers.filter { $0.value.alive && (r.workerID == nil || $0.key == r.workerID) }.map(\.key).sorted()
+        let k = nextCorrelation
+        nextCorrelation += 1
+        listings[k] = Listing(client: sender, correlation: correlation, waiting: Set(asked), accounts: [], truncated: false,
+                              limit: r.effectiveLimit, deadline: now + configuration.requestTimeout)
+        guard !asked.isEmpty else { return [finishListing(k, now: now)] }
+        return asked.map { w in .send(to: .worker(w), Envelope(correlationID: k, sender: NodeID.coordinator.description, sentAt: now, body: .accountListRequest(r))) }
+    }
+
+    mutating func gather(_ l: Message.AccountList, from worker: String, correlation k: UInt64, now: Instant) -> [RoleDirective] {
+        guard var g = listings[k], g.waiting.remove(worker) != nil else { return [] }
+        g.accounts += l.accounts
+        g.truncated = g.truncated || l.truncated
+        listings[k] = g
+        return g.waiting.isEmpty ? [finishListing(k, now: now)] : []
+    }
+
+    mutating func finishListing(_ k: UInt64, now: Instant) -> RoleDirective {
+        let g = listings.removeValue(forKey: k)!
+        let sorted = g.accounts.sorted { $0.account.account < $1.account.account }
+        let list = Message.AccountList(accounts: Array(sorted.prefix(g.limit)), truncated: g.truncated || sorted.count > g.limit, missingWorkers: g.waiting.sorted())
+        return reply(to: g.client, correlation: g.correlation, body: .accountList(list), now: now)
     }
 
     /// Whether the sender is the operator (or the cluster is insecure: everyone is).

@@ -14,7 +14,7 @@ extension Venue {
         case .setPrice(let p): return .setPrice(p)
         case .trancheOrder(let o): return .order(o)
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount,
-             .statusRequest, .fundRequest, .breakerRequest, .subscribeEvents, .clientGrant, .commandReply, .statusView, .fundView,
+             .statusRequest, .fundRequest, .breakerRequest, .subscribeEvents, .clientGrant, .accountListRequest, .accountList, .commandReply, .statusView, .fundView,
              .breakerList, .markPrice, .depthSummary, .trancheFill, .fillReport, .breakerState, .insuranceFundEvent,
              .liquidationEvent, .heartbeat, .workerRegister, .shardAssignment, .adlCandidatesRequest, .adlCandidates, .adlInstruction,
              .ledgerPosting, .bankruptcyNotice, .bankruptcyDecision, .takeoverNotice, .fundState, .clusterEvent, .liquidationDemand,

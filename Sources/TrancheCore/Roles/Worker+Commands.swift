@@ -150,6 +150,22 @@ extension Worker {
         return name.prefix { $0 != "/" } == Message.ClientGrant.operatorName
     }
 
+    /// This worker's part of `tranche account list`: the accounts it owns that match, lowest
+    /// ids first, at most the request's limit (and whether more matched).
+    func listAccounts(_ r: Message.AccountListRequest) -> Message.AccountList {
+        let limit = r.effectiveLimit
+        var found: [Message.AccountListing] = []
+        var truncated = false
+        for id in accounts.keys.sorted() where owns(id) {
+            let rec = accounts[id]!
+            if r.liquidatingOnly && !(rec.isActive || rec.scopes.contains { $0.state.phase != .healthy }) { continue }
+            if let m = r.market, rec.account.position(in: m) == nil { continue }
+            guard found.count < limit else { truncated = true; break }
+            found.append(Message.AccountListing(workerID: configuration.id, account: view(rec)))
+        }
+        return Message.AccountList(accounts: found, truncated: truncated)
+    }
+
     func busy(_ id: AccountID) -> Message.CommandReply {
         Message.CommandReply(errorCode: .liquidationInProgress, errorMessage: "account \(id) is being liquidated; only deposits are accepted until it ends")
     }

@@ -6,6 +6,8 @@ extension Worker {
         /// A client command the coordinator routed (the envelope carries the correlation,
         /// the client and its request id).
         case command(Envelope)
+        /// `tranche account list`, asked by the coordinator of every worker.
+        case listAccounts(Envelope)
         // Market data (venue).
         case mark(Message.MarkPrice)
         case depth(Message.DepthSummary)
@@ -29,6 +31,7 @@ extension Worker {
         switch envelope.body {
         case .openAccount, .deposit, .withdraw, .submitPosition, .reducePosition, .closePosition, .showAccount:
             return .command(envelope)
+        case .accountListRequest: return .listAccounts(envelope)
         case .markPrice(let m): return .mark(m)
         case .depthSummary(let d): return .depth(d)
         case .trancheFill(let f): return .fill(f)
@@ -41,7 +44,7 @@ extension Worker {
         case .adlInstruction(let i): return .adlInstruction(i)
         case .liquidationBudget(let b): return .budget(b)
         case .deliveryAck(let a): return .deliveryAck(a)
-        case .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .commandReply, .statusView,
+        case .accountList, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .commandReply, .statusView,
              .fundView, .breakerList, .trancheOrder, .fillReport, .liquidationEvent, .heartbeat, .workerRegister,
              .adlCandidates, .ledgerPosting, .bankruptcyNotice, .takeoverNotice, .clusterEvent, .liquidationDemand, .adlApplied:
             return nil
@@ -55,7 +58,7 @@ extension Worker {
     /// coordinator, market data and fills from the venue, control from the aggregator.
     public static func authorized(_ input: Input, from sender: NodeID) -> Bool {
         switch input {
-        case .command, .assignment: return sender == .coordinator
+        case .command, .assignment, .listAccounts: return sender == .coordinator
         case .mark, .depth, .fill: return sender == .venue
         case .breaker, .fundState, .fundEvent, .decision, .adlRequest, .adlInstruction, .budget, .deliveryAck: return sender == .aggregator
         }

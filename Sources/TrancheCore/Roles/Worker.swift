@@ -110,6 +110,9 @@ public struct Worker: Sendable {
         switch input {
         case .command(let envelope):
             return onCommand(envelope, now: now)
+        case .listAccounts(let envelope):
+            guard case .accountListRequest(let r) = envelope.body else { return [] }
+            return [send(.coordinator, .accountList(listAccounts(r)), now, correlation: envelope.correlationID)]
         case .mark(let m):
             return onMark(m, now: now)
         case .depth(let d):

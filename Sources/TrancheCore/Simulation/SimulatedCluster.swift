@@ -361,7 +361,7 @@ public struct SimulatedCluster: Sendable {
         case .deliveryAck(let a): return (a.entries.first?.account.rawValue ?? 0, a.entries.first?.sequence ?? 0)
         case .adlApplied(let a): return (a.account.rawValue, a.requestID)
         case .commandReply, .statusView, .fundView, .breakerList, .markPrice, .depthSummary, .breakerState, .fundState, .liquidationEvent,
-             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .clusterEvent, .liquidationDemand, .liquidationBudget:
+             .heartbeat, .workerRegister, .shardAssignment, .statusRequest, .fundRequest, .breakerRequest, .setPrice, .subscribeEvents, .clientGrant, .accountListRequest, .accountList, .clusterEvent, .liquidationDemand, .liquidationBudget:
             return (0, 0)
         }
     }
