@@ -27,12 +27,12 @@ struct CLIRunner {
 
     /// Runs `executable`; past `timeout` seconds it is terminated (a hung child must not
     /// hang the test run) and the result says so.
-    static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) throws -> Result {
+    static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil, in directory: URL? = nil) throws -> Result {
         let process = Process()
         // A built product by name, or any executable (a script) by absolute path.
         process.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
+        process.currentDirectoryURL = directory ?? repositoryRoot
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
