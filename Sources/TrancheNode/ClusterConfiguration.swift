@@ -67,7 +67,9 @@ public struct ClusterConfiguration: Sendable, Codable {
     /// Interval at which the venue publishes marks.
     public var markInterval: Duration = .seconds(1)
     /// Group-commit window of the worker's store.
-    public var groupCommitWindow: Duration = .milliseconds(2)
+    /// 0 (the default): a batch is committed as soon as the previous commit ends, so an
+    /// idle worker commits a command at once and a busy one batches what arrived meanwhile.
+    public var groupCommitWindow: Duration = .zero
     public var coordinator = CoordinatorConfiguration()
     public var worker = WorkerSettings()
     public var aggregator = AggregatorConfiguration()
@@ -176,7 +178,7 @@ extension ClusterConfiguration {
         shards = try c.decode(.shards, default: 64)
         workers = try c.decode(.workers, default: 2)
         markInterval = try c.decode(.markInterval, default: .seconds(1))
-        groupCommitWindow = try c.decode(.groupCommitWindow, default: .milliseconds(2))
+        groupCommitWindow = try c.decode(.groupCommitWindow, default: .zero)
         coordinator = try c.decode(.coordinator, default: CoordinatorConfiguration())
         worker = try c.decode(.worker, default: WorkerSettings())
         aggregator = try c.decode(.aggregator, default: AggregatorConfiguration())
