@@ -68,13 +68,17 @@ public final class NodeRunner<Role: NodeRole> {
     var refusedMessages = 0
     let completed = CompletedBatches()
     var batchCounter = 0
+    /// Rung by the store and the shard loader when they finish, so the loop sends what
+    /// became durable, or takes a loaded shard, at once.
+    let doorbell: Doorbell
 
     public init(role: Role, sockets: [NodeSocket], route: @escaping Route, publishers: [Topic: Int], log: NodeLog,
                 persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (_ refusedShards: [Int]) -> Void) -> Void)? = nil,
                 loadShard: ShardLoader<Role>? = nil,
                 onRefused: ((inout Role, [Int], Instant) -> [RoleDirective])? = nil,
                 checkpoint: ((inout Role) throws -> Void)? = nil,
-                onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) {
+                onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) throws {
+        doorbell = try Doorbell()
         self.role = role
         self.sockets = sockets
         self.route = route
@@ -97,9 +101,11 @@ public final class NodeRunner<Role: NodeRole> {
             let now = WallClock.now()
             var timeout = 50
             if let w = nextWake { timeout = max(0, min(timeout, Int((w.nanoseconds - now.nanoseconds) / 1_000_000))) }
-            if !held.isEmpty || !feeding.isEmpty || !loadsInFlight.isEmpty { timeout = min(timeout, 1) }
+            // Records still to hand to the role: no wait. What waits for the store or a
+            // loader is woken by the doorbell they ring when done.
+            if !feeding.isEmpty { timeout = 0 }
             let ready: [Int]
-            do { ready = try ZMQPoller.poll(polled, timeoutMilliseconds: timeout) } catch {
+            do { ready = try ZMQPoller.poll(polled, doorbell: doorbell, timeoutMilliseconds: timeout).ready } catch {
                 if error.kind == .terminated { break }
                 log.error("poll: \(error)")
                 continue
@@ -232,7 +238,11 @@ public final class NodeRunner<Role: NodeRole> {
             if let loader = loadShard, loadsInFlight[shard] != epoch {
                 loadsInFlight[shard] = epoch
                 let inbox = loaded
-                loader.start(shard, epoch) { records in inbox.add(LoadedShard(shard: shard, epoch: epoch, records: records)) }
+                let bell = doorbell
+                loader.start(shard, epoch) { records in
+                    inbox.add(LoadedShard(shard: shard, epoch: epoch, records: records))
+                    bell.ring()
+                }
             }
         }
         var out: [(socket: Int, identity: [UInt8]?, envelope: Envelope)] = []
@@ -264,7 +274,11 @@ public final class NodeRunner<Role: NodeRole> {
             held.append(Held(messages: out, batch: id))
             let batch = plan.persists.map { (shard: $0.shard, epoch: $0.epoch, records: $0.records) }
             let queue = completed
-            persist!(batch) { refused in queue.add(id, refused: refused) }
+            let bell = doorbell
+            persist!(batch) { refused in
+                queue.add(id, refused: refused)
+                bell.ring()
+            }
         }
     }
 

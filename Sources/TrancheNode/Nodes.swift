@@ -99,7 +99,7 @@ public enum Nodes {
         var savedVersion = map?.version ?? 0
         var savedGrants = role.grantsVersion
         let logEvent = logEvent(log)
-        return NodeRunner(role: role, sockets: sockets, route: { to in
+        return try NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
             case .client: return (S.clients.rawValue, identity(to))
             case .worker: return (S.workers.rawValue, identity(to))
@@ -143,7 +143,7 @@ public enum Nodes {
             }
         }
         let logEvent = logEvent(log)
-        let runner = NodeRunner(role: role, sockets: sockets, route: { to in
+        let runner = try NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
             case .coordinator: return (S.coordinator.rawValue, nil)
             case .venue: return (S.venue.rawValue, nil)
@@ -222,7 +222,7 @@ public enum Nodes {
             }
         }
         let logEvent = logEvent(log)
-        return NodeRunner(role: role, sockets: sockets, route: { to in
+        return try NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
             case .venue: return (S.venue.rawValue, nil)
             case .coordinator, .client, .worker: return (S.queries.rawValue, identity(to))
@@ -279,7 +279,7 @@ public enum Nodes {
             case .marketData: return try bound(ctx, .pub, role: "venue", "marketData", c.endpoints.venueMarketData, allow: [.worker, .aggregator, .coordinator], security: security)
             }
         }
-        return NodeRunner(role: role, sockets: sockets, route: { to in (S.orders.rawValue, identity(to)) },
+        return try NodeRunner(role: role, sockets: sockets, route: { to in (S.orders.rawValue, identity(to)) },
                           publishers: [.marketData: S.marketData.rawValue], log: log, checkpoint: { venue in
             var prices: [MarketID: Price] = [:]
             for (m, book) in venue.books where written[m] != book.fairPrice { prices[m] = book.fairPrice }

@@ -33,4 +33,25 @@ public enum ZMQPoller {
         guard rc > 0 else { return [] }
         return items.indices.filter { items[$0].revents & events.rawValue != 0 }
     }
+
+    /// Waits until a socket is readable, the doorbell rings, or the timeout passes. Returns
+    /// the readable sockets' indices and whether the doorbell rang (drained).
+    public static func poll(_ sockets: [ZMQSocket], doorbell: Doorbell, timeoutMilliseconds: Int) throws(ZMQError) -> (ready: [Int], rang: Bool) {
+        var items: [zmq_pollitem_t] = []
+        items.reserveCapacity(sockets.count + 1)
+        for socket in sockets {
+            items.append(zmq_pollitem_t(socket: try socket.live("zmq_poll"), fd: 0, events: Int16(ZMQ_POLLIN), revents: 0))
+        }
+        items.append(zmq_pollitem_t(socket: nil, fd: doorbell.readFD, events: Int16(ZMQ_POLLIN), revents: 0))
+        let rc = items.withUnsafeMutableBufferPointer { zmq_poll($0.baseAddress, Int32($0.count), timeoutMilliseconds) }
+        if rc < 0 {
+            let error = ZMQError.last("zmq_poll")
+            if error.kind == .interrupted { return ([], false) }
+            throw error
+        }
+        guard rc > 0 else { return ([], false) }
+        let rang = items[sockets.count].revents & Int16(ZMQ_POLLIN) != 0
+        if rang { doorbell.drain() }
+        return (sockets.indices.filter { items[$0].revents & Int16(ZMQ_POLLIN) != 0 }, rang)
+    }
 }
