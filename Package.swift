@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Pure, I/O-free domain core: standard library only.
@@ -65,6 +66,12 @@ let package = Package(
         // Seeded fuzzing of the decoder and command validation (CI: 1,000,000 inputs), and
         // a libFuzzer target built with -DLIBFUZZER (docs/security.md).
         .executableTarget(name: "tranche-fuzz", dependencies: ["TrancheCore", "TrancheWire"]),
+        // The load generator (docs/loadgen.md).
+        .executableTarget(name: "tranche-loadgen", dependencies: [
+            "TrancheCore", "TrancheWire", "TrancheTransport", "TrancheNode",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         // Client commands per second secure vs insecure (scripts/bench-security.sh).
         .executableTarget(name: "tranche-securebench", dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport", "TrancheNode"]),
         // Group-commit throughput against the disk's fsync rate, run by hand in release:
