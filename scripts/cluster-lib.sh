@@ -25,6 +25,7 @@ names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOr
 c["endpoints"] = {n: f"tcp://127.0.0.1:{s.getsockname()[1]}" for n, s in zip(names, socks)}
 for s in socks: s.close()
 c["runDirectory"] = d; c["dataDirectory"] = d + "/data"
+c["metrics"] = {"basePort": 0}  # ephemeral: each process writes its URL to DIR/NODE.metrics
 for kv in sys.argv[2:]:
     k, v = kv.split("=", 1)
     c[k] = json.loads(v)

@@ -35,13 +35,21 @@ done
 
 # Every TCP port the configuration binds must be free: another cluster (the demo's, say)
 # on the same ports would answer our status checks while our own processes die.
-python3 - "$config" <<'PY' || exit 1
+python3 - "$config" "$workers" <<'PY' || exit 1
 import json, socket, sys
-e = json.load(open(sys.argv[1])).get("endpoints", {})
+c = json.load(open(sys.argv[1]))
+e = c.get("endpoints", {})
 binds = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
          "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
-for k in binds:
-    url = e.get(k, "")
+urls = [(k, e.get(k, "")) for k in binds]
+# The metrics endpoints (docs/metrics.md): venue, aggregator, coordinator, then wN.
+m = c.get("metrics", {})
+base = m.get("basePort", 7430)
+if m.get("enabled", True) and base > 0:
+    host = m.get("host", "127.0.0.1")
+    ports = [("venue", base), ("aggregator", base + 1), ("coordinator", base + 2)] + [(f"w{i}", base + 10 + i) for i in range(1, int(sys.argv[2]) + 1)]
+    urls += [(f"metrics of {n}", f"tcp://{host}:{p}") for n, p in ports]
+for k, url in urls:
     if not url.startswith("tcp://"): continue
     host, port = url[6:].rsplit(":", 1)
     s = socket.socket()
@@ -98,6 +106,7 @@ e = json.load(open(sys.argv[1])).get("endpoints", {})
 for k in ["coordinatorClients", "venueMarketData", "aggregatorControl", "events"]:
     if k in e: print(f"  {k:20} {e[k]}")
 PY
+    for f in "$run_dir"/*.metrics; do [ -e "$f" ] && printf '  %-20s %s\n' "metrics $(basename "$f" .metrics)" "$(cat "$f")"; done
     cat <<MSG
 Try:
   .build/release/tranche status --config $config

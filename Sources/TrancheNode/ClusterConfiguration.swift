@@ -56,6 +56,8 @@ public struct ClusterConfiguration: Sendable, Codable {
 
     public var endpoints = Endpoints()
     public var security = Security()
+    /// Each process's Prometheus endpoint.
+    public var metrics = MetricsSettings()
     /// Durable state: one database per shard, the aggregator's ledger, the coordinator's map.
     public var dataDirectory = "run/data"
     /// Logs and PID files of `scripts/cluster-up.sh`.
@@ -164,7 +166,7 @@ public struct ClusterConfiguration: Sendable, Codable {
 
 extension ClusterConfiguration {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case endpoints, security, dataDirectory, runDirectory, shards, workers, markInterval, groupCommitWindow, coordinator, worker, aggregator, markets
+        case endpoints, security, metrics, dataDirectory, runDirectory, shards, workers, markInterval, groupCommitWindow, coordinator, worker, aggregator, markets
     }
 
     public init(from decoder: Decoder) throws {
@@ -173,6 +175,7 @@ extension ClusterConfiguration {
         markets = try c.decode([Market].self, forKey: .markets)
         endpoints = try c.decode(.endpoints, default: Endpoints())
         security = try c.decode(.security, default: Security())
+        metrics = try c.decode(.metrics, default: MetricsSettings())
         dataDirectory = try c.decode(.dataDirectory, default: "run/data")
         runDirectory = try c.decode(.runDirectory, default: "run")
         shards = try c.decode(.shards, default: 64)

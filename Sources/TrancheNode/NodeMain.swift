@@ -48,6 +48,8 @@ public struct NodeArguments: Sendable {
     public var config: String?
     /// The process's CurveZMQ keys and ZAP handler (or `--insecure`).
     public var security: NodeSecurity
+    /// The process's Prometheus metrics.
+    public var metrics: NodeMetrics
 }
 
 /// The shared `main` of the four process executables: parses the options, reads and
@@ -80,7 +82,25 @@ public enum NodeMain {
         } else {
             log.info("CurveZMQ on every socket, keys from \(security.directory.path)")
         }
-        let options = NodeArguments(id: parsed.id, logLevel: parsed.logLevel, logFormat: parsed.logFormat, config: parsed.config, security: security)
+        let metrics = NodeMetrics()
+        if config.metrics.enabled, let me = NodeID(node) {
+            let file = URL(fileURLWithPath: config.runDirectory).appendingPathComponent(KeyFiles.name(of: me) + ".metrics")
+            let served = Mutex<Result<String, Error>?>(nil)
+            let ready = DispatchSemaphore(value: 0)
+            Task {
+                do { let url = try await metrics.serve(host: config.metrics.host, port: config.metrics.port(of: me), file: file)
+                    served.withLock { $0 = .success(url) }
+                } catch { served.withLock { $0 = .failure(error) } }
+                ready.signal()
+            }
+            ready.wait()
+            switch served.withLock({ $0 }) {
+            case .success(let url)?: log.info("metrics at \(url)")
+            case .failure(let e)?: fail(role, "metrics endpoint \(config.metrics.host):\(config.metrics.port(of: me)): \(e)")
+            case nil: break
+            }
+        }
+        let options = NodeArguments(id: parsed.id, logLevel: parsed.logLevel, logFormat: parsed.logFormat, config: parsed.config, security: security, metrics: metrics)
 
         let service = NodeService(role: role, log: log) {
             // The node is built on its loop thread: its sockets are created and used there only.

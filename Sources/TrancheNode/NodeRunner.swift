@@ -68,6 +68,10 @@ public final class NodeRunner<Role: NodeRole> {
     var refusedMessages = 0
     let completed = CompletedBatches()
     var batchCounter = 0
+    /// Counters and the role's gauges (`sample`, at most twice a second).
+    let metrics: NodeMetrics?
+    let sample: ((Role, NodeMetrics) -> Void)?
+    var lastSample = Instant(nanoseconds: 0)
     /// Rung by the store and the shard loader when they finish, so the loop sends what
     /// became durable, or takes a loaded shard, at once.
     let doorbell: Doorbell
@@ -77,8 +81,11 @@ public final class NodeRunner<Role: NodeRole> {
                 loadShard: ShardLoader<Role>? = nil,
                 onRefused: ((inout Role, [Int], Instant) -> [RoleDirective])? = nil,
                 checkpoint: ((inout Role) throws -> Void)? = nil,
-                onEvent: ((ClusterEvent) -> RoleDirective?)? = nil) throws {
+                onEvent: ((ClusterEvent) -> RoleDirective?)? = nil,
+                metrics: NodeMetrics? = nil, sample: ((Role, NodeMetrics) -> Void)? = nil) throws {
         doorbell = try Doorbell()
+        self.metrics = metrics
+        self.sample = sample
         self.role = role
         self.sockets = sockets
         self.route = route
@@ -118,6 +125,14 @@ public final class NodeRunner<Role: NodeRole> {
             feedLoadedRecords()
             commitTurn()
             releaseDurable()
+            if let metrics {
+                let t = WallClock.now()
+                if t - lastSample >= .milliseconds(500) {
+                    lastSample = t
+                    metrics.held.set(Double(held.reduce(0) { $0 + $1.messages.count }))
+                    sample?(role, metrics)
+                }
+            }
         }
         // Drain: wait (bounded) for what is being made durable, then send it.
         let deadline = Date().addingTimeInterval(5)
@@ -161,6 +176,7 @@ public final class NodeRunner<Role: NodeRole> {
                     refuse(socket: i, .permissionDenied, "\(sockets[i].name): \(sender) may not send \(envelope.kind)", correlation: envelope.correlationID, identity: identity)
                     continue
                 }
+                metrics?.received.increment()
                 handle { $0.receive(envelope, from: sender, now: WallClock.now()) }
             }
         }
@@ -170,6 +186,7 @@ public final class NodeRunner<Role: NodeRole> {
     /// counted drop elsewhere; said in the log once in a while.
     func refuse(socket i: Int, _ code: ErrorCode, _ why: String, correlation: UInt64, identity: [UInt8]?) {
         refusedMessages += 1
+        metrics?.refused.increment()
         if refusedMessages <= 10 || refusedMessages % 1_000 == 0 {
             log.warning("refused (\(code), \(refusedMessages) so far): \(why)")
         }
@@ -180,7 +197,11 @@ public final class NodeRunner<Role: NodeRole> {
     }
 
     func handle(_ body: (inout Role) -> [RoleDirective]) {
-        carryOut(body(&role))
+        guard let metrics else { return carryOut(body(&role)) }
+        let start = ContinuousClock.now
+        let directives = body(&role)
+        metrics.turn.record(ContinuousClock.now - start)
+        carryOut(directives)
     }
 
     /// Hands loaded shards to the role, at most `loadChunk` records per turn, so sockets are
@@ -313,7 +334,10 @@ public final class NodeRunner<Role: NodeRole> {
     func send(_ messages: [(socket: Int, identity: [UInt8]?, envelope: Envelope)]) {
         for m in messages {
             do {
-                if try !sockets[m.socket].write(m.envelope, identity: m.identity) {
+                if try sockets[m.socket].write(m.envelope, identity: m.identity) {
+                    metrics?.sent.increment()
+                } else {
+                    metrics?.dropped.increment()
                     droppedSends += 1
                     if droppedSends == 1 || droppedSends % 1_000 == 0 {
                         log.warning("\(sockets[m.socket].name): peer not keeping up, \(droppedSends) message(s) dropped so far (last: \(m.envelope.kind))")

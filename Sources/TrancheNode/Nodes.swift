@@ -73,7 +73,7 @@ public enum Nodes {
 
     // MARK: - Coordinator
 
-    public static func coordinator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> NodeRunner<Coordinator> {
+    public static func coordinator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity, metrics: NodeMetrics? = nil) throws -> NodeRunner<Coordinator> {
         let dir = URL(fileURLWithPath: c.dataDirectory)
         let store = try SQLiteShardMapStore(directory: dir)
         let map = try store.load()
@@ -118,12 +118,15 @@ public enum Nodes {
             guard role.shardMap.version != savedVersion else { return }
             try store.save(role.shardMap)
             savedVersion = role.shardMap.version
-        }, onEvent: { logEvent($0); return nil })
+        }, onEvent: { logEvent($0); return nil }, metrics: metrics, sample: { role, m in
+            m.gauge("tranche_coordinator_workers_alive", Double(role.workers.values.filter(\.alive).count), help: "Workers alive.")
+            m.gauge("tranche_coordinator_pending_requests", Double(role.pendingRequests), help: "Requests routed and not answered yet.")
+        })
     }
 
     // MARK: - Worker
 
-    public static func worker(id: String, _ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> (NodeRunner<Worker>, GroupCommitter) {
+    public static func worker(id: String, _ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity, metrics: NodeMetrics? = nil) throws -> (NodeRunner<Worker>, GroupCommitter) {
         let node = NodeID.worker(id)
         let store = try SQLiteShardStore(directory: URL(fileURLWithPath: c.dataDirectory))
         let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
@@ -187,13 +190,19 @@ public enum Nodes {
         }, onEvent: { e in
             logEvent(e)
             return .send(to: .aggregator, Envelope(sender: node.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
+        }, metrics: metrics, sample: { role, m in
+            m.gauge("tranche_worker_accounts", Double(role.accountCount), help: "Accounts this worker holds.")
+            m.gauge("tranche_worker_liquidating_accounts", Double(role.activeAccounts.count), help: "Accounts in a liquidation.")
+            let s = committer.statistics
+            m.gauge("tranche_store_commit_batches", Double(s.batches), help: "Group-commit batches since start.")
+            m.gauge("tranche_store_records_written", Double(s.recordsWritten), help: "Records written since start.")
         })
         return (runner, committer)
     }
 
     // MARK: - Aggregator
 
-    public static func aggregator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> NodeRunner<Aggregator> {
+    public static func aggregator(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity, metrics: NodeMetrics? = nil) throws -> NodeRunner<Aggregator> {
         let store = try SQLiteLedgerStore(directory: URL(fileURLWithPath: c.dataDirectory))
         var role = try Aggregator(configuration: c.aggregator,
                                   markets: c.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
@@ -245,12 +254,21 @@ public enum Nodes {
         }, onEvent: { e in
             if e.account == nil || e.account == Backstop.accountID { logEvent(e) }
             return .publish(.events, Envelope(sender: NodeID.aggregator.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
+        }, metrics: metrics, sample: { role, m in
+            m.gauge("tranche_fund_balance", Double(role.fundBalance.e6) / 1e6, help: "Insurance fund balance (quote).")
+            m.gauge("tranche_backstop_positions", Double(role.backstop.positions.count), help: "Positions the backstop holds.")
+            m.gauge("tranche_takeovers", Double(role.statistics.takeovers), help: "Positions taken over by the backstop since start.")
+            m.gauge("tranche_breaker_trips", Double(role.statistics.breakerTrips), help: "Breaker escalations since start.")
+            for b in role.breakerSnapshots {
+                let level: Double = b.level == .normal ? 0 : b.level == .throttled ? 1 : 2
+                m.gauge("tranche_breaker_level", level, labels: [("market", b.market.symbol)], help: "Breaker level: 0 normal, 1 throttled, 2 halted.")
+            }
         })
     }
 
     // MARK: - Venue
 
-    public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity) throws -> NodeRunner<Venue> {
+    public static func venue(_ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity, metrics: NodeMetrics? = nil) throws -> NodeRunner<Venue> {
         // The exogenous (index) prices and the answered tranche ids survive a restart: the
         // venue resumes at the same marks, and an order sent again gets its original fill.
         let store = try SQLiteVenueStore(directory: URL(fileURLWithPath: c.dataDirectory))
@@ -287,7 +305,11 @@ public enum Nodes {
             guard !prices.isEmpty || !fresh.isEmpty else { return }
             try store.save(prices: prices, answered: fresh)
             for (m, p) in prices { written[m] = p }
-        }, onEvent: { _ in nil })
+        }, onEvent: { _ in nil }, metrics: metrics, sample: { role, m in
+            for (market, book) in role.books {
+                m.gauge("tranche_venue_index_price", Double(book.fairPrice.e8) / 1e8, labels: [("market", market.symbol)], help: "The venue's exogenous (index) price.")
+            }
+        })
     }
 }
 

@@ -195,6 +195,8 @@ final class LocalCluster {
         config["dataDirectory"] = directory.appendingPathComponent("data").path
         config["runDirectory"] = directory.path
         config["shards"] = 8
+        // Metrics on ephemeral ports (tests run in parallel); each process writes its URL.
+        config["metrics"] = ["basePort": 0]
         config["workers"] = 2
         var coordinator = config["coordinator"] as? [String: Any] ?? [:]
         coordinator["heartbeatInterval"] = "0.3"

@@ -1,0 +1,48 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// Issue 10: every process serves Prometheus metrics; a test scrapes each one.
+@Suite struct MetricsTests {
+    static func get(_ url: String) throws -> String {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var body: String?
+        URLSession.shared.dataTask(with: URL(string: url)!) { data, _, _ in
+            body = data.map { String(decoding: $0, as: UTF8.self) }
+            done.signal()
+        }.resume()
+        _ = done.wait(timeout: .now() + 10)
+        guard let body else { throw LocalCluster.Failure("no answer from \(url)") }
+        return body
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func everyProcessServesItsMetrics() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+        _ = try cluster.retrying { try cluster.cli(["account", "open", "3", "--collateral", "100"]) }
+        Thread.sleep(forTimeInterval: 1.2)   // a sample of the roles' gauges
+        let expected: [(String, [String])] = [
+            ("venue", ["tranche_venue_index_price{market=\"BTC-PERP\"} 20000"]),
+            ("aggregator", ["tranche_fund_balance 100000", "tranche_breaker_level{market=\"BTC-PERP\"} 0"]),
+            ("coordinator", ["tranche_coordinator_workers_alive 2"]),
+            ("worker-w1", ["tranche_worker_accounts"]),
+            ("worker-w2", ["tranche_worker_accounts"]),
+        ]
+        var accounts = 0.0
+        for (node, lines) in expected {
+            let url = try String(contentsOf: cluster.directory.appendingPathComponent("\(node).metrics"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try Self.get(url)
+            #expect(text.contains("tranche_messages_received_total") && text.contains("tranche_handler_seconds_bucket"), "\(node): \(text)")
+            for l in lines { #expect(text.contains(l), "\(node) lacks \(l):\n\(text)") }
+            if node.hasPrefix("worker"), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tranche_worker_accounts ") }) {
+                accounts += Double(line.split(separator: " ").last ?? "") ?? 0
+            }
+        }
+        #expect(accounts == 1)
+    }
+}
