@@ -76,8 +76,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        // Client commands per second secure vs insecure (scripts/bench-security.sh).
-        .executableTarget(name: "tranche-securebench", dependencies: ["TrancheCore", "TrancheWire", "TrancheTransport", "TrancheNode"]),
+        // The transport's cost of CURVE (scripts/bench-security.sh).
+        .executableTarget(name: "tranche-securebench", dependencies: ["TrancheTransport"]),
         // Group-commit throughput against the disk's fsync rate, run by hand in release:
         // `swift run -c release tranche-storebench`.
         .executableTarget(name: "tranche-storebench", dependencies: ["TrancheCore", "TrancheStore"]),

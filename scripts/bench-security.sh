@@ -3,8 +3,9 @@
 # 100-byte messages, plain then CURVE, twice: 8 sockets x 64 in flight, then one in
 # flight). Then end to end: the same local cluster (release build, 2 workers, fresh data)
 # started secure and --insecure, alternately, ROUNDS times each, in one run; each time
-# tranche-securebench drives pipelined deposits (8 sockets x 64 in flight) for SECONDS and
-# prints acknowledged/s and p50/p99 latency. Usage:
+# tranche-loadgen drives pipelined deposits (8 sockets x 64 in flight) for SECONDS and
+# prints acknowledged/s and p50/p99 latency (tranche-loadgen: populate 512 accounts, then
+# deposits). Usage:
 #   scripts/bench-security.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-5}
 rounds=${2:-2}
 scripts/setup.sh >/dev/null
-for p in tranche tranche-venue tranche-aggregator tranche-coordinator tranche-worker tranche-securebench; do
+for p in tranche tranche-venue tranche-aggregator tranche-coordinator tranche-worker tranche-securebench tranche-loadgen; do
   swift build -c release --product "$p" >/dev/null
 done
 bin=.build/release
@@ -27,15 +28,18 @@ run_once() {  # MODE (curve|insecure)
   for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" $flag >"$dir/$r.log" 2>&1 & pids+=($!); done
   for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" $flag >"$dir/$w.log" 2>&1 & pids+=($!); done
   wait_for_shards "$bin/tranche" "$config" $flag || echo "bench: the $mode cluster did not come up" >&2
-  "$bin/tranche-securebench" --config "$config" --seconds "$seconds" $flag | tee -a "$results"
+  "$bin/tranche-loadgen" populate --accounts 512 --config "$config" $flag >/dev/null
+  "$bin/tranche-loadgen" commands --duration "$seconds" --mix deposit=1 --accounts 512 --json --config "$config" $flag |
+    python3 -c 'import json,sys; o=json.load(sys.stdin); l=o["latencyMs"]; print(sys.argv[1], round(o["perSecondAverage"]), round(l["p50"], 2), round(l["p99"], 2), o["acknowledged"], sum(o["refused"].values()))' "$mode" |
+    tee -a "$results"
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
   rm -rf "$dir"
 }
 echo "transport: mode round-trips/s p50_ms p99_ms (8 sockets x 64 in flight)"
-"$bin/tranche-securebench" --raw --seconds "$seconds"
+"$bin/tranche-securebench" --seconds "$seconds"
 echo "transport: one in flight"
-"$bin/tranche-securebench" --raw --seconds "$seconds" --sockets 1 --depth 1
+"$bin/tranche-securebench" --seconds "$seconds" --sockets 1 --depth 1
 echo "cluster: mode acknowledged/s p50_ms p99_ms acknowledged refused"
 for _ in $(seq 1 "$rounds"); do run_once curve; run_once insecure; done
 python3 - "$results" <<'PY'

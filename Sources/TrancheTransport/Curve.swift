@@ -50,9 +50,9 @@ extension ZMQSocket {
     /// each connection is authenticated by the ZAP handler under `zapDomain`. Set before
     /// binding.
     public func makeCurveServer(secretKey: String, zapDomain: String) throws(ZMQError) {
-        try setIntOption(ZMQ_CURVE_SERVER, "ZMQ_CURVE_SERVER", 1)
+        try setOption(ZMQ_CURVE_SERVER, "ZMQ_CURVE_SERVER", 1)
         try setKeyOption(ZMQ_CURVE_SECRETKEY, "ZMQ_CURVE_SECRETKEY", secretKey)
-        try setStringOption(ZMQ_ZAP_DOMAIN, "ZMQ_ZAP_DOMAIN", zapDomain)
+        try setOption(ZMQ_ZAP_DOMAIN, "ZMQ_ZAP_DOMAIN", bytes: Array(zapDomain.utf8))
     }
 
     /// Makes this (connecting) socket a CURVE client of the server with `serverKey`,
@@ -63,32 +63,10 @@ extension ZMQSocket {
         try setKeyOption(ZMQ_CURVE_SECRETKEY, "ZMQ_CURVE_SECRETKEY", keys.secretKey)
     }
 
-    /// Sets the ZAP domain of a socket without a security mechanism (NULL): libzmq then
-    /// asks the ZAP handler about every connection too (insecure clusters log them).
-    public func setZapDomain(_ domain: String) throws(ZMQError) {
-        try setStringOption(ZMQ_ZAP_DOMAIN, "ZMQ_ZAP_DOMAIN", domain)
-    }
-
-    func setIntOption(_ option: Int32, _ name: String, _ value: Int32) throws(ZMQError) {
-        let h = try live("zmq_setsockopt(\(name))")
-        var v = value
-        guard zmq_setsockopt(h, option, &v, MemoryLayout<Int32>.size) == 0 else { throw .last("zmq_setsockopt(\(name), \(value))") }
-    }
-
     /// A Z85 key: 40 characters and the terminating NUL (41 bytes), as libzmq documents.
     func setKeyOption(_ option: Int32, _ name: String, _ key: String) throws(ZMQError) {
         guard CurveKeyPair.isKey(key) else { throw ZMQError(errno: EINVAL, operation: "zmq_setsockopt(\(name)): not a Z85 Curve key") }
-        let h = try live("zmq_setsockopt(\(name))")
-        let bytes = Array(key.utf8) + [0]
-        let rc = bytes.withUnsafeBytes { zmq_setsockopt(h, option, $0.baseAddress, $0.count) }
-        guard rc == 0 else { throw .last("zmq_setsockopt(\(name))") }
-    }
-
-    func setStringOption(_ option: Int32, _ name: String, _ value: String) throws(ZMQError) {
-        let h = try live("zmq_setsockopt(\(name))")
-        let bytes = Array(value.utf8)
-        let rc = bytes.withUnsafeBytes { zmq_setsockopt(h, option, $0.baseAddress, $0.count) }
-        guard rc == 0 else { throw .last("zmq_setsockopt(\(name))") }
+        try setOption(option, name, bytes: Array(key.utf8) + [0])
     }
 }
 

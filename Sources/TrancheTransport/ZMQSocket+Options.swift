@@ -96,7 +96,7 @@ extension ZMQSocket {
         return Array(buffer.prefix(size))
     }
 
-    private func setOption(_ option: Int32, _ name: String, _ value: Int32) throws(ZMQError) {
+    func setOption(_ option: Int32, _ name: String, _ value: Int32) throws(ZMQError) {
         let h = try live("zmq_setsockopt(\(name))")
         var v = value
         guard zmq_setsockopt(h, option, &v, MemoryLayout<Int32>.size) == 0 else { throw .last("zmq_setsockopt(\(name), \(value))") }
@@ -108,7 +108,7 @@ extension ZMQSocket {
         guard zmq_setsockopt(h, option, &v, MemoryLayout<Int64>.size) == 0 else { throw .last("zmq_setsockopt(\(name), \(value))") }
     }
 
-    private func setOption(_ option: Int32, _ name: String, bytes: [UInt8]) throws(ZMQError) {
+    func setOption(_ option: Int32, _ name: String, bytes: [UInt8]) throws(ZMQError) {
         let h = try live("zmq_setsockopt(\(name))")
         let rc = bytes.withUnsafeBytes { zmq_setsockopt(h, option, $0.baseAddress, $0.count) }
         guard rc == 0 else { throw .last("zmq_setsockopt(\(name))") }

@@ -54,7 +54,7 @@ struct InputGenerator {
             switch int(6) {
             case 0 where !b.isEmpty: b[int(b.count)] ^= UInt8(1 << int(8))
             case 1 where !b.isEmpty: b[int(b.count)] = UInt8(truncatingIfNeeded: rng.next())
-            case 2 where !b.isEmpty: b.removeLast(int(b.count) + 1 > b.count ? b.count : int(b.count) + 1)
+            case 2 where !b.isEmpty: b.removeLast(1 + int(b.count))
             case 3: b.insert(UInt8(truncatingIfNeeded: rng.next()), at: int(b.count + 1))
             case 4 where b.count > 2:
                 let i = int(b.count - 1)

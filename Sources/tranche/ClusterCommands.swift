@@ -306,7 +306,7 @@ struct EventsCommand: ParsableCommand {
         var saidSilent = false
         // Printed in time order across workers' clocks (`EventReorderBuffer`).
         var held = EventReorderBuffer(window: Self.reorderWindow)
-        func print(_ e: ClusterEvent) {
+        func show(_ e: ClusterEvent) {
             if cluster.json {
                 var line: [UInt8] = []
                 e.appendJSONLine(to: &line)
@@ -326,7 +326,7 @@ struct EventsCommand: ParsableCommand {
             }
         }
         while follow || Date() < end {
-            for e in held.take(at: Date()) { print(e) }
+            for e in held.take(at: Date()) { show(e) }
             guard let frames = try socket.receive(timeoutMilliseconds: 50), let payload = frames.last,
                   let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else {
                 if lastHeard == nil, Date().timeIntervalSince(start) > cluster.timeout {
@@ -351,7 +351,7 @@ struct EventsCommand: ParsableCommand {
             if exclude.contains(e.kind.rawValue) { continue }
             held.add(e, receivedAt: Date())
         }
-        for e in held.take(at: nil) { print(e) }
+        for e in held.take(at: nil) { show(e) }
         socket.close()
         context.shutdown()
     }

@@ -45,13 +45,7 @@ extension Worker {
         // What the account could not take at the mark is refused now, not after the venue filled it.
         var trial = rec.account
         do {
-            switch kind {
-            case .submit:
-                _ = try trial.submit(market: market, side: orderSide, size: size, entryPrice: mark, mode: mode,
-                                     isolatedMargin: isolatedMargin.isPositive ? isolatedMargin : nil, context: context)
-            case .reduce, .close:
-                _ = try trial.applyFill(market: market, size: size, price: mark, takerFeeRate: context.markets[market]?.takerFeeRate ?? .zero, context: context)
-            }
+            _ = try trade(&trial, kind, market: market, side: orderSide, size: size, price: mark, mode: mode, isolatedMargin: isolatedMargin)
         } catch let r as TradingRejection {
             return reply(Self.reply(for: r))
         } catch {
@@ -70,6 +64,20 @@ extension Worker {
                                 detail: "\(kind.rawValue): \(buying ? "buy" : "sell") \(size) \(market) at the venue, limit \(orderLimit), mark \(mark)")),
             send(.venue, .trancheOrder(tradeOrder(rec.pendingTrade!)), now),
         ]
+    }
+
+    /// Books a trade on an account: a submit opens or adds (initial margin checked), a
+    /// reduce or close fills against the position (taker fee). Used to check an order at
+    /// the mark before it is sent, and to apply its fill.
+    func trade(_ account: inout Account, _ kind: PendingTrade.Kind, market: MarketID, side: Side, size: Size, price: Price,
+               mode: MarginMode, isolatedMargin: Quote) throws -> [LedgerTransfer] {
+        switch kind {
+        case .submit:
+            return try account.submit(market: market, side: side, size: size, entryPrice: price, mode: mode,
+                                      isolatedMargin: isolatedMargin.isPositive ? isolatedMargin : nil, context: context)
+        case .reduce, .close:
+            return try account.applyFill(market: market, size: size, price: price, takerFeeRate: context.markets[market]?.takerFeeRate ?? .zero, context: context).transfers
+        }
     }
 
     func tradeOrder(_ t: PendingTrade) -> Message.TrancheOrder {
@@ -105,15 +113,8 @@ extension Worker {
         if fill.filledSize.isPositive, let tick = context.markets[t.id.market]?.tickSize, let price = try? fill.vwap.rounded(toTick: tick, buying ? .up : .down) {
             var trial = rec.account
             do {
-                let transfers: [LedgerTransfer]
-                switch t.kind {
-                case .submit:
-                    transfers = try trial.submit(market: t.id.market, side: t.orderSide, size: fill.filledSize, entryPrice: price, mode: t.marginMode,
-                                                 isolatedMargin: t.isolatedMargin.isPositive ? t.isolatedMargin : nil, context: context)
-                case .reduce, .close:
-                    transfers = try trial.applyFill(market: t.id.market, size: fill.filledSize, price: price,
-                                                    takerFeeRate: context.markets[t.id.market]?.takerFeeRate ?? .zero, context: context).transfers
-                }
+                let transfers = try trade(&trial, t.kind, market: t.id.market, side: t.orderSide, size: fill.filledSize, price: price,
+                                          mode: t.marginMode, isolatedMargin: t.isolatedMargin)
                 rec.account = trial
                 rec.remember(origin: t.origin, requestID: t.requestID)
                 if !transfers.isEmpty { out.append(send(.aggregator, .ledgerPosting(Message.LedgerPosting(transfers: transfers, at: now)), now)) }
