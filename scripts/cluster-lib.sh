@@ -18,11 +18,21 @@ scratch_config() {  # scratch_config DIR [KEY=JSON ...]
 import json, socket, sys
 d = sys.argv[1]
 c = json.load(open("cluster/local.json"))
-socks = [socket.socket() for _ in range(8)]
-for s in socks: s.bind(("127.0.0.1", 0))
+import random
+# Free ports drawn below the kernel's ephemeral range, so that a port the kernel hands out on
+# its own (a metrics server on port 0, an outgoing connection) is never one of these.
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+socks, ports = [], []
+while len(ports) < 8:
+    p = random.randrange(10000, max(10001, low))
+    if p in ports: continue
+    s = socket.socket()
+    try: s.bind(("127.0.0.1", p))
+    except OSError: s.close(); continue
+    socks.append(s); ports.append(p)
 names = ["coordinatorClients", "coordinatorWorkers", "venueMarketData", "venueOrders",
          "aggregatorReports", "aggregatorControl", "aggregatorQueries", "events"]
-c["endpoints"] = {n: f"tcp://127.0.0.1:{s.getsockname()[1]}" for n, s in zip(names, socks)}
+c["endpoints"] = {n: f"tcp://127.0.0.1:{p}" for n, p in zip(names, ports)}
 for s in socks: s.close()
 c["runDirectory"] = d; c["dataDirectory"] = d + "/data"
 c["metrics"] = {"basePort": 0}  # ephemeral: each process writes its URL to DIR/NODE.metrics

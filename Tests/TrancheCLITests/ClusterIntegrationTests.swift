@@ -232,30 +232,40 @@ final class LocalCluster {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Binds `count` sockets to 127.0.0.1 port 0 at once (so the ports are distinct), reads
-    /// each port, then closes them.
+    /// `count` distinct free loopback ports, drawn at random below the kernel's ephemeral range
+    /// (net.ipv4.ip_local_port_range): a port the kernel hands out on its own (a metrics server
+    /// bound to port 0, an outgoing connection) can then never be one a process of this
+    /// cluster is about to bind. Each is checked free by binding it; all are held until every
+    /// one is chosen.
     static func freePorts(_ count: Int) throws -> [Int] {
+        let ephemeralLow = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+            .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first }
+            .flatMap { Int($0) } ?? 32768
+        let range = 10_000..<max(10_001, min(ephemeralLow, 65_536))
         var fds: [Int32] = []
         defer { for fd in fds { close(fd) } }
         var ports: [Int] = []
-        for _ in 0..<count {
+        var attempts = 0
+        while ports.count < count {
+            attempts += 1
+            guard attempts < 10_000 else { throw Failure("no free port in \(range)") }
+            let port = Int.random(in: range)
+            if ports.contains(port) { continue }
             #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             #else
             let fd = socket(AF_INET, SOCK_STREAM, 0)
             #endif
             guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
-            fds.append(fd)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = 0
+            address.sin_port = UInt16(port).bigEndian
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-            guard bound == 0 else { throw Failure("bind() failed: errno \(errno)") }
-            let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            guard named == 0 else { throw Failure("getsockname() failed: errno \(errno)") }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+            guard bound == 0 else { close(fd); continue }
+            fds.append(fd)
+            ports.append(port)
         }
         return ports
     }
