@@ -3,6 +3,7 @@
 # with logs and PID files in the configuration's run directory, then waits until every
 # shard is owned. Secure by default: CurveZMQ keys are made in the key directory on first
 # run (docs/security.md). Usage: scripts/cluster-up.sh [--workers N] [--config FILE] [--insecure]
+# With TRANCHE_BIN=DIR, the executables in DIR are used as they are (no release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/cluster-lib.sh
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
     --workers) workers="$2"; shift 2 ;;
     --config) config="$2"; shift 2 ;;
     --insecure) insecure="--insecure"; shift ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "cluster-up: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -62,11 +63,15 @@ for k, url in urls:
         s.close()
 PY
 
-scripts/setup.sh
-echo "cluster-up: building (release)…"
-swift build -c release --product tranche >/dev/null
-for r in venue aggregator coordinator worker; do swift build -c release --product "tranche-$r" >/dev/null; done
-bin=$(swift build -c release --show-bin-path)
+if [ -n "${TRANCHE_BIN:-}" ]; then
+  bin=$TRANCHE_BIN
+else
+  scripts/setup.sh
+  echo "cluster-up: building (release)…"
+  swift build -c release --product tranche >/dev/null
+  for r in venue aggregator coordinator worker; do swift build -c release --product "tranche-$r" >/dev/null; done
+  bin=$(swift build -c release --show-bin-path)
+fi
 
 if [ -n "$insecure" ]; then
   echo "cluster-up: WARNING: --insecure: no authentication, no encryption; anyone who reaches these ports can act as any process or client" >&2

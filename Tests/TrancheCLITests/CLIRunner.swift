@@ -27,8 +27,10 @@ struct CLIRunner {
 
     /// Runs `executable`; past `timeout` seconds it is terminated (a hung child must not
     /// hang the test run) and the result says so.
-    static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil, in directory: URL? = nil) throws -> Result {
+    static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil, in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
         let process = Process()
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // A built product by name, or any executable (a script) by absolute path.
         process.executableURL = executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : productsDirectory.appendingPathComponent(executable)
         process.arguments = arguments

@@ -49,6 +49,15 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static func < (a: Duration, b: Duration) -> Bool { a.nanoseconds < b.nanoseconds }
     public var seconds: Double { Double(nanoseconds) / 1e9 }
     public var description: String { "\(FixedDecimal.format(nanoseconds, decimals: 9))s" }
+    /// For people: "10 s", "0.25 s" (no trailing zeros).
+    public var shortDescription: String {
+        var s = FixedDecimal.format(nanoseconds, decimals: 9)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s + " s"
+    }
 }
 
 extension Duration: Codable {

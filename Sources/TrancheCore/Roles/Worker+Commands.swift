@@ -85,12 +85,10 @@ extension Worker {
             default:
                 return []
             }
-        } catch let r as TradingRejection {
-            if case .openAccount = envelope.body { accounts[id] = nil }
-            return [reply(Self.reply(for: r))]
         } catch {
+            // Every step above throws TradingRejection alone (typed throws).
             if case .openAccount = envelope.body { accounts[id] = nil }
-            return [reply(Message.CommandReply(errorCode: .internal, errorMessage: "\(error)"))]
+            return [reply(Self.reply(for: error))]
         }
         rec.remember(origin: envelope.origin, requestID: envelope.requestID)
         accounts[id] = rec

@@ -43,7 +43,7 @@ extension Worker {
         let id = rec.account.id
         switch d {
         case .marginCall(let scope, let deadline):
-            return [.event(ClusterEvent(at: now, kind: .marginCall, account: id, scope: scope.description, detail: "grace until \(deadline)"))]
+            return [.event(ClusterEvent(at: now, kind: .marginCall, account: id, scope: scope.description, detail: "grace window of \((deadline - now).shortDescription) to top up"))]
         case .wake(let at):
             timers.schedule(id, at: at)
             return [.wake(at: at)]
