@@ -76,6 +76,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // The transport baseline in C on raw libzmq: one- and two-hop round trips
+        // (scripts/bench.sh, docs/performance.md).
+        .executableTarget(name: "tranche-zmqbench", linkerSettings: [.linkedLibrary("zmq"), .linkedLibrary("pthread")]),
         // The transport's cost of CURVE (scripts/bench-security.sh).
         .executableTarget(name: "tranche-securebench", dependencies: ["TrancheTransport"]),
         // Group-commit throughput against the disk's fsync rate, run by hand in release:

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 10, in one run, each figure beside its baseline measured in the same
+# run (this machine is shared and noisy: ratios within one run, never absolute figures across
+# runs). Release build. Prints a table and writes docs/performance.md (date, machine, commit).
+#   1. Transport baseline (tranche-zmqbench, C on raw libzmq, TCP loopback, 100 B): one-hop
+#      and two-hop round trips, pipelined (8 sockets x 64 in flight) and one in flight.
+#   2. Client commands through coordinator -> worker -> durable store -> acknowledgement
+#      (tranche-loadgen, deposits on 1,024 accounts), pipelined and one in flight, on the
+#      cluster as shipped (CurveZMQ) and --insecure (plain TCP, like the baseline).
+#   3. Tick -> tranche order at the venue (tranche-loadgen crash), when --crash-accounts > 0.
+# Usage: scripts/bench.sh [--seconds S] [--crash-accounts N] [--no-write]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/cluster-lib.sh
+seconds=5
+crash_accounts=0
+write=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --crash-accounts) crash_accounts="$2"; shift 2 ;;
+    --no-write) write=""; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+scripts/setup.sh >/dev/null
+for p in tranche tranche-venue tranche-aggregator tranche-coordinator tranche-worker tranche-loadgen tranche-zmqbench; do
+  swift build -c release --product "$p" >/dev/null
+done
+bin=.build/release
+results=$(mktemp /tmp/tranche-bench-XXXXXX.jsonl)
+trap 'rm -f "$results"' EXIT
+record() { python3 -c 'import json,sys; o=json.loads(sys.stdin.read()); o["figure"]=sys.argv[1]; print(json.dumps(o))' "$1" >>"$results"; }
+
+echo "bench: transport baseline (raw libzmq)…" >&2
+for mode in one-hop two-hop; do
+  "$bin/tranche-zmqbench" --mode $mode --seconds "$seconds" | record "zmq-$mode-pipelined"
+  "$bin/tranche-zmqbench" --mode $mode --seconds "$seconds" --sockets 1 --depth 1 | record "zmq-$mode-single"
+done
+
+cluster_run() {  # cluster_run MODE (curve|insecure)
+  local mode=$1 flag="" dir pids=()
+  [ "$mode" = insecure ] && flag="--insecure"
+  dir=$(mktemp -d /tmp/tranche-bench-XXXXXX)
+  scratch_config "$dir"
+  local config=$dir/cluster.json
+  "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
+  for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" $flag >"$dir/$r.log" 2>&1 & pids+=($!); done
+  for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" $flag >"$dir/$w.log" 2>&1 & pids+=($!); done
+  wait_for_shards "$bin/tranche" "$config" $flag || { echo "bench: the $mode cluster did not come up" >&2; kill -9 "${pids[@]}"; exit 1; }
+  "$bin/tranche-loadgen" populate --accounts 1024 --positions 0 --config "$config" $flag >/dev/null
+  "$bin/tranche-loadgen" commands --duration "$seconds" --mix deposit=1 --accounts 1024 --json --config "$config" $flag | record "cluster-$mode-pipelined"
+  "$bin/tranche-loadgen" commands --duration "$seconds" --mix deposit=1 --accounts 1024 --sockets 1 --depth 1 --json --config "$config" $flag | record "cluster-$mode-single"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  rm -rf "$dir"
+}
+echo "bench: client commands through the cluster (secure, then --insecure)…" >&2
+cluster_run curve
+cluster_run insecure
+
+if [ "$crash_accounts" -gt 0 ]; then
+  echo "bench: tick -> tranche order at the venue ($crash_accounts accounts)…" >&2
+  dir=$(mktemp -d /tmp/tranche-bench-XXXXXX)
+  scratch_config "$dir"
+  config=$dir/cluster.json
+  "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
+  pids=()
+  for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" >"$dir/$r.log" 2>&1 & pids+=($!); done
+  for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" >"$dir/$w.log" 2>&1 & pids+=($!); done
+  wait_for_shards "$bin/tranche" "$config" || { echo "bench: the crash cluster did not come up" >&2; kill -9 "${pids[@]}"; exit 1; }
+  "$bin/tranche-loadgen" populate --accounts "$crash_accounts" --config "$config" >/dev/null
+  "$bin/tranche-loadgen" crash --drop 0.03 --steps 6 --json --config "$config" | record "crash"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  rm -rf "$dir"
+fi
+
+python3 - "$results" "$write" "$seconds" "$crash_accounts" <<'PY'
+import json, os, platform, subprocess, sys, datetime
+rows = {}
+for line in open(sys.argv[1]):
+    o = json.loads(line); rows[o["figure"]] = o
+write, seconds, crash_accounts = sys.argv[2] == "1", sys.argv[3], int(sys.argv[4])
+def rate(f): return rows[f]["perSecond"] if "perSecond" in rows[f] and "roundTrips" in rows[f] else rows[f]["perSecondAverage"]
+def p(f, q):
+    o = rows[f]
+    return o[f"p{q}Us"] / 1000 if "roundTrips" in o else o["latencyMs"][f"p{q}"]
+table = []  # figure, measured, baseline, ratio, target, met
+def add(name, measured, unit, baseline_name, baseline, target, met):
+    ratio = measured / baseline if baseline else float("nan")
+    table.append((name, f"{measured:,.0f} {unit}" if unit == "/s" else f"{measured:.2f} {unit}", f"{baseline_name} {baseline:,.0f}/s" if unit == "/s" else f"{baseline_name} {baseline:.2f} {unit}", f"{ratio:.3f}", target, "met" if met else "missed"))
+z1, z2 = rate("zmq-one-hop-pipelined"), rate("zmq-two-hop-pipelined")
+table.append(("raw libzmq one-hop round trips, 8×64 in flight", f"{z1:,.0f} /s", "", "", "", ""))
+table.append(("raw libzmq two-hop round trips, 8×64 in flight", f"{z2:,.0f} /s", "", "", "", ""))
+for hop in ("one-hop", "two-hop"):
+    f = f"zmq-{hop}-single"
+    table.append((f"raw libzmq {hop} round trip, one in flight", f"p50 {p(f,50):.3f} ms, p99 {p(f,99):.3f} ms", "", "", "", ""))
+for mode, label in (("curve", "secure (CurveZMQ)"), ("insecure", "--insecure")):
+    c = rate(f"cluster-{mode}-pipelined")
+    add(f"client commands acknowledged, {label}, 8×64 in flight", c, "/s", "two-hop", z2, "≥ 200,000/s and ≥ 0.25 of two-hop", c >= 200000 and c / z2 >= 0.25)
+    f = f"cluster-{mode}-single"
+    add(f"one command in flight, {label}: p50", p(f, 50), "ms", "two-hop p50", p("zmq-two-hop-single", 50), "≤ 0.5 ms", p(f, 50) <= 0.5)
+    add(f"one command in flight, {label}: p99", p(f, 99), "ms", "two-hop p99", p("zmq-two-hop-single", 99), "≤ 1 ms", p(f, 99) <= 1.0)
+if "crash" in rows:
+    o = rows["crash"]
+    t = o["tickToOrderMs"]
+    add(f"tick → tranche order at the venue, {crash_accounts:,} accounts, {o['crossingAccounts']} crossing: p99", t["p99"], "ms", "two-hop p99", p("zmq-two-hop-single", 99), "< 1 ms", t["p99"] < 1.0)
+    table.append((f"  p50 / max, orders measured", f"{t['p50']:.2f} / {t['max']:.2f} ms", f"{t['count']} orders", "", "", ""))
+widths = [max(len(str(r[i])) for r in table + [("figure", "measured", "baseline (same run)", "ratio", "target", "")]) for i in range(6)]
+for r in [("figure", "measured", "baseline (same run)", "ratio", "target", "")] + table:
+    print("  ".join(str(x).ljust(w) for x, w in zip(r, widths)))
+if write:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    date = datetime.date.today().isoformat()
+    out = ["# Performance", "",
+           f"Generated by `scripts/bench.sh --seconds {seconds}" + (f" --crash-accounts {crash_accounts}" if crash_accounts else "") + f"` on {date} at commit {commit}: {os.cpu_count()} cores ({cpu}), release build. "
+           "Each figure stands beside its baseline measured in the same run, as a ratio; the machine is shared, so compare ratios, not absolute figures across runs. "
+           "Baselines: `tranche-zmqbench` (C on raw libzmq, TCP loopback, 100-byte messages): one hop is a DEALER to an echo ROUTER; two hops put libzmq's ROUTER/DEALER proxy in the middle (client → coordinator → worker and back, with no work). "
+           "Cluster figures: `tranche-loadgen commands --mix deposit=1` on 1,024 accounts, 2 workers, every deposit durable (SQLite, fsync) before its acknowledgement.", "",
+           "| figure | measured | baseline (same run) | ratio | target | |", "|---|---|---|---|---|---|"]
+    out += ["| " + " | ".join(str(x) for x in r) + " |" for r in table]
+    out += ["", "Targets are those of issue 10. See the README's status for what stands between a missed target and the figure."]
+    open("docs/performance.md", "w").write("\n".join(out) + "\n")
+    print("bench: wrote docs/performance.md", file=sys.stderr)
+PY
