@@ -2706,7 +2706,7 @@ const ProtobufCMessageDescriptor tranche__v1__fund_state__descriptor =
   (ProtobufCMessageInit) tranche__v1__fund_state__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__cluster_event__field_descriptors[12] =
+static const ProtobufCFieldDescriptor tranche__v1__cluster_event__field_descriptors[13] =
 {
   {
     "kind",
@@ -2852,6 +2852,18 @@ static const ProtobufCFieldDescriptor tranche__v1__cluster_event__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tick_to_order_ns",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__ClusterEvent, tick_to_order_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__cluster_event__field_indices_by_name[] = {
   2,   /* field[2] = account_id */
@@ -2865,12 +2877,13 @@ static const unsigned tranche__v1__cluster_event__field_indices_by_name[] = {
   7,   /* field[7] = price_e8 */
   4,   /* field[4] = scope */
   5,   /* field[5] = size_e8 */
+  12,   /* field[12] = tick_to_order_ns */
   10,   /* field[10] = tranche_sequence */
 };
 static const ProtobufCIntRange tranche__v1__cluster_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 13 }
 };
 const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor =
 {
@@ -2880,7 +2893,7 @@ const ProtobufCMessageDescriptor tranche__v1__cluster_event__descriptor =
   "Tranche__V1__ClusterEvent",
   "tranche.v1",
   sizeof(Tranche__V1__ClusterEvent),
-  12,
+  13,
   tranche__v1__cluster_event__field_descriptors,
   tranche__v1__cluster_event__field_indices_by_name,
   1,  tranche__v1__cluster_event__number_ranges,

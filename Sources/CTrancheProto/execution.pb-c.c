@@ -142,7 +142,7 @@ void   tranche__v1__fill_report__free_unpacked
   assert(message->base.descriptor == &tranche__v1__fill_report__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor tranche__v1__tranche_order__field_descriptors[7] =
+static const ProtobufCFieldDescriptor tranche__v1__tranche_order__field_descriptors[9] =
 {
   {
     "tranche",
@@ -228,11 +228,37 @@ static const ProtobufCFieldDescriptor tranche__v1__tranche_order__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "mark_sequence",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TrancheOrder, mark_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mark_at_ns",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TrancheOrder, mark_at_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__tranche_order__field_indices_by_name[] = {
   5,   /* field[5] = epoch */
   3,   /* field[3] = limit_price_e8 */
+  8,   /* field[8] = mark_at_ns */
   4,   /* field[4] = mark_price_e8 */
+  7,   /* field[7] = mark_sequence */
   6,   /* field[6] = shard */
   1,   /* field[1] = side */
   2,   /* field[2] = size_e8 */
@@ -241,7 +267,7 @@ static const unsigned tranche__v1__tranche_order__field_indices_by_name[] = {
 static const ProtobufCIntRange tranche__v1__tranche_order__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tranche__v1__tranche_order__descriptor =
 {
@@ -251,14 +277,14 @@ const ProtobufCMessageDescriptor tranche__v1__tranche_order__descriptor =
   "Tranche__V1__TrancheOrder",
   "tranche.v1",
   sizeof(Tranche__V1__TrancheOrder),
-  7,
+  9,
   tranche__v1__tranche_order__field_descriptors,
   tranche__v1__tranche_order__field_indices_by_name,
   1,  tranche__v1__tranche_order__number_ranges,
   (ProtobufCMessageInit) tranche__v1__tranche_order__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__tranche_fill__field_descriptors[6] =
+static const ProtobufCFieldDescriptor tranche__v1__tranche_fill__field_descriptors[7] =
 {
   {
     "tranche",
@@ -332,11 +358,24 @@ static const ProtobufCFieldDescriptor tranche__v1__tranche_fill__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "tick_to_order_ns",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__TrancheFill, tick_to_order_ns),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__tranche_fill__field_indices_by_name[] = {
   5,   /* field[5] = at_ns */
   4,   /* field[4] = duplicate */
   1,   /* field[1] = filled_size_e8 */
+  6,   /* field[6] = tick_to_order_ns */
   0,   /* field[0] = tranche */
   3,   /* field[3] = unfilled_size_e8 */
   2,   /* field[2] = vwap_e8 */
@@ -344,7 +383,7 @@ static const unsigned tranche__v1__tranche_fill__field_indices_by_name[] = {
 static const ProtobufCIntRange tranche__v1__tranche_fill__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor tranche__v1__tranche_fill__descriptor =
 {
@@ -354,7 +393,7 @@ const ProtobufCMessageDescriptor tranche__v1__tranche_fill__descriptor =
   "Tranche__V1__TrancheFill",
   "tranche.v1",
   sizeof(Tranche__V1__TrancheFill),
-  6,
+  7,
   tranche__v1__tranche_fill__field_descriptors,
   tranche__v1__tranche_fill__field_indices_by_name,
   1,  tranche__v1__tranche_fill__number_ranges,

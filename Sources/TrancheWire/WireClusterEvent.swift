@@ -19,6 +19,7 @@ extension Message.ClusterEventMessage: WireMessage {
             $0.has_amount = WireWrite.bool(event.amount != nil)
             $0.tranche_sequence = event.tranche ?? 0
             $0.detail = arena.string(event.detail ?? "")
+            $0.tick_to_order_ns = event.tickToOrder?.nanoseconds ?? 0
         }
     }
 
@@ -33,6 +34,7 @@ extension Message.ClusterEventMessage: WireMessage {
             price: WireRead.optionalPrice(m.price_e8),
             amount: WireRead.bool(m.has_amount) ? Quote(e6: m.amount_e6) : nil,
             tranche: m.tranche_sequence == 0 ? nil : m.tranche_sequence,
-            detail: try WireRead.optionalString(m.detail, "ClusterEvent.detail")))
+            detail: try WireRead.optionalString(m.detail, "ClusterEvent.detail"),
+            tickToOrder: m.tick_to_order_ns == 0 ? nil : Duration(nanoseconds: m.tick_to_order_ns)))
     }
 }

@@ -13,6 +13,8 @@ extension Message.TrancheOrder: WireMessage {
             $0.mark_price_e8 = markPrice.e8
             $0.epoch = epoch
             $0.shard = shard
+            $0.mark_sequence = markSequence
+            $0.mark_at_ns = markAt?.nanoseconds ?? 0
         }
     }
 
@@ -25,6 +27,8 @@ extension Message.TrancheOrder: WireMessage {
             markPrice: Price(e8: m.mark_price_e8),
             epoch: m.epoch,
             shard: m.shard)
+        markSequence = m.mark_sequence
+        markAt = m.mark_at_ns == 0 ? nil : Instant(nanoseconds: m.mark_at_ns)
     }
 }
 
@@ -37,6 +41,7 @@ extension Message.TrancheFill: WireMessage {
             $0.unfilled_size_e8 = unfilledSize.e8
             $0.duplicate = WireWrite.bool(duplicate)
             $0.at_ns = at.nanoseconds
+            $0.tick_to_order_ns = tickToOrder?.nanoseconds ?? 0
         }
     }
 
@@ -48,6 +53,7 @@ extension Message.TrancheFill: WireMessage {
             unfilledSize: Size(e8: m.unfilled_size_e8),
             duplicate: WireRead.bool(m.duplicate),
             at: Instant(nanoseconds: m.at_ns))
+        tickToOrder = m.tick_to_order_ns == 0 ? nil : Duration(nanoseconds: m.tick_to_order_ns)
     }
 }
 

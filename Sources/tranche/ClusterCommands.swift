@@ -321,6 +321,7 @@ struct EventsCommand: ParsableCommand {
                 if let p = e.price { parts.append("price \(p)") }
                 if let q = e.amount { parts.append("amount \(q)") }
                 if let d = e.detail { parts.append("— \(d)") }
+                if let t = e.tickToOrder { parts.append(String(format: "(tick → order %.3f ms)", Double(t.nanoseconds) / 1e6)) }
                 // Unbuffered: a follower piped into a file or another program sees each event at once.
                 FileHandle.standardOutput.write(Data((parts.joined(separator: " ") + "\n").utf8))
             }

@@ -21,7 +21,7 @@ import Testing
     @Test func everyFieldAsTheEncoderWritesIt() throws {
         let e = ClusterEvent(at: Instant(nanoseconds: 1_234_567_890), kind: .fill, account: AccountID(42), market: "BTC-PERP",
                              scope: "isolated:BTC-PERP", size: sz("-0.125"), price: px("60000.5"), amount: q("-7500.0625"),
-                             tranche: 3, detail: "tranche 3/4 \"filled\" at 1/2 band \\ ok")
+                             tranche: 3, detail: "tranche 3/4 \"filled\" at 1/2 band \\ ok", tickToOrder: Duration(nanoseconds: 412_345))
         #expect(String(decoding: Self.line(e), as: UTF8.self) == String(decoding: try Self.encoded(e), as: UTF8.self))
         let bare = ClusterEvent(at: .zero, kind: .mark)
         #expect(Self.line(bare) == (try Self.encoded(bare)))

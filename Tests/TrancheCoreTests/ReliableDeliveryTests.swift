@@ -190,6 +190,43 @@ import Testing
         #expect(resent.first { $0.tranche == order.tranche }?.size == order.size)
     }
 
+    /// Issue 10: an order sent while handling a mark carries that mark (sequence, time),
+    /// and the venue measures tick → order from it; a copy sent again on a timer carries
+    /// none (its delay is not a reaction to a tick).
+    @Test func anOrderSentOnATickCarriesItsMarkAndTheVenueMeasuresTickToOrder() throws {
+        var w = Self.worker(accounts: [7])
+        let t = Self.t0
+        _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))),
+                      from: .venue, now: t)
+        _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.9"), entryPrice: px("20000"),
+                                                         marginMode: .cross, isolatedMargin: .zero, importAt: true)), origin: "client:operator/test"), from: .coordinator, now: t)
+        // Below the hard floor, not bankrupt (equity 55): the tranche leaves while the mark
+        // is handled.
+        let markAt = t + .seconds(1)
+        let ds = w.receive(Envelope(sender: "venue", sentAt: markAt, body: .markPrice(.init(market: "BTC-PERP", price: px("18950"), sequence: 2, at: markAt))),
+                           from: .venue, now: markAt + .microseconds(30))
+        let order = try #require(Self.sends(ds, to: .venue).compactMap { if case .trancheOrder(let o) = $0.body { return o } else { return nil } }.first)
+        #expect(order.markSequence == 2)
+        #expect(order.markAt == markAt)
+        let resent = Self.sends(w.onWake(now: markAt + .seconds(2)), to: .venue).compactMap { if case .trancheOrder(let o) = $0.body { return o } else { return nil } }
+        #expect(!resent.isEmpty && resent.allSatisfy { $0.markSequence == 0 && $0.markAt == nil })
+        guard !resent.isEmpty else { return }
+
+        var venue = try Venue(markets: [VenueMarket(spec: Fixtures.btc(), initialPrice: px("18950"))], now: .zero)
+        let fill = venue.execute(order, now: markAt + .microseconds(250))
+        #expect(fill.tickToOrder == .microseconds(250))
+        #expect(venue.execute(resent[0], now: markAt + .seconds(2)).duplicate)
+        var untimed = order
+        untimed.tranche.sequence += 1
+        untimed.markSequence = 0
+        untimed.markAt = nil
+        #expect(venue.execute(untimed, now: markAt + .seconds(2)).tickToOrder == nil)
+        // The worker's fill event carries it to the event stream.
+        let events = w.receive(Envelope(sender: "venue", sentAt: markAt, body: .trancheFill(fill)), from: .venue, now: markAt + .milliseconds(1))
+            .compactMap { if case .event(let e) = $0, e.kind == .fill { return e } else { return nil } }
+        #expect(events.first?.tickToOrder == .microseconds(250))
+    }
+
     @Test func anAdlInstructionIsAppliedOncePerRoundAndAnsweredEveryTime() throws {
         var w = Self.worker(accounts: [7])
         let t = Self.t0

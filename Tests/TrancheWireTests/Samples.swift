@@ -86,6 +86,17 @@ enum Samples {
             tranche: unicodeTranche, side: .short, size: Size(e8: max), limitPrice: Price(e8: 1),
             markPrice: Price(e8: min), epoch: .max, shard: .max)),
         .trancheOrder(.init(tranche: tranche, side: .long, size: Size(e8: 1), limitPrice: Price(e8: 2), markPrice: Price(e8: 3), epoch: 0, shard: 0)),
+        .trancheOrder({
+            var o = Message.TrancheOrder(tranche: tranche, side: .short, size: Size(e8: 2), limitPrice: Price(e8: 2), markPrice: Price(e8: 3), epoch: 1, shard: 2)
+            o.markSequence = 41
+            o.markAt = Instant(nanoseconds: 1_796_159_606_137_144_842)
+            return o
+        }()),
+        .trancheFill({
+            var f = Message.TrancheFill(tranche: tranche, filledSize: Size(e8: 1), vwap: Price(e8: 2), unfilledSize: .zero, duplicate: false, at: Instant(nanoseconds: 9))
+            f.tickToOrder = Duration(nanoseconds: 412_345)
+            return f
+        }()),
         .trancheFill(.init(
             tranche: tranche, filledSize: Size(e8: 12_345), vwap: Price(e8: 6_000_000_000_000),
             unfilledSize: Size(e8: -1), duplicate: true, at: Instant(nanoseconds: min))),
@@ -172,6 +183,8 @@ enum Samples {
             scope: "isolated:\(unicodeMarket)", size: .zero, price: Price(e8: max), amount: Quote(e6: min),
             tranche: .max, detail: "vwap “slipped” 0.2 % ⚠️"))),
         .clusterEvent(.init(ClusterEvent(at: .zero, kind: .rejected))),
+        .clusterEvent(.init(ClusterEvent(at: Instant(nanoseconds: 5), kind: .fill, account: AccountID(3), size: Size(e8: 1), price: Price(e8: 2),
+                                         tickToOrder: Duration(nanoseconds: 250_000)))),
         .clusterEvent(.init(ClusterEvent(
             at: Instant(nanoseconds: 1), kind: .command, size: Size(e8: -1), amount: .zero, tranche: 1, detail: "deposit"))),
     ]

@@ -640,10 +640,14 @@ struct  Tranche__V1__ClusterEvent
    * "" = none.
    */
   char *detail;
+  /*
+   * For a fill: from the mark that sent its order to the venue handling it; 0 = none.
+   */
+  int64_t tick_to_order_ns;
 };
 #define TRANCHE__V1__CLUSTER_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__cluster_event__descriptor) \
-    , TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 /*

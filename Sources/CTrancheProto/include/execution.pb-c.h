@@ -55,10 +55,16 @@ struct  Tranche__V1__TrancheOrder
    */
   uint64_t epoch;
   uint32_t shard;
+  /*
+   * The mark whose handling sent this order (its MarkPrice sequence and at_ns); 0 when
+   * the order left on a timer, a fill or a budget. The venue measures tick -> order.
+   */
+  uint64_t mark_sequence;
+  int64_t mark_at_ns;
 };
 #define TRANCHE__V1__TRANCHE_ORDER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__tranche_order__descriptor) \
-    , NULL, TRANCHE__V1__ORDER_SIDE__ORDER_SIDE_UNSPECIFIED, 0, 0, 0, 0, 0 }
+    , NULL, TRANCHE__V1__ORDER_SIDE__ORDER_SIDE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -83,10 +89,15 @@ struct  Tranche__V1__TrancheFill
    */
   protobuf_c_boolean duplicate;
   int64_t at_ns;
+  /*
+   * From the mark that sent the order (TrancheOrder.mark_at_ns) to the venue handling
+   * it; 0 when the order carried no mark.
+   */
+  int64_t tick_to_order_ns;
 };
 #define TRANCHE__V1__TRANCHE_FILL__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__tranche_fill__descriptor) \
-    , NULL, 0, 0, 0, 0, 0 }
+    , NULL, 0, 0, 0, 0, 0, 0 }
 
 
 /*

@@ -45,6 +45,7 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
     public static func seconds(_ s: Int64) -> Duration { Duration(nanoseconds: s &* 1_000_000_000) }
     public static func milliseconds(_ ms: Int64) -> Duration { Duration(nanoseconds: ms &* 1_000_000) }
+    public static func microseconds(_ us: Int64) -> Duration { Duration(nanoseconds: us &* 1_000) }
     public static let zero = Duration(nanoseconds: 0)
     public static func < (a: Duration, b: Duration) -> Bool { a.nanoseconds < b.nanoseconds }
     public var seconds: Double { Double(nanoseconds) / 1e9 }

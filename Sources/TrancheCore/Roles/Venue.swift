@@ -112,6 +112,7 @@ public struct Venue: Sendable {
             return seen
         }
         var fill = Message.TrancheFill(tranche: o.tranche, filledSize: .zero, vwap: .zero, unfilledSize: o.size, duplicate: false, at: now)
+        if o.markSequence > 0, let markAt = o.markAt, now >= markAt { fill.tickToOrder = now - markAt }
         if var book = books[o.tranche.market], let result = try? book.execute(side: o.side, size: o.size, limit: o.limitPrice, now: now) {
             books[o.tranche.market] = book
             fill.filledSize = result.filled

@@ -122,7 +122,7 @@ extension Worker {
         let f = rec.inFlight[i]
         var out: [RoleDirective] = []
         if fill.filledSize.isPositive, fill.vwap.e8 > 0 {
-            out += applyLiquidationFill(&rec, f, size: fill.filledSize, price: fill.vwap, now: now)
+            out += applyLiquidationFill(&rec, f, size: fill.filledSize, price: fill.vwap, tickToOrder: fill.tickToOrder, now: now)
         } else {
             // Nothing filled: still tell the aggregator, which releases what it reserved of
             // the fund for this tranche.
@@ -150,7 +150,7 @@ extension Worker {
     }
 
     /// Applies a fill of a trader's tranche and reports its money to the aggregator.
-    mutating func applyLiquidationFill(_ rec: inout AccountRecord, _ f: InFlightTranche, size: Size, price: Price, now: Instant) -> [RoleDirective] {
+    mutating func applyLiquidationFill(_ rec: inout AccountRecord, _ f: InFlightTranche, size: Size, price: Price, tickToOrder: Duration? = nil, now: Instant) -> [RoleDirective] {
         let id = rec.account.id
         let feeRate = context.markets[f.id.market]?.liquidation.liquidationFeeRate ?? .zero
         let settlement: FillSettlement
@@ -165,7 +165,7 @@ extension Worker {
         ]
         let notional = (try? size.notional(at: price, .down)) ?? .zero
         var events = [ClusterEvent(at: now, kind: .fill, account: id, market: f.id.market, scope: f.scope.description, size: size, price: price,
-                                   amount: notional, tranche: f.id.sequence, detail: "mark at order \(f.markPrice)")]
+                                   amount: notional, tranche: f.id.sequence, detail: "mark at order \(f.markPrice)", tickToOrder: tickToOrder)]
         if settlement.liquidationFee.isPositive {
             events.append(ClusterEvent(at: now, kind: .fee, account: id, market: f.id.market, amount: settlement.liquidationFee, tranche: f.id.sequence))
         }

@@ -289,7 +289,7 @@ public struct Worker: Sendable {
         watch[m.market] = nil
         var out: [RoleDirective] = []
         for id in candidates.sorted() {
-            out += evaluate(id, now: now)
+            out += Self.stamped(evaluate(id, now: now), by: m)
             // Still past a threshold without being liquidatable (rounding): keep watching.
             if !active.contains(id), let rec = accounts[id], let p = rec.account.position(in: m.market),
                let t = index.threshold(LiquidationIndex.Key(account: id, market: m.market)),
@@ -298,6 +298,18 @@ public struct Worker: Sendable {
             }
         }
         return out
+    }
+
+    /// The tranche orders among `directives` carry the mark whose handling sent them, so
+    /// the venue can measure tick → order.
+    static func stamped(_ directives: [RoleDirective], by m: Message.MarkPrice) -> [RoleDirective] {
+        directives.map { d in
+            guard case .send(let to, var envelope) = d, case .trancheOrder(var o) = envelope.body else { return d }
+            o.markSequence = m.sequence
+            o.markAt = m.at
+            envelope.body = .trancheOrder(o)
+            return .send(to: to, envelope)
+        }
     }
 
     mutating func onBreaker(_ b: Message.BreakerState, now: Instant) -> [RoleDirective] {

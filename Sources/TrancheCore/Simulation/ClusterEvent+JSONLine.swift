@@ -25,6 +25,7 @@ extension ClusterEvent {
         if let price { key("price"); Self.appendDecimal(price.e8, decimals: Precision.priceDecimals, to: &out) }
         if let scope { key("scope"); Self.appendString(scope, to: &out) }
         if let size { key("size"); Self.appendDecimal(size.e8, decimals: Precision.sizeDecimals, to: &out) }
+        if let tickToOrder { key("tickToOrder"); Self.appendDecimal(tickToOrder.nanoseconds, decimals: 9, to: &out) }
         if let tranche { key("tranche"); Self.appendInteger(tranche, to: &out) }
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))

@@ -52,9 +52,13 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
     /// Tranche sequence within the account, for tranche orders and fills.
     public var tranche: UInt64?
     public var detail: String?
+    /// For a fill: from the mark whose handling sent the order to the venue handling it
+    /// (the worker's reaction to a tick, measured on one clock).
+    public var tickToOrder: Duration?
 
     public init(at: Instant, kind: Kind, account: AccountID? = nil, market: MarketID? = nil, scope: String? = nil,
-                size: Size? = nil, price: Price? = nil, amount: Quote? = nil, tranche: UInt64? = nil, detail: String? = nil) {
+                size: Size? = nil, price: Price? = nil, amount: Quote? = nil, tranche: UInt64? = nil, detail: String? = nil,
+                tickToOrder: Duration? = nil) {
         self.at = at
         self.kind = kind
         self.account = account
@@ -65,5 +69,6 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
         self.amount = amount
         self.tranche = tranche
         self.detail = detail
+        self.tickToOrder = tickToOrder
     }
 }

@@ -11,6 +11,9 @@ extension Message {
         /// which must not be applied twice.
         public var duplicate: Bool
         public var at: Instant
+        /// From the mark that sent the order (`TrancheOrder.markAt`) to the venue handling
+        /// it; nil when the order carried no mark.
+        public var tickToOrder: Duration?
 
         public init(tranche: TrancheID, filledSize: Size, vwap: Price, unfilledSize: Size, duplicate: Bool, at: Instant) {
             self.tranche = tranche

@@ -14,6 +14,10 @@ extension Message {
         /// Shard-ownership epoch of the sending worker.
         public var epoch: UInt64
         public var shard: UInt32
+        /// The mark whose handling sent this order (sequence, publication time); zero and
+        /// nil when it left on a timer, a fill or a budget. The venue measures tick → order.
+        public var markSequence: UInt64 = 0
+        public var markAt: Instant?
 
         public init(tranche: TrancheID, side: Side, size: Size, limitPrice: Price, markPrice: Price, epoch: UInt64, shard: UInt32) {
             self.tranche = tranche
