@@ -2,6 +2,7 @@
 //
 //     tranche-loadgen populate --accounts 100000 [--config FILE]
 //     tranche-loadgen commands --duration 30 [--rate 5000 | --max] [--mix deposit=40,withdraw=20,show=40]
+//     tranche-loadgen crash [--scenario FILE [--populate] [--compare] | --drop 0.05 --steps 10] [--settle 10]
 
 import ArgumentParser
 import Foundation
@@ -12,7 +13,7 @@ import TrancheNode
 struct LoadGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tranche-loadgen", abstract: "Load generator for a Tranche cluster: populate accounts, then drive a steady mix of client commands.",
-        subcommands: [Populate.self, Commands.self])
+        subcommands: [Populate.self, Commands.self, Crash.self])
 }
 
 /// Options every run takes.

@@ -36,4 +36,50 @@ import Testing
         #expect((o?["perSecond"] as? [Any])?.isEmpty == false)
         #expect(try String(contentsOf: report, encoding: .utf8).contains("<svg"))
     }
+
+    /// `crash`: a scenario's accounts and price path driven into the live cluster; the
+    /// cluster liquidates, the venue measures tick → order for the orders sent on a mark,
+    /// and the simulation of the same scenario is printed beside.
+    @Test(.timeLimit(.minutes(3)))
+    func aCrashDrivenIntoTheLiveClusterIsMeasured() throws {
+        let cluster = try LocalCluster()
+        defer { cluster.stopAll() }
+        // The scenario runs the cluster's own market (cluster/local.json's BTC-PERP).
+        let root = CLIRunner.repositoryRoot
+        var scenario = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("Tests/TrancheCLITests/Fixtures/tiny-scenario.json"))) as? [String: Any])
+        let local = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("cluster/local.json"))) as? [String: Any])
+        var market = try #require((local["markets"] as? [[String: Any]])?.first)
+        market["path"] = ["kind": "crash", "start": "2", "drop": "0.08", "over": "6", "recovery": "0", "holdBottom": "10", "recoverOver": "1"]
+        scenario["markets"] = [market]
+        scenario["duration"] = "14"
+        scenario["tail"] = "3"
+        let file = cluster.directory.appendingPathComponent("crash-scenario.json")
+        try JSONSerialization.data(withJSONObject: scenario).write(to: file)
+        // The budget lifted: with it, a scope waits for its first budget (every 0.5 s), so no
+        // order leaves on a tick and tick → order measures nothing.
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cluster.configPath))) as? [String: Any])
+        var aggregator = config["aggregator"] as? [String: Any] ?? [:]
+        aggregator["budget"] = ["enabled": false]
+        config["aggregator"] = aggregator
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: cluster.configPath))
+        try cluster.startAll()
+        try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
+
+        let r = try CLIRunner.run("tranche-loadgen", ["crash", "--scenario", file.path, "--populate", "--compare", "--settle", "3", "--json",
+                                                       "--config", cluster.configPath], timeout: 120)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)\(r.stderr)")
+        #expect((o["pricesSet"] as? Int ?? 0) >= 13, "\(o)")
+        #expect((o["tranches"] as? Int ?? 0) > 0, "nothing liquidated: \(o)")
+        #expect((o["crossingAccounts"] as? Int ?? 0) > 0, "\(o)")
+        // Orders sent while a mark was handled were measured by the venue (a scope past its
+        // hard floor goes at once), and the figures are ordered.
+        let latency = try #require(o["tickToOrderMs"] as? [String: Any])
+        #expect((latency["count"] as? Int ?? 0) > 0, "\(o)")
+        let p50 = latency["p50"] as? Double ?? -1, p99 = latency["p99"] as? Double ?? -1
+        #expect(p50 > 0 && p50 <= p99 && p99 < 10_000, "\(latency)")
+        let simulated = try #require(o["simulated"] as? [String: Any], "\(o)")
+        #expect((simulated["tranches"] as? Int ?? 0) > 0, "\(simulated)")
+        #expect(o["fundEnd"] != nil)
+    }
 }

@@ -135,7 +135,9 @@ public enum Simulator {
 
     /// A scenario's exogenous price path per market and its accounts, each from its own
     /// stream of the scenario's seed (so changing one never shifts the other).
-    static func inputs(_ scenario: Scenario) throws -> (paths: [MarketID: [Price]], accounts: [Account]) {
+    /// The exogenous price paths (one point per mark interval) and the accounts of a scenario,
+    /// drawn from its seed: what `tranche-loadgen crash` drives into a live cluster.
+    public static func inputs(_ scenario: Scenario) throws -> (paths: [MarketID: [Price]], accounts: [Account]) {
         var paths: [MarketID: [Price]] = [:]
         for (i, m) in scenario.markets.enumerated() {
             var rng = SeededGenerator(seed: scenario.seed &+ 0x5041_5448 &* UInt64(i + 1))
