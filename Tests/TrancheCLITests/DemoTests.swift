@@ -35,7 +35,7 @@ import Testing
         return out
     }
 
-    @Test(.timeLimit(.minutes(4)))
+    @Test(.timeLimit(.minutes(6)))
     func theDemoShowsWhatItSays() throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("tranche-it-demo-\(UUID().uuidString)")
         defer {
@@ -50,7 +50,7 @@ import Testing
         // Run as from a user's shell: the test runner's threads block signals, and a child
         // inherits that mask (the demo's `kill` of its event follower would do nothing).
         let unblocked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
-        let r = try CLIRunner.run("/usr/bin/python3", ["-c", unblocked, script, "--run-directory", run.path, "--free-ports", "--stop"], timeout: 200,
+        let r = try CLIRunner.run("/usr/bin/python3", ["-c", unblocked, script, "--run-directory", run.path, "--free-ports", "--stop"], timeout: 330,
                                   environment: ["TRANCHE_BIN": CLIRunner.productsDirectory.path])
         #expect(r.status == 0 && !r.timedOut, "demo exited \(r.status):\n\(r.stdout)\n\(r.stderr)")
         let log = try String(contentsOf: run.appendingPathComponent("events.log"), encoding: .utf8)
