@@ -51,14 +51,7 @@ public struct Duration: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var seconds: Double { Double(nanoseconds) / 1e9 }
     public var description: String { "\(FixedDecimal.format(nanoseconds, decimals: 9))s" }
     /// For people: "10 s", "0.25 s" (no trailing zeros).
-    public var shortDescription: String {
-        var s = FixedDecimal.format(nanoseconds, decimals: 9)
-        if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s + " s"
-    }
+    public var shortDescription: String { FixedDecimal.format(nanoseconds, decimals: 9) + " s" }
 }
 
 extension Duration: Codable {

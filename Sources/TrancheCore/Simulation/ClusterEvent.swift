@@ -7,7 +7,7 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
         case command
         /// A mark price was published.
         case mark
-        /// A scope fell below maintenance; detail holds the grace deadline.
+        /// A scope fell below maintenance; detail names its grace window.
         case marginCall
         /// A tranche order was sent to the venue.
         case trancheOrder
