@@ -79,6 +79,10 @@ let package = Package(
         // The transport baseline in C on raw libzmq: one- and two-hop round trips
         // (scripts/bench.sh, docs/performance.md).
         .executableTarget(name: "tranche-zmqbench", linkerSettings: [.linkedLibrary("zmq"), .linkedLibrary("pthread")]),
+        // A worker's core holding N accounts: memory per account, tick cost, and the margin
+        // re-evaluation against a C loop over the same data (scripts/bench.sh).
+        .target(name: "CMarginLoop"),
+        .executableTarget(name: "tranche-workerbench", dependencies: ["TrancheCore", "TrancheNode", "CMarginLoop"]),
         // The transport's cost of CURVE (scripts/bench-security.sh).
         .executableTarget(name: "tranche-securebench", dependencies: ["TrancheTransport"]),
         // Group-commit throughput against the disk's fsync rate, run by hand in release:

@@ -7,7 +7,10 @@
 #   2. Client commands through coordinator -> worker -> durable store -> acknowledgement
 #      (tranche-loadgen, deposits on 1,024 accounts), pipelined and one in flight, on the
 #      cluster as shipped (CurveZMQ) and --insecure (plain TCP, like the baseline).
-#   3. Tick -> tranche order at the venue (tranche-loadgen crash: N accounts populated, the
+#   3. A worker's core (tranche-workerbench) holding 100,000 then 1,000,000 accounts: tick
+#      cost with 300 crossing, resident bytes per account, full margin re-evaluation against
+#      a C loop over the same data.
+#   4. Tick -> tranche order at the venue (tranche-loadgen crash: N accounts populated, the
 #      index falls by --crash-drop in 4 steps, budget lifted), when --crash-accounts N > 0.
 # Usage: scripts/bench.sh [--seconds S] [--crash-accounts N] [--crash-drop D] [--no-write]
 set -euo pipefail
@@ -23,12 +26,12 @@ while [ $# -gt 0 ]; do
     --crash-accounts) crash_accounts="$2"; shift 2 ;;
     --crash-drop) crash_drop="$2"; shift 2 ;;
     --no-write) write=""; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 scripts/setup.sh >/dev/null
-for p in tranche tranche-venue tranche-aggregator tranche-coordinator tranche-worker tranche-loadgen tranche-zmqbench; do
+for p in tranche tranche-venue tranche-aggregator tranche-coordinator tranche-worker tranche-loadgen tranche-zmqbench tranche-workerbench; do
   swift build -c release --product "$p" >/dev/null
 done
 bin=.build/release
@@ -40,6 +43,12 @@ echo "bench: transport baseline (raw libzmq)…" >&2
 for mode in one-hop two-hop; do
   "$bin/tranche-zmqbench" --mode $mode --seconds "$seconds" | record "zmq-$mode-pipelined"
   "$bin/tranche-zmqbench" --mode $mode --seconds "$seconds" --sockets 1 --depth 1 | record "zmq-$mode-single"
+done
+
+echo "bench: a worker's core holding 100,000 then 1,000,000 accounts…" >&2
+"$bin/tranche-workerbench" --accounts 100000,1000000 --crossing 300 --repeat 3 | while read -r line; do
+  n=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["accounts"])' "$line")
+  record "worker-$n" <<<"$line"
 done
 
 cluster_run() {  # cluster_run MODE (curve|insecure)
@@ -113,6 +122,13 @@ for mode, label in (("curve", "secure (CurveZMQ)"), ("insecure", "--insecure")):
     f = f"cluster-{mode}-single"
     add(f"one command in flight, {label}: p50", p(f, 50), "ms", "two-hop p50", p("zmq-two-hop-single", 50), "≤ 0.5 ms", p(f, 50) <= 0.5)
     add(f"one command in flight, {label}: p99", p(f, 99), "ms", "two-hop p99", p("zmq-two-hop-single", 99), "≤ 1 ms", p(f, 99) <= 1.0)
+if "worker-100000" in rows and "worker-1000000" in rows:
+    small, big = rows["worker-100000"], rows["worker-1000000"]
+    add("tick cost, 1,000,000 accounts held, 300 crossing", big["tickMs"], "ms", "100,000 held", small["tickMs"], "ratio < 1.5", big["tickMs"] / small["tickMs"] < 1.5)
+    table.append(("  first mark (every threshold computed), 100k / 1M", f"{small['firstMarkMs']:.0f} / {big['firstMarkMs']:.0f} ms", "", "", "", ""))
+    table.append(("resident memory per account held (worker's core), 1,000,000 accounts", f"{big['residentBytesPerAccount']:.0f} B", f"100,000 held: {small['residentBytesPerAccount']:.0f} B", "", "≤ 300 B", "met" if big["residentBytesPerAccount"] <= 300 else "missed"))
+    ratio = big["fullEvaluationCNsPerAccount"] / big["fullEvaluationCoreNsPerAccount"]
+    table.append(("full margin re-evaluation, 1,000,000 accounts (core vs C loop)", f"{big['fullEvaluationCoreNsPerAccount']:.1f} ns/account", f"C {big['fullEvaluationCNsPerAccount']:.1f} ns/account", f"{ratio:.3f}", "≥ 0.5× the C loop's speed", "met" if ratio >= 0.5 else "missed"))
 if "crash" in rows:
     o = rows["crash"]
     t = o["tickToOrderMs"]

@@ -126,6 +126,29 @@ import Testing
 }
 
 @Suite struct WorkerIndexTests {
+    /// Accounts loaded before any mark (a worker restarted, its shard read before the venue's
+    /// first mark) are indexed once a mark arrives: a later mark that crosses them starts
+    /// their liquidation. (They were evaluated on the first mark, then never indexed: no
+    /// later mark found them.)
+    @Test func accountsLoadedBeforeAnyMarkAreFoundByLaterMarks() throws {
+        var worker = Worker(configuration: WorkerConfiguration(id: "w1", shardCount: 1), markets: [Fixtures.btc()])
+        let t0 = Instant.seconds(1)
+        _ = worker.start(now: t0)
+        _ = worker.receive(Envelope(sender: "coordinator", sentAt: t0, body: .shardAssignment(Message.ShardAssignment(workerID: "w1", epoch: 1, shards: [0]))), from: .coordinator, now: t0)
+        let records = (1...5).map { i in
+            AccountRecord(account: Account(id: AccountID(UInt64(i)), collateral: q(i == 3 ? "50" : "1000"),
+                                           positions: [Position(market: "BTC-PERP", size: sz("0.1"), entryPrice: px("20000"))]))
+        }
+        _ = worker.onShardLoaded(shard: 0, epoch: 1, records: records, now: t0)
+        func mark(_ p: String, _ n: UInt64, _ at: Instant) -> Envelope {
+            Envelope(sender: "venue", sentAt: at, body: .markPrice(Message.MarkPrice(market: "BTC-PERP", price: px(p), sequence: n, at: at)))
+        }
+        _ = worker.receive(mark("20000", 1, t0), from: .venue, now: t0)
+        #expect(worker.activeAccounts.isEmpty)
+        _ = worker.receive(mark("19600", 2, t0 + .seconds(1)), from: .venue, now: t0 + .seconds(1))
+        #expect(worker.activeAccounts == [AccountID(3)])
+    }
+
     /// Random portfolios (cross and isolated, long and short, one or two markets) and random
     /// price paths: after every mark, every account the full scan finds liquidatable is in
     /// margin call or liquidation (found through the index), and every account in margin

@@ -279,14 +279,18 @@ public struct Worker: Sendable {
         let keep = context.markets[m.market]!.liquidation.graceWindow
         while history.count > 2, now - history[1].at >= keep { history.removeFirst() }
         markHistory[m.market] = history
+        // Accounts watched because a mark was missing when they were indexed (loaded before
+        // any mark, say): their thresholds can be computed now. Without this they would stay
+        // out of the index, and no later mark would find them.
+        let watched = watch.removeValue(forKey: m.market) ?? []
+        for id in watched { reindex(id) }
         var candidates = Set(index.crossed(market: m.market, from: old, to: m.price).map(\.account))
         candidates.formUnion(active)
-        candidates.formUnion(watch[m.market] ?? [])
+        candidates.formUnion(watched)
         if let multi = multiMarket[m.market] {
             for id in multi { reindex(id) }
             candidates.formUnion(multi)
         }
-        watch[m.market] = nil
         var out: [RoleDirective] = []
         for id in candidates.sorted() {
             out += Self.stamped(evaluate(id, now: now), by: m)
