@@ -31,10 +31,32 @@ import TrancheCore
         #expect(try RecordCoding.decode(json, json: JSONDecoder(), path: "x") == r)
     }
 
+    /// A deposit or a withdrawal not yet acknowledged: binary version 2, every kind of
+    /// ledger account and reason round-trips.
+    @Test func aRecordWithPendingLedgerPostingsIsBinaryAndRoundTrips() throws {
+        var r = Self.healthy()
+        let id = r.account.id
+        r.outbox = [
+            OutboxEntry(sequence: 9, message: .ledgerPosting(Message.LedgerPosting(transfers: [
+                LedgerTransfer(from: .external, to: .trader(id), amount: Quote(e6: 1), reason: .deposit, account: id)], at: .zero))),
+            OutboxEntry(sequence: .max, message: .ledgerPosting(Message.LedgerPosting(transfers: LedgerReason.allCases.enumerated().map { i, reason in
+                let accounts: [LedgerAccount] = [.external, .insuranceFund, .fees, .venue("Ωμέγα-PERP"), .trader(AccountID(.max))]
+                return LedgerTransfer(from: accounts[i % 5], to: accounts[(i + 2) % 5], amount: Quote(e6: Int64.min + Int64(i)), reason: reason, account: i % 2 == 0 ? nil : id)
+            }, at: Instant(nanoseconds: -5)))),
+        ]
+        let data = try RecordCoding.encode(r, json: StoreCoding.encoder())
+        #expect(data.first == RecordCoding.binaryV2)
+        #expect(data.count * 2 < (try StoreCoding.encode(r, with: StoreCoding.encoder())).count)
+        #expect(try RecordCoding.decode(data, json: JSONDecoder(), path: "x") == r)
+        for cut in [data.count - 1, data.count - 20] {
+            #expect(throws: StoreError.self) { try RecordCoding.decode(data.prefix(cut), json: JSONDecoder(), path: "x") }
+        }
+    }
+
     @Test func aRecordWithLiquidationStateIsJSONAndRoundTrips() throws {
         var r = Self.healthy()
-        r.outbox = [OutboxEntry(sequence: 9, message: .ledgerPosting(Message.LedgerPosting(transfers: [
-            LedgerTransfer(from: .external, to: .trader(r.account.id), amount: Quote(e6: 1), reason: .deposit, account: r.account.id)], at: .zero)))]
+        r.outbox = [OutboxEntry(sequence: 9, message: .takeoverNotice(Message.TakeoverNotice(
+            tranche: nil, account: r.account.id, market: "BTC-PERP", size: Size(e8: 1), modelPrice: Price(e8: 2), at: .zero)))]
         let data = try RecordCoding.encode(r, json: StoreCoding.encoder())
         #expect(data.first == UInt8(ascii: "{"))
         #expect(try RecordCoding.decode(data, json: JSONDecoder(), path: "x") == r)
