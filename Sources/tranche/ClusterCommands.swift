@@ -14,11 +14,13 @@ struct StatusCommand: ParsableCommand {
             throw ValidationError("the coordinator answered something else than a status")
         }
         let owned = s.workers.filter(\.alive).reduce(0) { $0 + $1.shards.count }
+        let metrics = Self.metricsURLs(try? cluster.configuration(), workers: s.workers.map(\.workerID))
         if cluster.json {
             try cluster.printJSON([
                 "shardCount": s.shardCount, "shardsOwned": owned, "fundBalance": s.fundBalance.description, "insecure": s.insecure,
                 "workers": s.workers.map { ["id": $0.workerID, "alive": $0.alive, "shards": $0.shards.count, "accounts": $0.accounts] as [String: Any] },
                 "breakers": s.breakers.map { ["market": $0.market.symbol, "level": $0.level.rawValue, "reason": "\($0.reason)", "sequence": $0.sequence] as [String: Any] },
+                "metrics": Dictionary(uniqueKeysWithValues: metrics.map { ($0.node, $0.url) }),
             ])
             return
         }
@@ -29,6 +31,23 @@ struct StatusCommand: ParsableCommand {
         print("Shards: \(owned) of \(s.shardCount) owned   Insurance fund: \(fund)")
         print(Table(["worker", "alive", "shards", "accounts"], s.workers.map { [$0.workerID, $0.alive ? "yes" : "NO", "\($0.shards.count)", "\($0.accounts)"] }).render())
         print(Table(["market", "breaker", "reason", "sequence"], s.breakers.map { [$0.market.symbol, $0.level.rawValue, "\($0.reason)", "\($0.sequence)"] }).render())
+        if !metrics.isEmpty { print(Table(["process", "metrics"], metrics.map { [$0.node, $0.url] }).render()) }
+    }
+
+    /// Every process's Prometheus endpoint (docs/metrics.md): from the configuration's fixed
+    /// ports, else (ephemeral ports) the URL the process wrote to RUN_DIRECTORY/NODE.metrics.
+    /// Processes whose URL is not known here (another machine's run directory) are left out.
+    static func metricsURLs(_ c: ClusterConfiguration?, workers: [String]) -> [(node: String, url: String)] {
+        guard let c, c.metrics.enabled else { return [] }
+        let nodes: [NodeID] = [.venue, .aggregator, .coordinator] + workers.sorted().map { .worker($0) }
+        return nodes.compactMap { node in
+            let name = KeyFiles.name(of: node)
+            let port = c.metrics.port(of: node)
+            if port > 0 { return (name, "http://\(c.metrics.host):\(port)/metrics") }
+            let file = URL(fileURLWithPath: c.runDirectory).appendingPathComponent(name + ".metrics")
+            guard let url = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !url.isEmpty else { return nil }
+            return (name, url)
+        }
     }
 }
 

@@ -33,9 +33,13 @@ import Testing
             ("worker-w1", ["tranche_worker_accounts"]),
             ("worker-w2", ["tranche_worker_accounts"]),
         ]
+        // Where each process serves them: `tranche status --json` says.
+        let urls = try cluster.cli(["status"]).json["metrics"] as? [String: String] ?? [:]
+        #expect(Set(urls.keys) == Set(expected.map(\.0)), "\(urls)")
         var accounts = 0.0
         for (node, lines) in expected {
-            let url = try String(contentsOf: cluster.directory.appendingPathComponent("\(node).metrics"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let url = try #require(urls[node], "status lists no metrics URL for \(node): \(urls)")
+            #expect(url.hasPrefix("http://") && url.hasSuffix("/metrics"))
             let text = try Self.get(url)
             #expect(text.contains("tranche_messages_received_total") && text.contains("tranche_handler_seconds_bucket"), "\(node): \(text)")
             for l in lines { #expect(text.contains(l), "\(node) lacks \(l):\n\(text)") }
