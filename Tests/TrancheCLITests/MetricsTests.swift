@@ -37,10 +37,12 @@ import Testing
         let urls = try cluster.cli(["status"]).json["metrics"] as? [String: String] ?? [:]
         #expect(Set(urls.keys) == Set(expected.map(\.0)), "\(urls)")
         var accounts = 0.0
+        var scraped = ""
         for (node, lines) in expected {
             let url = try #require(urls[node], "status lists no metrics URL for \(node): \(urls)")
             #expect(url.hasPrefix("http://") && url.hasSuffix("/metrics"))
             let text = try Self.get(url)
+            scraped += text
             #expect(text.contains("tranche_messages_received_total") && text.contains("tranche_handler_seconds_bucket"), "\(node): \(text)")
             for l in lines { #expect(text.contains(l), "\(node) lacks \(l):\n\(text)") }
             if node.hasPrefix("worker"), let line = text.split(separator: "\n").first(where: { $0.hasPrefix("tranche_worker_accounts ") }) {
@@ -48,5 +50,16 @@ import Testing
             }
         }
         #expect(accounts == 1)
+
+        // docs/grafana-dashboard.json queries only metrics the processes serve.
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: CLIRunner.repositoryRoot.appendingPathComponent("docs/grafana-dashboard.json"))) as? [String: Any])
+        let exprs = (dashboard["panels"] as? [[String: Any]] ?? []).flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        #expect(exprs.count >= 10)
+        let served = Set(scraped.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(whereSeparator: { $0 == "{" || $0 == " " }).first.map(String.init) })
+        for expr in exprs {
+            let names = expr.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init).filter { $0.hasPrefix("tranche_") }
+            #expect(!names.isEmpty, "\(expr)")
+            for n in names { #expect(served.contains(n), "the dashboard queries \(n), which no process serves") }
+        }
     }
 }
