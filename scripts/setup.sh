@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine needs to build and test Tranche. Idempotent:
-# quiet and quick when everything is already there.
+# quiet and quick when everything is already there. With --tests, also what only the
+# tests need: chromium (the stress report is rendered in a headless browser).
 set -euo pipefail
 
 packages=(libzmq3-dev libprotobuf-c-dev protobuf-c-compiler pkg-config libsqlite3-dev python3)
+[ "${1:-}" = "--tests" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,7 +6,7 @@
 # inputs through the decoder and command validation (its figures end the run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 swift build --build-tests
 swift test --skip-build --parallel
 # The whole cluster under a lossy, duplicating, reordering network, partitions and crashes

@@ -42,6 +42,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write a stress report, one self-contained HTML page: price and mark, liquidated notional per second against the budget, the fund, breaker bands, accounts by liquidation state, slippage distribution, summary (with --compare: both policies on the same axes).", valueName: "FILE"))
+    var report: String?
+
     @Flag(name: .customLong("validate-only"), help: .hidden)
     var validateOnly = false
 
@@ -52,7 +55,7 @@ struct SimulateCommand: ParsableCommand {
         _ = try policyKind()
         if let n = seeds {
             if !(1...1000).contains(n) { throw ValidationError("--seeds: must be in 1…1000, got \(n)") }
-            if policy != nil || compare || events != nil || budget != nil { throw ValidationError("--seeds runs its own variants: it excludes --policy, --compare, --events and --budget") }
+            if policy != nil || compare || events != nil || budget != nil || report != nil { throw ValidationError("--seeds runs its own variants: it excludes --policy, --compare, --events, --budget and --report") }
         } else if ablation {
             throw ValidationError("--ablation needs --seeds N")
         }
@@ -84,13 +87,24 @@ struct SimulateCommand: ParsableCommand {
         if compare {
             let base = events.map(Self.eventsBase)
             let start = ContinuousClock.now
-            let stepwise = try Self.simulate(loaded, policy: .stepwise, workers: workers, budget: budget, eventsPath: base.map { "\($0).stepwise.jsonl" })
-            let allOrNothing = try Self.simulate(loaded, policy: .allOrNothing, workers: workers, budget: budget, eventsPath: base.map { "\($0).all-or-nothing.jsonl" })
+            let recorders = report.map { _ in (ReportRecorder(market: loaded.markets[0].market.id), ReportRecorder(market: loaded.markets[0].market.id)) }
+            let stepwise = try Self.simulate(loaded, policy: .stepwise, workers: workers, budget: budget, eventsPath: base.map { "\($0).stepwise.jsonl" }, recorder: recorders?.0)
+            let allOrNothing = try Self.simulate(loaded, policy: .allOrNothing, workers: workers, budget: budget, eventsPath: base.map { "\($0).all-or-nothing.jsonl" }, recorder: recorders?.1)
+            if let report, let (r1, r2) = recorders {
+                try Self.write(report, StressReport.html(scenario: loaded, runs: [
+                    .init(name: "stepwise", color: "#1f77b4", recorder: r1, summary: stepwise),
+                    .init(name: "all-or-nothing", color: "#d62728", recorder: r2, summary: allOrNothing)]))
+            }
             let comparison = SimulationComparison(stepwise: stepwise, allOrNothing: allOrNothing)
             if json { try JSONOutput.print(comparison) } else { print(comparison.text(wallTime: ContinuousClock.now - start)) }
         } else {
             let start = ContinuousClock.now
-            let summary = try Self.simulate(loaded, policy: try policyKind(), workers: workers, budget: budget, eventsPath: events)
+            let recorder = report.map { _ in ReportRecorder(market: loaded.markets[0].market.id) }
+            let kind = try policyKind()
+            let summary = try Self.simulate(loaded, policy: kind, workers: workers, budget: budget, eventsPath: events, recorder: recorder)
+            if let report, let recorder {
+                try Self.write(report, StressReport.html(scenario: loaded, runs: [.init(name: kind.policy.name, color: "#1f77b4", recorder: recorder, summary: summary)]))
+            }
             if json { try JSONOutput.print(summary) } else { print(SimulationComparison.text(summary, wallTime: ContinuousClock.now - start)) }
         }
     }
@@ -125,14 +139,25 @@ struct SimulateCommand: ParsableCommand {
         path.hasSuffix(".jsonl") ? String(path.dropLast(".jsonl".count)) : path
     }
 
-    /// One run; with `eventsPath`, every event is streamed to that file as it is emitted.
-    static func simulate(_ scenario: Scenario, policy: PolicyKind, workers: Int?, budget: Bool? = nil, eventsPath: String?) throws -> SimulationSummary {
-        let options = SimulationOptions(policy: policy, workers: workers, recordEvents: eventsPath != nil, budget: budget)
-        guard let eventsPath else { return try Simulator.run(scenario, options: options) }
+    static func write(_ path: String, _ html: String) throws {
+        do { try Data(html.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+            throw ValidationError("--report: cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// One run; with `eventsPath`, every event is streamed to that file as it is emitted;
+    /// with `recorder`, the stress report's series are collected.
+    static func simulate(_ scenario: Scenario, policy: PolicyKind, workers: Int?, budget: Bool? = nil, eventsPath: String?,
+                         recorder: ReportRecorder? = nil) throws -> SimulationSummary {
+        let options = SimulationOptions(policy: policy, workers: workers, recordEvents: eventsPath != nil || recorder != nil, budget: budget)
+        let sample: ((Instant, SimulatedCluster) -> Void)? = recorder.map { r in { r.sample($0, $1) } }
+        guard let eventsPath else {
+            return try Simulator.run(scenario, options: options, events: { recorder?.record($0) }, sample: sample)
+        }
         let writer = try EventLogWriter(path: eventsPath)
         let summary: SimulationSummary
         do {
-            summary = try Simulator.run(scenario, options: options) { writer.write($0) }
+            summary = try Simulator.run(scenario, options: options, events: { writer.write($0); recorder?.record($0) }, sample: sample)
         } catch {
             try? writer.close()
             throw error

@@ -32,7 +32,11 @@ public enum Simulator {
     /// called with every event in a canonical order (time, then account, then source role,
     /// then emission order), so the same scenario and seed give the same sequence whatever
     /// the worker count.
-    public static func run(_ original: Scenario, options: SimulationOptions, events sink: (ClusterEvent) -> Void = { _ in }) throws -> SimulationSummary {
+    /// With `sample`, the cluster is shown to it once per mark interval (after the events up
+    /// to that time, before the next price), through the tail too: the stress report's
+    /// series (fund, breakers, accounts by state).
+    public static func run(_ original: Scenario, options: SimulationOptions, events sink: (ClusterEvent) -> Void = { _ in },
+                           sample: ((Instant, SimulatedCluster) -> Void)? = nil) throws -> SimulationSummary {
         var scenario = original
         if let b = options.budget { scenario.budget.enabled = b }
         if let s = options.seed { scenario.seed = s }
@@ -61,12 +65,21 @@ public enum Simulator {
         for k in 1..<steps {
             let t = pathStart + Duration(nanoseconds: Int64(k) * scenario.markInterval.nanoseconds)
             cluster.run(until: Instant(nanoseconds: t.nanoseconds - 1), eventSink)
+            sample?(t, cluster)
             for m in scenario.markets {
                 let path = paths[m.market.id]!
                 cluster.inject(.setPrice(Message.SetPrice(market: m.market.id, price: path[min(k, path.count - 1)])), to: .venue)
             }
         }
         let end = pathStart + scenario.duration + scenario.tail
+        if let sample {
+            var t = pathStart + Duration(nanoseconds: Int64(steps) * scenario.markInterval.nanoseconds)
+            while t < end {
+                cluster.run(until: Instant(nanoseconds: t.nanoseconds - 1), eventSink)
+                sample(t, cluster)
+                t = t + scenario.markInterval
+            }
+        }
         cluster.run(until: end, eventSink)
         cluster.flushEvents(eventSink)
 
