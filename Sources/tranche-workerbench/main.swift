@@ -64,6 +64,7 @@ func mark(_ price: Price, _ sequence: UInt64, at: Instant) -> Envelope {
 for n in counts {
     var tickNs: [UInt64] = []
     var firstMarkNs: [UInt64] = []
+    var longestTurnNs: [UInt64] = []
     var bytesPerAccount = 0.0
     var swiftNs: [UInt64] = []
     var cNs: [UInt64] = []
@@ -80,7 +81,15 @@ for n in counts {
         // The first mark: every account's thresholds are computed (nothing crosses).
         var start = nowNs()
         _ = worker.receive(mark(calm, 1, at: t0), from: .venue, now: t0)
+        var longestTurn = nowNs() - start
+        // The rest a chunk per turn, as the shell would call it.
+        while worker.pendingIndexing > 0 {
+            let turn = nowNs()
+            _ = worker.onWake(now: t0)
+            longestTurn = max(longestTurn, nowNs() - turn)
+        }
         firstMarkNs.append(nowNs() - start)
+        longestTurnNs.append(longestTurn)
         if round == 0 { bytesPerAccount = Double(residentBytes() - before) / Double(n) }
         // The tick that crosses `crossing` accounts.
         let t1 = t0 + .seconds(1)
@@ -120,7 +129,7 @@ for n in counts {
     let line: [String: Any] = [
         "accounts": n, "crossing": crossing, "repeats": repeats,
         "residentBytesPerAccount": bytesPerAccount.rounded(),
-        "tickMs": median(tickNs) / 1e6, "firstMarkMs": median(firstMarkNs) / 1e6,
+        "tickMs": median(tickNs) / 1e6, "firstMarkMs": median(firstMarkNs) / 1e6, "firstMarkLongestTurnMs": median(longestTurnNs) / 1e6,
         "fullEvaluationCoreNsPerAccount": median(swiftNs) / Double(n), "fullEvaluationCNsPerAccount": median(cNs) / Double(n),
     ]
     let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])

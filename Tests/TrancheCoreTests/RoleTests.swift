@@ -126,6 +126,37 @@ import Testing
 }
 
 @Suite struct WorkerIndexTests {
+    /// More accounts than one turn's chunk released by a first mark: the first chunk is
+    /// indexed and evaluated at once, the rest a chunk per wake (the worker asks for one at
+    /// once), and then a crossing mark finds every one of them.
+    @Test func aLargeBacklogIsIndexedAChunkPerTurn() throws {
+        var worker = Worker(configuration: WorkerConfiguration(id: "w1", shardCount: 1), markets: [Fixtures.btc()])
+        worker.evaluationChunk = 3
+        let t0 = Instant.seconds(1)
+        _ = worker.start(now: t0)
+        _ = worker.receive(Envelope(sender: "coordinator", sentAt: t0, body: .shardAssignment(Message.ShardAssignment(workerID: "w1", epoch: 1, shards: [0]))), from: .coordinator, now: t0)
+        let records = (1...10).map { i in
+            AccountRecord(account: Account(id: AccountID(UInt64(i)), collateral: q(i % 2 == 0 ? "50" : "1000"),
+                                           positions: [Position(market: "BTC-PERP", size: sz("0.1"), entryPrice: px("20000"))]))
+        }
+        _ = worker.onShardLoaded(shard: 0, epoch: 1, records: records, now: t0)
+        func mark(_ p: String, _ n: UInt64, _ at: Instant) -> Envelope {
+            Envelope(sender: "venue", sentAt: at, body: .markPrice(Message.MarkPrice(market: "BTC-PERP", price: px(p), sequence: n, at: at)))
+        }
+        let first = worker.receive(mark("20000", 1, t0), from: .venue, now: t0)
+        #expect(worker.pendingIndexing == 7)
+        #expect(first.contains { if case .wake(let at) = $0 { return at <= t0 } else { return false } })
+        var turns = 0
+        while worker.pendingIndexing > 0 && turns < 10 {
+            let ds = worker.onWake(now: t0)
+            turns += 1
+            if worker.pendingIndexing > 0 { #expect(ds.contains { if case .wake(let at) = $0 { return at <= t0 + Duration(nanoseconds: 1) } else { return false } }) }
+        }
+        #expect(turns == 3)
+        _ = worker.receive(mark("19600", 2, t0 + .seconds(1)), from: .venue, now: t0 + .seconds(1))
+        #expect(worker.activeAccounts == Set([2, 4, 6, 8, 10].map { AccountID(UInt64($0)) }))
+    }
+
     /// Accounts loaded before any mark (a worker restarted, its shard read before the venue's
     /// first mark) are indexed once a mark arrives: a later mark that crosses them starts
     /// their liquidation. (They were evaluated on the first mark, then never indexed: no

@@ -39,6 +39,16 @@ public struct Worker: Sendable {
     /// Accounts whose threshold a mark crossed without (yet) making them liquidatable
     /// (thresholds round toward the early side): re-checked on every tick of the market.
     var watch: [MarketID: Set<AccountID>] = [:]
+    /// Accounts a mark released from `watch` that still wait to be indexed and evaluated:
+    /// beyond `evaluationChunk` of them, the rest go a chunk per turn (a wake at once), so a
+    /// worker that loaded a million accounts before its first mark keeps answering
+    /// heartbeats instead of spending seconds in one handler.
+    var indexBacklog: [AccountID] = []
+    /// The next of `indexBacklog` to take (a cursor: no array shifted per chunk).
+    var indexBacklogNext = 0
+    var evaluationChunk = 20_000
+    /// Accounts waiting in `indexBacklog`.
+    public var pendingIndexing: Int { indexBacklog.count - indexBacklogNext }
     var timers = TimerQueue<AccountID>()
     /// Recent marks per market (oldest first), for the trend behind trend-aware grace.
     var markHistory: [MarketID: [(at: Instant, price: Price)]] = [:]
@@ -163,6 +173,14 @@ public struct Worker: Sendable {
 
     mutating func wake(now: Instant) -> [RoleDirective] {
         var out: [RoleDirective] = retransmit(now: now)
+        if pendingIndexing > 0 {
+            let end = min(indexBacklog.count, indexBacklogNext + evaluationChunk)
+            let chunk = indexBacklog[indexBacklogNext..<end]
+            indexBacklogNext = end
+            for id in chunk { reindex(id) }
+            for id in chunk { out += evaluate(id, now: now) }
+            if pendingIndexing == 0 { indexBacklog = []; indexBacklogNext = 0 }
+        }
         var due = Set<AccountID>()
         for id in timers.popDue(now) { due.insert(id) }
         for id in due.sorted() { out += evaluate(id, now: now) }
@@ -188,6 +206,7 @@ public struct Worker: Sendable {
         }
         var next = min(nextHeartbeat, timers.next ?? nextHeartbeat, nextDemandAt)
         if !loading.isEmpty { next = min(next, now + Self.loadRetryInterval) }
+        if pendingIndexing > 0 { next = now }
         out.append(.wake(at: max(next, now + Duration(nanoseconds: 1))))
         return out
     }
@@ -282,7 +301,11 @@ public struct Worker: Sendable {
         // Accounts watched because a mark was missing when they were indexed (loaded before
         // any mark, say): their thresholds can be computed now. Without this they would stay
         // out of the index, and no later mark would find them.
-        let watched = watch.removeValue(forKey: m.market) ?? []
+        var watched = (watch.removeValue(forKey: m.market) ?? []).sorted()
+        if watched.count > evaluationChunk {
+            indexBacklog += watched[evaluationChunk...]
+            watched = Array(watched.prefix(evaluationChunk))
+        }
         for id in watched { reindex(id) }
         var candidates = Set(index.crossed(market: m.market, from: old, to: m.price).map(\.account))
         candidates.formUnion(active)
@@ -301,6 +324,8 @@ public struct Worker: Sendable {
                 watch[m.market, default: []].insert(id)
             }
         }
+        // The rest of a large backlog goes on the next turns.
+        if pendingIndexing > 0 { out.append(.wake(at: now)) }
         return out
     }
 
