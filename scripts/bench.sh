@@ -51,16 +51,24 @@ echo "bench: a worker's core holding 100,000 then 1,000,000 accounts…" >&2
   record "worker-$n" <<<"$line"
 done
 
+# Starts the processes of a cluster (2 workers) on DIR/cluster.json, keys made, PIDs in
+# $pids, and waits until every shard is owned. start_cluster DIR [--insecure]
+start_cluster() {
+  local dir=$1 flag=${2:-}
+  pids=()
+  "$bin/tranche" keys generate --config "$dir/cluster.json" --workers 2 >/dev/null
+  for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$dir/cluster.json" $flag >"$dir/$r.log" 2>&1 & pids+=($!); done
+  for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$dir/cluster.json" $flag >"$dir/$w.log" 2>&1 & pids+=($!); done
+  wait_for_shards "$bin/tranche" "$dir/cluster.json" $flag || { echo "bench: the cluster in $dir did not come up" >&2; kill -9 "${pids[@]}"; exit 1; }
+}
+
 cluster_run() {  # cluster_run MODE (curve|insecure)
-  local mode=$1 flag="" dir pids=()
+  local mode=$1 flag="" dir
   [ "$mode" = insecure ] && flag="--insecure"
   dir=$(mktemp -d /tmp/tranche-bench-XXXXXX)
   scratch_config "$dir"
   local config=$dir/cluster.json
-  "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
-  for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" $flag >"$dir/$r.log" 2>&1 & pids+=($!); done
-  for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" $flag >"$dir/$w.log" 2>&1 & pids+=($!); done
-  wait_for_shards "$bin/tranche" "$config" $flag || { echo "bench: the $mode cluster did not come up" >&2; kill -9 "${pids[@]}"; exit 1; }
+  start_cluster "$dir" $flag
   "$bin/tranche-loadgen" populate --accounts 1024 --positions 0 --config "$config" $flag >/dev/null
   "$bin/tranche-loadgen" commands --duration "$seconds" --mix deposit=1 --accounts 1024 --json --config "$config" $flag | record "cluster-$mode-pipelined"
   "$bin/tranche-loadgen" commands --duration "$seconds" --mix deposit=1 --accounts 1024 --sockets 1 --depth 1 --json --config "$config" $flag | record "cluster-$mode-single"
@@ -84,11 +92,7 @@ import json, sys
 c = json.load(open(sys.argv[1])); c.setdefault("aggregator", {})["budget"] = {"enabled": False}
 json.dump(c, open(sys.argv[1], "w"), indent=1)
 PY
-  "$bin/tranche" keys generate --config "$config" --workers 2 >/dev/null
-  pids=()
-  for r in venue aggregator coordinator; do "$bin/tranche-$r" --config "$config" >"$dir/$r.log" 2>&1 & pids+=($!); done
-  for w in w1 w2; do "$bin/tranche-worker" --id $w --config "$config" >"$dir/$w.log" 2>&1 & pids+=($!); done
-  wait_for_shards "$bin/tranche" "$config" || { echo "bench: the crash cluster did not come up" >&2; kill -9 "${pids[@]}"; exit 1; }
+  start_cluster "$dir"
   "$bin/tranche-loadgen" populate --accounts "$crash_accounts" --config "$config" >/dev/null
   "$bin/tranche-loadgen" crash --drop "$crash_drop" --steps 4 --settle 5 --json --config "$config" | record "crash"
   kill -TERM "${pids[@]}" 2>/dev/null || true

@@ -71,7 +71,7 @@ struct Crash: ParsableCommand {
     func run() throws {
         let c = try options.configuration()
         let (points, scenarioFile) = try path(c)
-        let keys: ClientKeys? = options.insecure ? nil : try ClientKeys(file: options.key.map { URL(fileURLWithPath: $0) } ?? c.clientKeyFile, directory: c.keyDirectory)
+        let keys = try options.keys(c)
 
         if populate, let s = scenarioFile {
             let (_, accounts) = try Simulator.inputs(s)
@@ -89,7 +89,7 @@ struct Crash: ParsableCommand {
                 works.append(Work(body: .openAccount(Message.OpenAccount(account: id, initialCollateral: try a.heldBalance())),
                                   requestID: UInt64.random(in: 1...UInt64.max, using: &rng), followUp: follow.first))
             }
-            let pipeline = try Pipeline(endpoint: c.endpoints.coordinatorClients, keys: keys, sockets: options.sockets, depth: options.depth, keepIDs: false)
+            let pipeline = try options.pipeline(c)
             var i = 0
             try pipeline.run(rate: nil, duration: nil, next: {
                 guard i < works.count else { return nil }
@@ -127,7 +127,6 @@ struct Crash: ParsableCommand {
             // Events until this point is due, then the point.
             while Date().timeIntervalSince(start) < p.at { try drain(socket, into: &tally, start: start, for: min(0.05, p.at - Date().timeIntervalSince(start))) }
             _ = try client.command(.setPrice(Message.SetPrice(market: p.market, price: p.price)), timeout: .seconds(5))
-            tally.pricesSet += 1
             if isatty(STDERR_FILENO) == 1 {
                 FileHandle.standardError.write(Data(String(format: "\r%7.1f / %.0f s  %@ %@  %d tranches  %d fills  %d takeovers", Date().timeIntervalSince(start), total,
                                                              p.market.symbol, p.price.description, tally.tranches, tally.fills, tally.takeovers).utf8))
@@ -229,7 +228,6 @@ struct Crash: ParsableCommand {
 /// What the event stream showed during a crash run.
 struct CrashTally {
     var events = 0
-    var pricesSet = 0
     var tranches = 0
     var fills = 0
     var fillsWithoutTick = 0

@@ -37,9 +37,13 @@ struct RunOptions: ParsableArguments {
         try ConfigurationFile.load(config ?? ProcessInfo.processInfo.environment["TRANCHE_CONFIG"] ?? "cluster/local.json")
     }
 
+    /// The key this run acts with (nil: an --insecure cluster).
+    func keys(_ c: ClusterConfiguration) throws -> ClientKeys? {
+        insecure ? nil : try ClientKeys(file: key.map { URL(fileURLWithPath: $0) } ?? c.clientKeyFile, directory: c.keyDirectory)
+    }
+
     func pipeline(_ c: ClusterConfiguration) throws -> Pipeline {
-        let keys: ClientKeys? = insecure ? nil : try ClientKeys(file: key.map { URL(fileURLWithPath: $0) } ?? c.clientKeyFile, directory: c.keyDirectory)
-        return try Pipeline(endpoint: c.endpoints.coordinatorClients, keys: keys, sockets: sockets, depth: depth, keepIDs: acked != nil)
+        try Pipeline(endpoint: c.endpoints.coordinatorClients, keys: keys(c), sockets: sockets, depth: depth, keepIDs: acked != nil)
     }
 
     /// A progress line on a terminal (standard error), nothing otherwise.
