@@ -659,8 +659,8 @@ public struct Aggregator: Sendable {
     // MARK: - Liquidation budget
 
     /// Each market's budget for the next interval: the Almgren–Chriss pace from the depth
-    /// in the band, volatility, trend and backlog (`LiquidationPace`), shared between the
-    /// backstop (by its share of the backlog) and the workers' tranches (`BudgetCutoff`). The breaker's volume capacity is
+    /// in the band, volatility, trend and backlog (`LiquidationPace`), spent on the
+    /// backstop's inventory first, then on the workers' tranches (`BudgetCutoff`). The breaker's volume capacity is
     /// the most the budget can grant over its window, so flow within budget never halts it.
     mutating func publishBudgets(now: Instant) -> [RoleDirective] {
         let c = configuration.budget
@@ -682,10 +682,12 @@ public struct Aggregator: Sendable {
             let pace = LiquidationPace.compute(depth: depth, band: band.doubleValue, backlog: backlog,
                                                variancePerSecond: budgetVolatility[m]?.variancePerSecond ?? 0, drift: drift, configuration: c)
             let budgetE6 = Int64(min(pace.ratePerSecond * seconds * 1e6, Double(Int64.max / 4)).rounded(.down))
-            // The backstop's share of the budget follows its share of the backlog; the rest
-            // goes to the workers' tranches, worst margin ratio first (the cutoff).
+            // Worst margin ratio first, the backstop included: its inventory has no trader's
+            // margin left in front of the fund (only the clearance fees), so it is served
+            // first, up to what it holds; the rest goes to the workers' tranches in their
+            // order (the cutoff).
             let backlogE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6
-            let backstopShare = backlogE6 > 0 ? Int64(Int128(budgetE6) * Int128(backstopE6) / Int128(backlogE6)) : 0
+            let backstopShare = min(max(budgetE6, 0), backstopE6)
             // The backstop unwinds once per step interval: its unspent share accumulates
             // over one step interval (an overdraft is carried as is).
             let steps = max(spec.liquidation.stepInterval.nanoseconds / max(c.interval.nanoseconds, 1), 1)
