@@ -24,7 +24,7 @@ bin="$out/tranche"; cp .build/release/tranche "$bin"
 
 for f in cluster/scenarios/*.json; do
   name=$(basename "$f" .json)
-  case "$name" in calm|bench-100k) continue ;; esac   # no crash / a speed benchmark
+  case "$name" in calm|bench-100k|faults) continue ;; esac   # no crash / a speed benchmark / the fault simulation's workload
   echo "study: $name ($seeds seeds, 4 variants)"
   "$bin" simulate "$f" --seeds "$seeds" --ablation --json > "$out/study/$name.json"
 done
