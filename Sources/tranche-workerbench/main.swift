@@ -8,7 +8,7 @@
 // Accounts: one cross long of 0.1 BTC at 20,000 each; K of them with 50 of collateral (their
 // liquidation price is 19,697), the others with 1,000 (far from any). The crossing mark is
 // 19,600. Markets from cluster/local.json. Prints one line of JSON per N.
-// Usage: tranche-workerbench [--accounts 100000,1000000] [--crossing 300] [--repeat 3]
+// Usage: tranche-workerbench [--accounts 100000,1000000] [--crossing 300] [--repeat 3] [--evaluation-only]
 import CMarginLoop
 import Foundation
 import TrancheCore
@@ -25,14 +25,16 @@ func nowNs() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 var counts = [100_000, 1_000_000]
 var crossing = 300
 var repeats = 3
+var evaluationOnly = false
 var args = CommandLine.arguments.dropFirst().makeIterator()
 while let a = args.next() {
     switch a {
     case "--accounts": counts = (args.next() ?? "").split(separator: ",").compactMap { Int($0) }
     case "--crossing": crossing = Int(args.next() ?? "") ?? crossing
     case "--repeat": repeats = Int(args.next() ?? "") ?? repeats
+    case "--evaluation-only": evaluationOnly = true  // the full re-evaluation alone (to profile it)
     case "-h", "--help":
-        print("Usage: tranche-workerbench [--accounts 100000,1000000] [--crossing 300] [--repeat 3]")
+        print("Usage: tranche-workerbench [--accounts 100000,1000000] [--crossing 300] [--repeat 3] [--evaluation-only]")
         exit(0)
     default:
         FileHandle.standardError.write(Data("tranche-workerbench: unknown argument \(a)\n".utf8))
@@ -69,7 +71,7 @@ for n in counts {
     var swiftNs: [UInt64] = []
     var cNs: [UInt64] = []
     var liquidatable = (swift: 0, c: 0)
-    for round in 0..<repeats {
+    for round in 0..<repeats where !evaluationOnly {
         // A worker holding n accounts, as after loading its shard.
         let before = residentBytes()
         var worker = Worker(configuration: WorkerConfiguration(id: "w1", shardCount: 1), markets: [spec])
@@ -125,7 +127,7 @@ for n in counts {
         FileHandle.standardError.write(Data("tranche-workerbench: \(liquidatable.swift) (core) and \(liquidatable.c) (C) liquidatable, \(crossing) expected\n".utf8))
         exit(1)
     }
-    func median(_ v: [UInt64]) -> Double { Double(v.sorted()[v.count / 2]) }
+    func median(_ v: [UInt64]) -> Double { v.isEmpty ? 0 : Double(v.sorted()[v.count / 2]) }
     let line: [String: Any] = [
         "accounts": n, "crossing": crossing, "repeats": repeats,
         "residentBytesPerAccount": bytesPerAccount.rounded(),

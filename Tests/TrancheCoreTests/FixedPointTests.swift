@@ -20,6 +20,55 @@ import Testing
         #expect(throws: FixedDecimal.ParseError.outOfRange("99999999999999999999")) { try FixedDecimal.parse("99999999999999999999", decimals: 6) }
     }
 
+    /// The 128-by-64 fast path of every rounded division gives exactly what the signed
+    /// 128-bit division gives: signs, zero, the largest quotients that fit, divisors at
+    /// and beyond 2^64, and a million random pairs of every magnitude.
+    @Test func theFastDivisionIsTheSignedDivision() {
+        func check(_ a: Int128, _ b: Int128) {
+            let fast = Checked.truncatingQuotientAndRemainder(a, b)
+            let slow = a.quotientAndRemainder(dividingBy: b)
+            #expect(fast.quotient == slow.quotient && fast.remainder == slow.remainder, "\(a) / \(b)")
+        }
+        let u64 = Int128(UInt64.max)
+        let edges: [Int128] = [0, 1, -1, 7, -7, 10_000_000_000, -10_000_000_000, Int128(Int64.max), Int128(Int64.min),
+                               u64, -u64, u64 * (u64 / 2), -(u64 * (u64 / 2)), Int128.max, Int128.min + 1, Int128.max / 3]
+        let divisors: [Int128] = [1, 2, 3, 1_000_000, 10_000_000_000, Int128(Int64.max), u64 - 1, u64, u64 + 1, -1, -10_000_000_000, Int128.max]
+        for a in edges { for b in divisors { check(a, b) } }
+        // Quotients at the 64-bit edge: high word of |a| = d − 1 (fast) and = d (slow).
+        for d: UInt64 in [3, 10_000_000_000, UInt64.max] {
+            let b = Int128(d)
+            let justFits = Int128(d - 1) << 64 | Int128(UInt64.max)
+            check(justFits, b); check(-justFits, b)
+            if d < UInt64.max { check(Int128(d) << 64, b); check(-(Int128(d) << 64), b) }
+        }
+        var rng = SeededGenerator(seed: 20261201)
+        for _ in 0..<1_000_000 {
+            let bits = Int.random(in: 1...126, using: &rng), dbits = Int.random(in: 1...70, using: &rng)
+            var a = Int128(UInt64.random(in: 0...UInt64.max, using: &rng)) << 64 | Int128(UInt64.random(in: 0...UInt64.max, using: &rng))
+            a = (a & ((Int128(1) << bits) - 1)) * (Bool.random(using: &rng) ? 1 : -1)
+            var b = Int128(UInt64.random(in: 0...UInt64.max, using: &rng)) << 8 | Int128(UInt8.random(in: 0...255, using: &rng))
+            b = max(b & ((Int128(1) << dbits) - 1), 1) * (Int.random(in: 0..<8, using: &rng) == 0 ? -1 : 1)
+            check(a, b)
+        }
+    }
+
+    /// The margin ratio, computed when read, and the hard-floor test without a division
+    /// agree with ⌊equity·10^6 / maintenance⌋ for every sign and around the floor.
+    @Test func theRatioAndTheFloorTestAgree() {
+        var rng = SeededGenerator(seed: 7)
+        for _ in 0..<200_000 {
+            let maintenance = Int64.random(in: 0...5_000_000_000, using: &rng)
+            let equity = Int64.random(in: -5_000_000_000...20_000_000_000, using: &rng)
+            let floor = Rate(ppm: Int64.random(in: 0...1_000_000, using: &rng))
+            let m = ScopeMetrics(scope: .cross, equity: Quote(e6: equity), maintenance: Quote(e6: maintenance), initialRequirement: .zero,
+                                 notional: Quote(e6: 1), shortfall: .zero)
+            guard maintenance > 0 else { #expect(m.marginRatio == nil); continue }
+            let ratio = (Int128(equity) * 1_000_000).divided(by: Int128(maintenance), .down)
+            #expect(m.marginRatio == Rate(ppm: Int64(ratio)))
+            #expect(m.isBelow(hardFloor: floor) == (equity <= 0 || ratio < Int128(floor.ppm)))
+        }
+    }
+
     @Test func divisionsRoundInTheStatedDirection() throws {
         // 7 / 2 = 3.5: up → 4, down → 3; −7 / 2 = −3.5: up → −3, down → −4.
         #expect(try Checked.divide(7, 2, .up) == 4)

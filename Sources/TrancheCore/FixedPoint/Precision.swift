@@ -79,7 +79,7 @@ public enum Checked {
     @inline(__always)
     public static func divide(_ a: Int128, _ b: Int128, _ rounding: Rounding, _ op: @autoclosure () -> String = "divide") throws(ArithmeticError) -> Int128 {
         if b == 0 { throw .divisionByZero(operation: op()) }
-        let (q, r) = a.quotientAndRemainder(dividingBy: b)
+        let (q, r) = truncatingQuotientAndRemainder(a, b)
         if r == 0 { return q }
         // Truncation went toward zero; the exact quotient is negative when signs differ.
         let negative = (a < 0) != (b < 0)
@@ -87,6 +87,24 @@ public enum Checked {
         case .down: return negative ? q - 1 : q
         case .up: return negative ? q : q + 1
         }
+    }
+
+    /// `a / b` truncated toward zero and its remainder (the sign of `a`), for b ≠ 0. A
+    /// positive divisor below 2^64 whose quotient fits in 64 bits (every money division
+    /// of the core: notional, PnL, rates) takes one unsigned 128-by-64 division instead of
+    /// the signed 128-bit routine.
+    @inline(__always)
+    static func truncatingQuotientAndRemainder(_ a: Int128, _ b: Int128) -> (quotient: Int128, remainder: Int128) {
+        if b > 0, b <= Int128(UInt64.max) {
+            let d = UInt64(truncatingIfNeeded: b)
+            let m = a.magnitude
+            let high = UInt64(truncatingIfNeeded: m >> 64)
+            if high < d {
+                let (q, r) = d.dividingFullWidth((high: high, low: UInt64(truncatingIfNeeded: m)))
+                return a < 0 ? (-Int128(q), -Int128(r)) : (Int128(q), Int128(r))
+            }
+        }
+        return a.quotientAndRemainder(dividingBy: b)
     }
 
     /// `a × b / c` in 128 bits, rounded as stated, narrowed to 64 bits.

@@ -14,9 +14,11 @@ public struct Quote: Hashable, Comparable, Sendable {
     public static let zero = Quote(e6: 0)
     public static func < (a: Quote, b: Quote) -> Bool { a.e6 < b.e6 }
 
+    @inline(__always)
     public static func + (a: Quote, b: Quote) throws(ArithmeticError) -> Quote {
         Quote(e6: try Checked.add(a.e6, b.e6, "Quote +"))
     }
+    @inline(__always)
     public static func - (a: Quote, b: Quote) throws(ArithmeticError) -> Quote {
         Quote(e6: try Checked.subtract(a.e6, b.e6, "Quote -"))
     }
@@ -30,6 +32,7 @@ public struct Quote: Hashable, Comparable, Sendable {
     public func magnitude() throws(ArithmeticError) -> Quote { e6 < 0 ? try -self : self }
 
     /// `self × rate`, rounded as stated.
+    @inline(__always)
     public func times(_ rate: Rate, _ rounding: Rounding) throws(ArithmeticError) -> Quote {
         Quote(e6: try Checked.mulDiv(e6, rate.ppm, Precision.rateScale, rounding, "Quote × Rate"))
     }

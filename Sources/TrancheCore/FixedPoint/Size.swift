@@ -29,6 +29,7 @@ public struct Size: Hashable, Comparable, Sendable {
     public func magnitude() throws(ArithmeticError) -> Size { e8 < 0 ? try -self : self }
 
     /// Notional value `|self| × price` in quote, rounded as stated.
+    @inline(__always)
     public func notional(at price: Price, _ rounding: Rounding) throws(ArithmeticError) -> Quote {
         let p = Int128(e8.magnitude) * Int128(price.e8)
         let q = try Checked.divide(p, Precision.notionalDivisor, rounding, "notional")

@@ -15,22 +15,19 @@ public enum MarginCalculator {
             case .isolated(let m) where p.mode != .isolated || p.market != m: continue
             default: break
             }
-            let spec = try ctx.market(p.market)
-            let mark = try ctx.mark(p.market)
+            let (row, mark) = try ctx.row(p.market)
             try arith { () throws(ArithmeticError) in
                 let n = try p.size.notional(at: mark, .up)
+                let bracket = ctx.bracket(row: row, forNotional: n)
                 equity = try equity + p.unrealisedPnl(at: mark)
-                maintenance = try maintenance + spec.maintenance(notional: n)
-                initial = try initial + spec.initialRequirement(notional: n)
+                maintenance = try maintenance + MarketSpec.maintenance(notional: n, bracket: bracket)
+                initial = try initial + n.times(bracket.initialMarginRate, .up)
                 notional = try notional + n
             }
         }
-        let ratio: Rate? = maintenance.isPositive
-            ? Rate(ppm: try arith { () throws(ArithmeticError) in try Checked.mulDiv(equity.e6, Precision.rateScale, maintenance.e6, .down, "margin ratio") })
-            : nil
         let shortfall = equity < maintenance ? try arith { () throws(ArithmeticError) in try maintenance - equity } : .zero
         return ScopeMetrics(scope: scope, equity: equity, maintenance: maintenance, initialRequirement: initial,
-                            notional: notional, marginRatio: ratio, shortfall: shortfall)
+                            notional: notional, shortfall: shortfall)
     }
 
     /// Full report: every scope, every position's liquidation and bankruptcy price.

@@ -24,11 +24,17 @@ public struct ScopeMetrics: Sendable, Equatable {
     public var maintenance: Quote
     public var initialRequirement: Quote
     public var notional: Quote
-    /// equity / maintenance in ppm, rounded down; `nil` without positions. Below 1 the
-    /// scope is liquidatable.
-    public var marginRatio: Rate?
     /// maintenance − equity when positive, else zero.
     public var shortfall: Quote
+
+    /// equity / maintenance in ppm, rounded down (clamped to the 64-bit range); `nil`
+    /// without positions. Below 1 the scope is liquidatable. Computed when read: a full
+    /// re-evaluation only compares equity with maintenance.
+    public var marginRatio: Rate? {
+        guard maintenance.isPositive else { return nil }
+        let q = (Int128(equity.e6) * Int128(Precision.rateScale)).divided(by: Int128(maintenance.e6), .down)
+        return Rate(ppm: Int64(clamping: q))
+    }
 
     /// Equity below maintenance.
     public var isLiquidatable: Bool { maintenance.isPositive && equity < maintenance }
@@ -37,7 +43,10 @@ public struct ScopeMetrics: Sendable, Equatable {
 
     /// Bankrupt, or equity / maintenance below `floor`: too close to bankruptcy to wait.
     public func isBelow(hardFloor floor: Rate) -> Bool {
-        isBankrupt || (marginRatio.map { $0 < floor } ?? false)
+        // ⌊equity·10^6 / maintenance⌋ < floor  ⇔  equity·10^6 < floor · maintenance
+        // (maintenance > 0, floor an integer ppm): the ratio's test without its division.
+        isBankrupt || (maintenance.isPositive
+            && Int128(equity.e6) * Int128(Precision.rateScale) < Int128(floor.ppm) * Int128(maintenance.e6))
     }
 }
 

@@ -119,19 +119,21 @@ public struct MarketSpec: Sendable, Codable, Hashable {
     /// The bracket a notional falls in (largest floor ≤ notional).
     @inline(__always)
     public func bracket(forNotional notional: Quote) -> MarginBracket {
-        var chosen = brackets[0]
-        for b in brackets.dropFirst() {
-            if b.notionalFloor <= notional { chosen = b } else { break }
-        }
-        return chosen
+        var i = 0
+        while i + 1 < brackets.count, brackets[i + 1].notionalFloor <= notional { i += 1 }
+        return brackets[i]
     }
 
     /// Maintenance requirement of a notional: notional × MMR − amount, rounded up
     /// (a requirement), never below zero.
     public func maintenance(notional: Quote) throws(ArithmeticError) -> Quote {
-        let b = bracket(forNotional: notional)
-        let m = try notional.times(b.maintenanceMarginRate, .up) - b.maintenanceAmount
-        return max(m, .zero)
+        try Self.maintenance(notional: notional, bracket: bracket(forNotional: notional))
+    }
+
+    /// The same, in a bracket already found for `notional`.
+    @inline(__always)
+    public static func maintenance(notional: Quote, bracket b: MarginBracket) throws(ArithmeticError) -> Quote {
+        max(try notional.times(b.maintenanceMarginRate, .up) - b.maintenanceAmount, .zero)
     }
 
     /// Initial requirement of a notional: notional × IMR, rounded up (a requirement).

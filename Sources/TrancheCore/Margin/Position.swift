@@ -42,6 +42,7 @@ public struct Position: Sendable, Codable, Hashable {
 
     /// Unrealised PnL at `mark`: size × (mark − entry), rounded down (a gain is a payout
     /// and rounds down; a loss rounds to the larger loss).
+    @inline(__always)
     public func unrealisedPnl(at mark: Price) throws(ArithmeticError) -> Quote {
         let diff = Int128(mark.e8) - Int128(entryPrice.e8)
         let q = try Checked.divide(Int128(size.e8) * diff, Precision.notionalDivisor, .down, "unrealised PnL")

@@ -4,7 +4,7 @@ extension Int128 {
     @inline(__always)
     func divided(by divisor: Int128, _ rounding: Rounding) -> Int128 {
         precondition(divisor != 0, "division by zero")
-        let (q, r) = quotientAndRemainder(dividingBy: divisor)
+        let (q, r) = Checked.truncatingQuotientAndRemainder(self, divisor)
         if r == 0 { return q }
         let negative = (self < 0) != (divisor < 0)
         switch rounding {
