@@ -27,7 +27,20 @@ public struct AccountRecord: Sendable, Equatable, Codable {
 
     /// A client's trade sent to the venue and not answered yet (at most one per account):
     /// its fill is applied, and the client answered, when the venue's answer comes.
-    public var pendingTrade: PendingTrade?
+    /// Boxed: it is rare and large (112 bytes inline), and every account of a worker pays
+    /// for an inline field in its dictionary slot (`tranche-workerbench`, memory).
+    public var pendingTrade: PendingTrade? {
+        get { pendingTradeBox?.value }
+        set { pendingTradeBox = newValue.map(PendingTradeBox.init) }
+    }
+    var pendingTradeBox: PendingTradeBox?
+
+    /// An immutable box (a new one on every change), compared by value.
+    final class PendingTradeBox: Sendable, Equatable {
+        let value: PendingTrade
+        init(_ value: PendingTrade) { self.value = value }
+        static func == (a: PendingTradeBox, b: PendingTradeBox) -> Bool { a.value == b.value }
+    }
 
     /// How many applied requests an account remembers.
     public static let rememberedRequests = 16
@@ -75,6 +88,20 @@ public struct AccountRecord: Sendable, Equatable, Codable {
         appliedRequests = try c.decodeIfPresent([AppliedRequest].self, forKey: .appliedRequests) ?? []
         appliedAdlRounds = try c.decodeIfPresent([UInt64].self, forKey: .appliedAdlRounds) ?? []
         pendingTrade = try c.decodeIfPresent(PendingTrade.self, forKey: .pendingTrade)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(account, forKey: .account)
+        try c.encode(scopes, forKey: .scopes)
+        try c.encode(nextSequence, forKey: .nextSequence)
+        try c.encode(inFlight, forKey: .inFlight)
+        try c.encode(outbox, forKey: .outbox)
+        try c.encode(nextDelivery, forKey: .nextDelivery)
+        try c.encode(coveredDeficitSettled, forKey: .coveredDeficitSettled)
+        try c.encode(appliedRequests, forKey: .appliedRequests)
+        try c.encode(appliedAdlRounds, forKey: .appliedAdlRounds)
+        try c.encodeIfPresent(pendingTrade, forKey: .pendingTrade)
     }
 
     /// Remembers an ADL round applied to this account (forgetting the oldest beyond the bound).
