@@ -15,25 +15,21 @@ public enum MarginError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The markets and marks a margin computation reads.
 ///
-/// Lookups go through a flat table of (market, spec, mark) rebuilt whenever `markets` or
-/// `marks` change (a venue has a handful of markets): a scan comparing a few identifiers
-/// costs a fraction of hashing a `String` key twice per position, which was most of a
-/// full re-evaluation's time (`tranche-workerbench`).
+/// Lookups go through flat rows of (market, spec, brackets, mark), rebuilt whenever
+/// `markets` or `marks` change (a venue has a handful of markets): a scan comparing a few
+/// identifiers costs a fraction of hashing a `String` key twice per position, and the hot
+/// path reads a row's brackets in place instead of copying its spec; together they were
+/// most of a full re-evaluation's time (`tranche-workerbench --evaluation-only`).
 public struct MarginContext: Sendable {
     public var markets: [MarketID: MarketSpec] { didSet { rebuild() } }
     public var marks: [MarketID: Price] { didSet { rebuild() } }
 
-    @usableFromInline struct Entry: Sendable {
-        @usableFromInline var id: MarketID
-        @usableFromInline var spec: MarketSpec?
-        @usableFromInline var mark: Price?
-    }
-    @usableFromInline var table: [Entry] = []
-    /// The same rows as `table`, split so the hot path reads them without copying a spec.
-    @usableFromInline var ids: [MarketID] = []
-    @usableFromInline var rowMarks: [Price?] = []
-    /// The spec's brackets; nil for a market without a spec.
-    @usableFromInline var rowBrackets: [[MarginBracket]?] = []
+    /// Row i: market `ids[i]`, its spec (nil: a mark without a market), its brackets
+    /// (nil likewise) and its mark (nil: a market without a mark yet).
+    var ids: [MarketID] = []
+    var rowSpecs: [MarketSpec?] = []
+    var rowBrackets: [[MarginBracket]?] = []
+    var rowMarks: [Price?] = []
 
     public init(markets: [MarketID: MarketSpec], marks: [MarketID: Price]) {
         self.markets = markets
@@ -46,40 +42,33 @@ public struct MarginContext: Sendable {
     }
 
     mutating func rebuild() {
-        var t: [Entry] = []
-        t.reserveCapacity(markets.count)
-        for (id, spec) in markets { t.append(Entry(id: id, spec: spec, mark: marks[id])) }
-        for (id, mark) in marks where markets[id] == nil { t.append(Entry(id: id, spec: nil, mark: mark)) }
-        table = t
-        ids = t.map(\.id)
-        rowMarks = t.map(\.mark)
-        rowBrackets = t.map { $0.spec?.brackets }
+        ids = Array(markets.keys) + marks.keys.filter { markets[$0] == nil }
+        rowSpecs = ids.map { markets[$0] }
+        rowBrackets = rowSpecs.map { $0?.brackets }
+        rowMarks = ids.map { marks[$0] }
     }
 
-    @inline(__always) @usableFromInline
-    func entry(_ id: MarketID) -> Entry? {
-        for e in table where e.id == id { return e }
+    @inline(__always)
+    func index(_ id: MarketID) -> Int? {
+        var i = 0
+        while i < ids.count {
+            if ids[i] == id { return i }
+            i += 1
+        }
         return nil
     }
 
-    /// The market's row in the table and its mark, without copying its spec (the hot
-    /// path of `MarginCalculator.scopeMetrics`); the same errors as `market` then `mark`.
-    @inline(__always) @usableFromInline
+    /// The market's row and its mark (the hot path of `MarginCalculator.scopeMetrics`);
+    /// the same errors as `market` then `mark`.
+    @inline(__always)
     func row(_ id: MarketID) throws(MarginError) -> (index: Int, mark: Price) {
-        var i = 0
-        while i < ids.count {
-            if ids[i] == id {
-                guard rowBrackets[i] != nil else { throw .unknownMarket(id) }
-                guard let mark = rowMarks[i] else { throw .missingMark(id) }
-                return (i, mark)
-            }
-            i += 1
-        }
-        throw .unknownMarket(id)
+        guard let i = index(id), rowBrackets[i] != nil else { throw .unknownMarket(id) }
+        guard let mark = rowMarks[i] else { throw .missingMark(id) }
+        return (i, mark)
     }
 
     /// `MarketSpec.bracket(forNotional:)` of the market in row `i` (one with a spec).
-    @inline(__always) @usableFromInline
+    @inline(__always)
     func bracket(row i: Int, forNotional notional: Quote) -> MarginBracket {
         rowBrackets[i]!.withUnsafeBufferPointer { b in
             var j = 0
@@ -90,22 +79,14 @@ public struct MarginContext: Sendable {
 
     @inline(__always)
     public func market(_ id: MarketID) throws(MarginError) -> MarketSpec {
-        guard let m = entry(id)?.spec else { throw .unknownMarket(id) }
+        guard let i = index(id), let m = rowSpecs[i] else { throw .unknownMarket(id) }
         return m
     }
 
     @inline(__always)
     public func mark(_ id: MarketID) throws(MarginError) -> Price {
-        guard let p = entry(id)?.mark else { throw .missingMark(id) }
+        guard let i = index(id), let p = rowMarks[i] else { throw .missingMark(id) }
         return p
-    }
-
-    /// The market's spec and mark in one lookup.
-    @inline(__always)
-    public func marketAndMark(_ id: MarketID) throws(MarginError) -> (spec: MarketSpec, mark: Price) {
-        guard let e = entry(id), let spec = e.spec else { throw .unknownMarket(id) }
-        guard let mark = e.mark else { throw .missingMark(id) }
-        return (spec, mark)
     }
 }
 
