@@ -32,6 +32,17 @@ import Testing
         return a
     }
 
+    /// A worker holding account 7 with a cross long of 0.9 BTC-PERP booked at 20,000 (the
+    /// mark at 20,000, sequence 1, at t0).
+    static func workerHoldingALong() -> Worker {
+        var w = worker(accounts: [7])
+        _ = w.receive(Envelope(sender: "venue", sentAt: t0, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t0))),
+                      from: .venue, now: t0)
+        _ = w.receive(command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.9"), entryPrice: px("20000"),
+                                                    marginMode: .cross, isolatedMargin: .zero, importAt: true)), origin: "client:operator/test"), from: .coordinator, now: t0)
+        return w
+    }
+
     static func sends(_ ds: [RoleDirective], to node: NodeID) -> [Envelope] {
         ds.compactMap { if case .send(let to, let e) = $0, to == node { return e } else { return nil } }
     }
@@ -169,12 +180,8 @@ import Testing
     }
 
     @Test func anUnansweredOrderIsSentAgainUnderTheSameTrancheID() throws {
-        var w = Self.worker(accounts: [7])
+        var w = Self.workerHoldingALong()
         let t = Self.t0
-        _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))),
-                      from: .venue, now: t)
-        _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.9"), entryPrice: px("20000"),
-                                                         marginMode: .cross, isolatedMargin: .zero, importAt: true)), origin: "client:operator/test"), from: .coordinator, now: t)
         // Far below maintenance, past any grace: a tranche goes to the venue.
         var orders: [Message.TrancheOrder] = []
         var now = t
@@ -194,12 +201,8 @@ import Testing
     /// and the venue measures tick → order from it; a copy sent again on a timer carries
     /// none (its delay is not a reaction to a tick).
     @Test func anOrderSentOnATickCarriesItsMarkAndTheVenueMeasuresTickToOrder() throws {
-        var w = Self.worker(accounts: [7])
+        var w = Self.workerHoldingALong()
         let t = Self.t0
-        _ = w.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))),
-                      from: .venue, now: t)
-        _ = w.receive(Self.command(.submitPosition(.init(account: AccountID(7), market: "BTC-PERP", side: .long, size: sz("0.9"), entryPrice: px("20000"),
-                                                         marginMode: .cross, isolatedMargin: .zero, importAt: true)), origin: "client:operator/test"), from: .coordinator, now: t)
         // Below the hard floor, not bankrupt (equity 55): the tranche leaves while the mark
         // is handled.
         let markAt = t + .seconds(1)
