@@ -41,9 +41,28 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         public var market: MarketID
         /// Size × mark, rounded up.
         public var notional: Quote
+        public init(market: MarketID, notional: Quote) {
+            self.market = market
+            self.notional = notional
+        }
     }
 
     public init() {}
+
+    /// A stored state, field by field (a store's binary record layout); nothing is checked
+    /// here beyond the types: the store wrote what a state machine had.
+    public init(restoring phase: LiquidationPhase, graceDeadline: Instant?, nextTrancheAt: Instant?, trancheIndex: Int, trancheEstimate: Int,
+                inFlight: TrancheID?, unfilledAttempts: Int, lastTrancheAt: Instant?, pendingTranche: PendingTranche?) {
+        self.phase = phase
+        self.graceDeadline = graceDeadline
+        self.nextTrancheAt = nextTrancheAt
+        self.trancheIndex = trancheIndex
+        self.trancheEstimate = trancheEstimate
+        self.inFlight = inFlight
+        self.unfilledAttempts = unfilledAttempts
+        self.lastTrancheAt = lastTrancheAt
+        self.pendingTranche = pendingTranche
+    }
 
     /// True while the scope is in margin call or liquidating.
     public var isActive: Bool { phase == .marginCall || phase == .liquidating }

@@ -58,6 +58,10 @@ public struct AccountRecord: Sendable, Equatable, Codable {
     public struct ScopeState: Sendable, Equatable, Codable {
         public var scope: MarginScope
         public var state: ScopeLiquidation
+        public init(scope: MarginScope, state: ScopeLiquidation) {
+            self.scope = scope
+            self.state = state
+        }
     }
 
     public init(account: Account) {
@@ -151,6 +155,17 @@ public struct InFlightTranche: Sendable, Equatable, Codable {
     public var awaitingDecision: Bool
     /// Size already closed by auto-deleveraging for this tranche.
     public var adlFilled: Size
+
+    public init(id: TrancheID, scope: MarginScope, orderSide: Side, size: Size, limitPrice: Price, markPrice: Price, awaitingDecision: Bool, adlFilled: Size) {
+        self.id = id
+        self.scope = scope
+        self.orderSide = orderSide
+        self.size = size
+        self.limitPrice = limitPrice
+        self.markPrice = markPrice
+        self.awaitingDecision = awaitingDecision
+        self.adlFilled = adlFilled
+    }
 }
 
 /// One message of an account's reliable stream to the aggregator.
