@@ -3494,7 +3494,7 @@ const ProtobufCEnumDescriptor tranche__v1__ledger_reason__descriptor =
   tranche__v1__ledger_reason__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_number[18] =
+static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_number[19] =
 {
   { "CLUSTER_EVENT_KIND_UNSPECIFIED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNSPECIFIED", 0 },
   { "CLUSTER_EVENT_KIND_COMMAND", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_COMMAND", 1 },
@@ -3514,11 +3514,12 @@ static const ProtobufCEnumValue tranche__v1__cluster_event_kind__enum_values_by_
   { "CLUSTER_EVENT_KIND_BANKRUPT", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT", 15 },
   { "CLUSTER_EVENT_KIND_REJECTED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED", 16 },
   { "CLUSTER_EVENT_KIND_BUDGET", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BUDGET", 17 },
+  { "CLUSTER_EVENT_KIND_UNFILLED", "TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNFILLED", 18 },
 };
 static const ProtobufCIntRange tranche__v1__cluster_event_kind__value_ranges[] = {
-{0, 0},{0, 18}
+{0, 0},{0, 19}
 };
-static const ProtobufCEnumValueIndex tranche__v1__cluster_event_kind__enum_values_by_name[18] =
+static const ProtobufCEnumValueIndex tranche__v1__cluster_event_kind__enum_values_by_name[19] =
 {
   { "CLUSTER_EVENT_KIND_ADL", 10 },
   { "CLUSTER_EVENT_KIND_BANKRUPT", 15 },
@@ -3537,6 +3538,7 @@ static const ProtobufCEnumValueIndex tranche__v1__cluster_event_kind__enum_value
   { "CLUSTER_EVENT_KIND_RESTORED", 13 },
   { "CLUSTER_EVENT_KIND_TAKEOVER", 11 },
   { "CLUSTER_EVENT_KIND_TRANCHE_ORDER", 4 },
+  { "CLUSTER_EVENT_KIND_UNFILLED", 18 },
   { "CLUSTER_EVENT_KIND_UNSPECIFIED", 0 },
 };
 const ProtobufCEnumDescriptor tranche__v1__cluster_event_kind__descriptor =
@@ -3546,9 +3548,9 @@ const ProtobufCEnumDescriptor tranche__v1__cluster_event_kind__descriptor =
   "ClusterEventKind",
   "Tranche__V1__ClusterEventKind",
   "tranche.v1",
-  18,
+  19,
   tranche__v1__cluster_event_kind__enum_values_by_number,
-  18,
+  19,
   tranche__v1__cluster_event_kind__enum_values_by_name,
   1,
   tranche__v1__cluster_event_kind__value_ranges,

@@ -168,6 +168,7 @@ extension ClusterEvent.Kind {
         case .bankrupt: return 15
         case .rejected: return 16
         case .budget: return 17
+        case .unfilled: return 18
         }
     }
 

@@ -19,7 +19,8 @@ struct Crash: ParsableCommand {
             cluster should then run the scenario's markets: scripts/cluster-lib.sh scenario_config). Without --scenario, the \
             first market's index falls by --drop in --steps equal steps, --step-interval apart. Prices are then held for \
             --settle seconds. Tick → order is measured by the venue for every order a worker sent while handling a mark \
-            (the mark's time travels in the order); orders sent later (a step interval, a budget, a retry) are counted apart.
+            (the mark's time travels in the order), filled or not; orders sent later (a step interval, a budget, a retry) are \
+            counted apart.
             """)
     @Option(help: ArgumentHelp("Scenario whose price path to drive.", valueName: "FILE")) var scenario: String?
     @Flag(help: "Open the scenario's accounts first (operator imports at their entry prices).") var populate = false
@@ -166,7 +167,7 @@ struct Crash: ParsableCommand {
             "p99": ms(h.valueAtPercentile(99)), "p999": ms(h.valueAtPercentile(99.9)), "max": ms(h.max)]
         var o: [String: Any] = [
             "title": "crash" + (scenario.map { " \($0)" } ?? String(format: " -%g%% in %d steps", drop * 100, steps)), "seconds": seconds, "pricesSet": points,
-            "tickToOrderMs": latency, "fillsOfOrdersSentLater": t.fillsWithoutTick, "tranches": t.tranches, "fills": t.fills,
+            "tickToOrderMs": latency, "answersOfOrdersSentLater": t.answersWithoutTick, "tranches": t.tranches, "fills": t.fills, "unfilled": t.unfilled,
             "crossingAccounts": t.accounts.count, "marginCalls": t.marginCalls, "takeovers": t.takeovers, "adl": t.adl,
             "breakerTransitions": t.breakers, "liquidatedNotional": t.filledNotional.description,
             "perSecond": t.perSecond.map { ["tranches": $0.tranches, "fills": $0.fills] },
@@ -178,14 +179,14 @@ struct Crash: ParsableCommand {
                               "adlEvents": s.adlEvents, "liquidatedNotional": s.liquidatedNotional.description, "fundEnd": s.insuranceFundEnd.description]
         }
         var lines = [o["title"] as! String,
-                     String(format: "  %d prices set over %.1f s; %d accounts liquidated: %d tranches, %d fills (%@ notional), %d margin calls, %d takeovers, %d ADL, %d breaker transitions",
-                            points, seconds, t.accounts.count, t.tranches, t.fills, t.filledNotional.description, t.marginCalls, t.takeovers, t.adl, t.breakers)]
-        // Measured on the orders that filled (an order the book could not fill has no fill event).
+                     String(format: "  %d prices set over %.1f s; %d accounts liquidated: %d tranches, %d fills (%@ notional), %d unfilled, %d margin calls, %d takeovers, %d ADL, %d breaker transitions",
+                            points, seconds, t.accounts.count, t.tranches, t.fills, t.filledNotional.description, t.unfilled, t.marginCalls, t.takeovers, t.adl, t.breakers)]
+        // Measured on every answered order a worker sent while handling a mark, filled or not.
         if h.totalCount > 0 {
-            lines.append(String(format: "  tick → order at the venue (%d filled orders sent on a tick): p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms; %d fills of orders sent later",
-                                Int(h.totalCount), ms(h.valueAtPercentile(50)), ms(h.valueAtPercentile(90)), ms(h.valueAtPercentile(99)), ms(h.valueAtPercentile(99.9)), ms(h.max), t.fillsWithoutTick))
+            lines.append(String(format: "  tick → order at the venue (%d orders sent on a tick): p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms; %d answers to orders sent later",
+                                Int(h.totalCount), ms(h.valueAtPercentile(50)), ms(h.valueAtPercentile(90)), ms(h.valueAtPercentile(99)), ms(h.valueAtPercentile(99.9)), ms(h.max), t.answersWithoutTick))
         } else {
-            lines.append("  tick → order: no order was sent on a tick (\(t.fillsWithoutTick) fills of orders sent later)")
+            lines.append("  tick → order: no order was sent on a tick (\(t.answersWithoutTick) answers to orders sent later)")
         }
         if let fundStart, let fundEnd { lines.append("  insurance fund: \(fundStart) → \(fundEnd)") }
         if !t.perSecond.isEmpty {
@@ -230,16 +231,22 @@ struct CrashTally {
     var events = 0
     var tranches = 0
     var fills = 0
-    var fillsWithoutTick = 0
+    var unfilled = 0
+    /// Venue answers (fills and unfilled tranches) to orders not sent while handling a mark.
+    var answersWithoutTick = 0
     var marginCalls = 0
     var takeovers = 0
     var adl = 0
     var breakers = 0
     var filledNotional = Quote.zero
     var accounts = Set<AccountID>()
-    /// µs, from the fills' tick → order.
+    /// µs, tick → order of the orders sent while handling a mark (from fills and unfilled tranches).
     var tickToOrder = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     var perSecond: [(tranches: Int, fills: Int)] = []
+
+    mutating func latency(_ e: ClusterEvent) {
+        if let t = e.tickToOrder { tickToOrder.record(UInt64(max(1, t.nanoseconds / 1000))) } else { answersWithoutTick += 1 }
+    }
 
     mutating func count(_ e: ClusterEvent, second: Int) {
         events += 1
@@ -254,7 +261,10 @@ struct CrashTally {
             fills += 1
             perSecond[second].fills += 1
             if let q = e.amount, let sum = try? Checked.add(filledNotional.e6, q.e6) { filledNotional = Quote(e6: sum) }
-            if let t = e.tickToOrder { tickToOrder.record(UInt64(max(1, t.nanoseconds / 1000))) } else { fillsWithoutTick += 1 }
+            latency(e)
+        case .unfilled where trader:
+            unfilled += 1
+            latency(e)
         case .marginCall: marginCalls += 1
         case .takeover where trader: takeovers += 1
         case .adl: adl += 1

@@ -228,6 +228,18 @@ import Testing
         let events = w.receive(Envelope(sender: "venue", sentAt: markAt, body: .trancheFill(fill)), from: .venue, now: markAt + .milliseconds(1))
             .compactMap { if case .event(let e) = $0, e.kind == .fill { return e } else { return nil } }
         #expect(events.first?.tickToOrder == .microseconds(250))
+        // An order the book filled none of is measured too: its unfilled event carries it.
+        var w2 = Self.workerHoldingALong()
+        let ds2 = w2.receive(Envelope(sender: "venue", sentAt: markAt, body: .markPrice(.init(market: "BTC-PERP", price: px("18950"), sequence: 2, at: markAt))),
+                             from: .venue, now: markAt + .microseconds(30))
+        let order2 = try #require(Self.sends(ds2, to: .venue).compactMap { if case .trancheOrder(let o) = $0.body { return o } else { return nil } }.first)
+        var none = Message.TrancheFill(tranche: order2.tranche, filledSize: .zero, vwap: .zero, unfilledSize: order2.size, duplicate: false, at: markAt + .microseconds(400))
+        none.tickToOrder = .microseconds(400)
+        let unfilled = w2.receive(Envelope(sender: "venue", sentAt: markAt, body: .trancheFill(none)), from: .venue, now: markAt + .milliseconds(1))
+            .compactMap { if case .event(let e) = $0, e.kind == .unfilled { return e } else { return nil } }
+        #expect(unfilled.count == 1)
+        #expect(unfilled.first?.tickToOrder == .microseconds(400))
+        #expect(unfilled.first?.size == order2.size && unfilled.first?.price == order2.limitPrice)
     }
 
     @Test func anAdlInstructionIsAppliedOncePerRoundAndAnsweredEveryTime() throws {

@@ -224,7 +224,7 @@ import TrancheWire
         }
     }
 
-    @Test(arguments: [0, 18, -1])
+    @Test(arguments: [0, 19, -1])
     func unknownClusterEventKind(raw: Int) {
         var body = ProtoBytes()
         if raw != 0 { body.varint(1, UInt64(bitPattern: Int64(raw))) }

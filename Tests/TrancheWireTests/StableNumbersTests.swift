@@ -127,6 +127,7 @@ import TrancheWire
             .bankrupt: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BANKRUPT),
             .rejected: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_REJECTED),
             .budget: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_BUDGET),
+            .unfilled: n(TRANCHE__V1__CLUSTER_EVENT_KIND__CLUSTER_EVENT_KIND_UNFILLED),
         ]
         #expect(kinds.count == ClusterEvent.Kind.allCases.count)
         for k in ClusterEvent.Kind.allCases {
@@ -136,7 +137,7 @@ import TrancheWire
         // Appending a case to the core enum must append a number, never shift one.
         #expect(ClusterEvent.Kind.allCases.map(\.wireNumber) == Array(1...ClusterEvent.Kind.allCases.count))
         #expect(ClusterEvent.Kind(wireNumber: 0) == nil)
-        #expect(ClusterEvent.Kind(wireNumber: 18) == nil)
+        #expect(ClusterEvent.Kind(wireNumber: 19) == nil)
     }
 
     @Test func ledgerAccountKinds() {

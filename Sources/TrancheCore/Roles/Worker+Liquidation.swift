@@ -127,6 +127,10 @@ extension Worker {
             // Nothing filled: still tell the aggregator, which releases what it reserved of
             // the fund for this tranche.
             out.append(fillReport(f.id, filled: .zero, price: f.markPrice, settlement: nil, markAtOrder: f.markPrice, side: f.orderSide, scope: f.scope, now: now))
+            if fill.unfilledSize.isPositive {
+                out.append(.event(ClusterEvent(at: now, kind: .unfilled, account: id, market: f.id.market, scope: f.scope.description, size: fill.unfilledSize,
+                                               price: f.limitPrice, tranche: f.id.sequence, detail: "mark at order \(f.markPrice)", tickToOrder: fill.tickToOrder)))
+            }
         }
         rec.inFlight.remove(at: i)
         var st = rec.state(of: f.scope)

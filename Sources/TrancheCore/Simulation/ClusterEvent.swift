@@ -38,6 +38,9 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
         /// The aggregator set a market's liquidation budget (amount = rate per second;
         /// detail: the cutoff, the backlog and the depth it came from).
         case budget
+        /// The venue filled none of a trader's tranche (size = the order's size, price = its
+        /// limit): the book had nothing within the limit. Carries tick → order like a fill.
+        case unfilled
     }
 
     public var at: Instant
@@ -52,7 +55,7 @@ public struct ClusterEvent: Sendable, Equatable, Codable {
     /// Tranche sequence within the account, for tranche orders and fills.
     public var tranche: UInt64?
     public var detail: String?
-    /// For a fill: from the mark whose handling sent the order to the venue handling it
+    /// For a fill or an unfilled tranche: from the mark whose handling sent the order to the venue handling it
     /// (the worker's reaction to a tick, measured on one clock).
     public var tickToOrder: Duration?
 
