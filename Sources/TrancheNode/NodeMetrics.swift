@@ -46,17 +46,21 @@ public struct MetricsSettings: Sendable, Codable, Equatable {
 /// the Prometheus text format by a small HTTP server (FlyingFox) off the loop's thread.
 public final class NodeMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
-    let received: Counter
+    private let receivedByKind = Mutex<[MessageKind: Counter]>([:])
     let sent: Counter
     let refused: Counter
     let dropped: Counter
     let turn: DurationHistogram
     let held: Gauge
+    /// How long making state durable took: a worker's group commits, the other roles'
+    /// once-per-turn checkpoints.
+    public let commit: DurationHistogram
     private let gauges = Mutex<[String: Gauge]>([:])
+    private let counters = Mutex<[String: (counter: Counter, total: Int)]>([:])
+    private let histograms = Mutex<[String: ValueHistogram]>([:])
     private let server = Mutex<HTTPServer?>(nil)
 
     public init() {
-        received = registry.makeCounter(name: "tranche_messages_received_total", help: "Messages received and handled by the role.")
         sent = registry.makeCounter(name: "tranche_messages_sent_total", help: "Messages sent.")
         refused = registry.makeCounter(name: "tranche_messages_refused_total",
                                        help: "Messages refused before the role saw them: undecodable, unauthenticated, not permitted.")
@@ -66,6 +70,55 @@ public final class NodeMetrics: Sendable {
             .milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
         ], help: "Time a role's handler took, per message or wake.")
         held = registry.makeGauge(name: "tranche_messages_waiting_for_store", help: "Messages held until the state they follow is durable.")
+        commit = registry.makeDurationHistogram(name: "tranche_store_commit_seconds", buckets: [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+        ], help: "Time to make state durable: a worker's group commit, another role's checkpoint (one SQLite transaction and its fsync).")
+    }
+
+    /// A message handed to the role, by kind (`tranche_messages_received_total{kind}`).
+    func received(_ kind: MessageKind) {
+        let c = receivedByKind.withLock { cs -> Counter in
+            if let c = cs[kind] { return c }
+            let c = registry.makeCounter(name: "tranche_messages_received_total", labels: [("kind", "\(kind)")], help: "Messages received and handled by the role, by kind.")
+            cs[kind] = c
+            return c
+        }
+        c.increment()
+    }
+
+    /// Brings a counter to a role's cumulative `total` (made on first use; a total that
+    /// went down, a restarted role's, starts the count again from it).
+    public func advance(_ name: String, labels: [(String, String)] = [], to total: Int, help: String = "") {
+        let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        counters.withLock { cs in
+            let entry = cs[key] ?? (labels.isEmpty ? registry.makeCounter(name: name, help: help) : registry.makeCounter(name: name, labels: labels, help: help), 0)
+            let delta = total >= entry.total ? total - entry.total : total
+            if delta > 0 { entry.counter.increment(by: Int64(delta)) }
+            cs[key] = (entry.counter, total)
+        }
+    }
+
+    /// Adds `n` to a counter (made on first use).
+    public func count(_ name: String, labels: [(String, String)] = [], by n: Int = 1, help: String = "") {
+        let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        let c = counters.withLock { cs -> Counter in
+            if let e = cs[key] { return e.counter }
+            let c = labels.isEmpty ? registry.makeCounter(name: name, help: help) : registry.makeCounter(name: name, labels: labels, help: help)
+            cs[key] = (c, 0)
+            return c
+        }
+        c.increment(by: Int64(n))
+    }
+
+    /// A histogram of values (made on first use with these buckets).
+    public func histogram(_ name: String, buckets: [Double], help: String) -> ValueHistogram {
+        histograms.withLock { hs in
+            if let h = hs[name] { return h }
+            let h = registry.makeValueHistogram(name: name, buckets: buckets, help: help)
+            hs[name] = h
+            return h
+        }
     }
 
     /// A role's gauge (made on first use), e.g. `tranche_worker_accounts`.

@@ -46,8 +46,9 @@ public final class NodeRunner<Role: NodeRole> {
     let loadShard: ShardLoader<Role>?
     /// Makes the role's changed state durable (aggregator, coordinator, venue): once per
     /// turn, before the turn's messages leave. A throw stops the process (fail-stop): its
-    /// memory is ahead of its disk, and a restart resumes from what is durable.
-    let checkpoint: ((inout Role) throws -> Void)?
+    /// memory is ahead of its disk, and a restart resumes from what is durable. Returns
+    /// whether it wrote anything (its time is then a commit, in the metrics).
+    let checkpoint: ((inout Role) throws -> Bool)?
     /// Where events go besides the log (the aggregator's events PUB; workers forward them).
     let onEvent: ((ClusterEvent) -> RoleDirective?)?
 
@@ -70,7 +71,10 @@ public final class NodeRunner<Role: NodeRole> {
     var batchCounter = 0
     /// Counters and the role's gauges (`sample`, at most twice a second).
     let metrics: NodeMetrics?
-    let sample: ((Role, NodeMetrics) -> Void)?
+    let sample: ((inout Role, NodeMetrics) -> Void)?
+    /// Called after every handler with the kind of the message it handled (nil: a wake, a
+    /// load, a refusal), while metrics are on: the worker measures accounts evaluated per tick.
+    let afterHandling: ((Role, MessageKind?, NodeMetrics) -> Void)?
     var lastSample = Instant(nanoseconds: 0)
     /// Rung by the store and the shard loader when they finish, so the loop sends what
     /// became durable, or takes a loaded shard, at once.
@@ -80,12 +84,14 @@ public final class NodeRunner<Role: NodeRole> {
                 persist: ((_ batch: [(shard: Int, epoch: UInt64, records: [AccountRecord])], _ done: @escaping @Sendable (_ refusedShards: [Int]) -> Void) -> Void)? = nil,
                 loadShard: ShardLoader<Role>? = nil,
                 onRefused: ((inout Role, [Int], Instant) -> [RoleDirective])? = nil,
-                checkpoint: ((inout Role) throws -> Void)? = nil,
+                checkpoint: ((inout Role) throws -> Bool)? = nil,
                 onEvent: ((ClusterEvent) -> RoleDirective?)? = nil,
-                metrics: NodeMetrics? = nil, sample: ((Role, NodeMetrics) -> Void)? = nil) throws {
+                metrics: NodeMetrics? = nil, sample: ((inout Role, NodeMetrics) -> Void)? = nil,
+                afterHandling: ((Role, MessageKind?, NodeMetrics) -> Void)? = nil) throws {
         doorbell = try Doorbell()
         self.metrics = metrics
         self.sample = sample
+        self.afterHandling = afterHandling
         self.role = role
         self.sockets = sockets
         self.route = route
@@ -130,7 +136,7 @@ public final class NodeRunner<Role: NodeRole> {
                 if t - lastSample >= .milliseconds(500) {
                     lastSample = t
                     metrics.held.set(Double(held.reduce(0) { $0 + $1.messages.count }))
-                    sample?(role, metrics)
+                    sample?(&role, metrics)
                 }
             }
         }
@@ -176,8 +182,8 @@ public final class NodeRunner<Role: NodeRole> {
                     refuse(socket: i, .permissionDenied, "\(sockets[i].name): \(sender) may not send \(envelope.kind)", correlation: envelope.correlationID, identity: identity)
                     continue
                 }
-                metrics?.received.increment()
-                handle { $0.receive(envelope, from: sender, now: WallClock.now()) }
+                metrics?.received(envelope.kind)
+                handle(envelope.kind) { $0.receive(envelope, from: sender, now: WallClock.now()) }
             }
         }
     }
@@ -196,11 +202,12 @@ public final class NodeRunner<Role: NodeRole> {
         if (try? sockets[i].write(reply, identity: identity)) != true { droppedSends += 1 }
     }
 
-    func handle(_ body: (inout Role) -> [RoleDirective]) {
+    func handle(_ kind: MessageKind? = nil, _ body: (inout Role) -> [RoleDirective]) {
         guard let metrics else { return carryOut(body(&role)) }
         let start = ContinuousClock.now
         let directives = body(&role)
         metrics.turn.record(ContinuousClock.now - start)
+        afterHandling?(role, kind, metrics)
         carryOut(directives)
     }
 
@@ -238,7 +245,8 @@ public final class NodeRunner<Role: NodeRole> {
     func commitTurn() {
         guard let checkpoint, held.contains(where: { $0.batch == Self.awaitingCheckpoint }) || turnChanged else { return }
         do {
-            try checkpoint(&role)
+            let start = ContinuousClock.now
+            if try checkpoint(&role) { metrics?.commit.record(ContinuousClock.now - start) }
         } catch {
             log.error("making state durable failed, stopping (a restart resumes from the store): \(error)")
             exit(75)

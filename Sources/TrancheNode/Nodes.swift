@@ -108,19 +108,29 @@ public enum Nodes {
             case .coordinator: return nil
             }
         }, publishers: [:], log: log, checkpoint: { role in
+            var wrote = false
             if role.grantsVersion != savedGrants {
+                wrote = true
                 try store.saveGrants(role.grants.values.sorted { $0.client < $1.client })
                 savedGrants = role.grantsVersion
                 // Durable first, then the ZAP handler knows the keys (a revoked key cannot
                 // connect again; its open connections are refused by the role).
                 security.registry.setClients(Array(role.grants.values))
             }
-            guard role.shardMap.version != savedVersion else { return }
+            guard role.shardMap.version != savedVersion else { return wrote }
             try store.save(role.shardMap)
             savedVersion = role.shardMap.version
+            return true
         }, onEvent: { logEvent($0); return nil }, metrics: metrics, sample: { role, m in
             m.gauge("tranche_coordinator_workers_alive", Double(role.workers.values.filter(\.alive).count), help: "Workers alive.")
             m.gauge("tranche_coordinator_pending_requests", Double(role.pendingRequests), help: "Requests routed and not answered yet.")
+            for (r, n) in role.commandResults {
+                m.advance("tranche_commands_total", labels: [("kind", "\(r.kind)"), ("result", "\(r.code)")], to: n,
+                          help: "Client requests answered, by the request's kind and the answer's code (answered here, relayed from the account's owner, or timed out).")
+            }
+            m.advance("tranche_coordinator_heartbeats_missed_total", to: role.heartbeatsMissed,
+                      help: "Liveness checks (one per heartbeat interval) at which a live worker's last heartbeat was more than 1.5 intervals old.")
+            m.advance("tranche_coordinator_workers_declared_dead_total", to: role.workersDeclaredDead, help: "Workers declared dead (silent for the liveness period).")
         })
     }
 
@@ -129,7 +139,9 @@ public enum Nodes {
     public static func worker(id: String, _ c: ClusterConfiguration, _ ctx: ZMQContext, _ log: NodeLog, security: NodeSecurity, metrics: NodeMetrics? = nil) throws -> (NodeRunner<Worker>, GroupCommitter) {
         let node = NodeID.worker(id)
         let store = try SQLiteShardStore(directory: URL(fileURLWithPath: c.dataDirectory))
-        let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds))
+        var onCommit: (@Sendable (Swift.Duration, Int) -> Void)?
+        if let commitTimes = metrics?.commit { onCommit = { d, _ in commitTimes.record(d) } }
+        let committer = try GroupCommitter(store: store, configuration: .init(windowNanoseconds: c.groupCommitWindow.nanoseconds), onCommit: onCommit)
         var workerConfiguration = c.workerConfiguration(id: id)
         workerConfiguration.openAccess = security.insecure
         let role = Worker(configuration: workerConfiguration, markets: c.markets.map(\.market))
@@ -146,6 +158,31 @@ public enum Nodes {
             }
         }
         let logEvent = logEvent(log)
+        let evaluatedBefore = Box(0)
+        let sample: (inout Worker, NodeMetrics) -> Void = { role, m in
+            m.gauge("tranche_worker_accounts", Double(role.accountCount), help: "Accounts this worker holds.")
+            m.gauge("tranche_worker_liquidating_accounts", Double(role.activeAccounts.count), help: "Accounts in a liquidation.")
+            m.gauge("tranche_worker_shards_owned", Double(role.shards.count), help: "Shards this worker owns.")
+            m.gauge("tranche_worker_accounts_awaiting_acks", Double(role.accountsAwaitingAcks),
+                    help: "Accounts with money messages (outbox) the aggregator has not acknowledged yet.")
+            m.gauge("tranche_worker_orders_in_flight", Double(role.ordersInFlight), help: "Tranches and trades at the venue not answered yet.")
+            m.gauge("tranche_worker_tranches_awaiting_budget", Double(role.awaitingBudgetCount), help: "Due tranches waiting for their market's liquidation budget.")
+            m.advance("tranche_worker_accounts_evaluated_total", to: role.evaluations, help: "Accounts whose margin was evaluated.")
+            m.advance("tranche_worker_retransmissions_total", to: role.retransmissions, help: "Messages sent again because their answer did not come in time.")
+            let s = committer.statistics
+            m.gauge("tranche_store_commit_batches", Double(s.batches), help: "Group-commit batches since start.")
+            m.gauge("tranche_store_records_written", Double(s.recordsWritten), help: "Records written since start.")
+            m.gauge("tranche_store_queued_records", Double(s.queuedRecords), help: "Records waiting for the group committer.")
+        }
+        let afterHandling: (Worker, MessageKind?, NodeMetrics) -> Void = { role, kind, m in
+            // Accounts evaluated per tick: what a mark's handler evaluated.
+            let now = role.evaluations
+            if kind == .markPrice {
+                m.histogram("tranche_worker_accounts_evaluated_per_mark", buckets: [0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000],
+                            help: "Accounts evaluated while handling one mark price.").record(Double(now - evaluatedBefore.value))
+            }
+            evaluatedBefore.value = now
+        }
         let runner = try NodeRunner(role: role, sockets: sockets, route: { to in
             switch to {
             case .coordinator: return (S.coordinator.rawValue, nil)
@@ -190,13 +227,7 @@ public enum Nodes {
         }, onEvent: { e in
             logEvent(e)
             return .send(to: .aggregator, Envelope(sender: node.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
-        }, metrics: metrics, sample: { role, m in
-            m.gauge("tranche_worker_accounts", Double(role.accountCount), help: "Accounts this worker holds.")
-            m.gauge("tranche_worker_liquidating_accounts", Double(role.activeAccounts.count), help: "Accounts in a liquidation.")
-            let s = committer.statistics
-            m.gauge("tranche_store_commit_batches", Double(s.batches), help: "Group-commit batches since start.")
-            m.gauge("tranche_store_records_written", Double(s.recordsWritten), help: "Records written since start.")
-        })
+        }, metrics: metrics, sample: sample, afterHandling: afterHandling)
         return (runner, committer)
     }
 
@@ -208,6 +239,7 @@ public enum Nodes {
                                   markets: c.markets.map { AggregatorMarket(spec: $0.market, breaker: $0.breaker, recalibration: $0.recalibration) },
                                   now: WallClock.now())
         role.enableJournal()
+        role.observing = metrics != nil
         if let state = try store.load(retainedEntries: c.aggregator.retainedLedgerEntries) {
             role.restore(ledger: state.ledger, backstop: state.backstop, delivered: state.delivered, coveredDeficits: state.coveredDeficits,
                          pendingAdl: state.pendingAdl,
@@ -244,21 +276,34 @@ public enum Nodes {
             let pendingAdl = role.takePendingAdlChange()
             let breakers = role.breakerSnapshots
             let breakersChanged = breakers != savedBreakers
-            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop || pendingAdl != nil || breakersChanged else { return }
+            guard !entries.isEmpty || !delivered.isEmpty || counters != savedCounters || role.backstop != savedBackstop || pendingAdl != nil || breakersChanged else { return false }
             try store.save(AggregatorCheckpoint(entries: entries, delivered: delivered, backstopSequence: counters.backstopSequence,
                                                 nextRequest: counters.nextRequest, pendingAdl: pendingAdl, breakers: breakersChanged ? breakers : nil),
                            ledger: role.ledger, backstop: role.backstop)
             savedBreakers = breakers
             savedCounters = counters
             savedBackstop = role.backstop
+            return true
         }, onEvent: { e in
             if e.account == nil || e.account == Backstop.accountID { logEvent(e) }
+            // Every event of the cluster passes here (workers send theirs to be published).
+            if let metrics {
+                metrics.count("tranche_events_total", labels: [("kind", e.kind.rawValue)],
+                              help: "Cluster events by kind (every worker's and the aggregator's): tranche orders, fills, unfilled tranches, margin calls, takeovers, ADL, ...")
+                if e.kind == .budget, let m = e.market, let rate = e.amount {
+                    metrics.gauge("tranche_budget_per_second", Double(rate.e6) / 1e6, labels: [("market", m.symbol)],
+                                  help: "The market's liquidation budget (notional per second) last granted.")
+                }
+            }
             return .publish(.events, Envelope(sender: NodeID.aggregator.description, sentAt: e.at, body: .clusterEvent(Message.ClusterEventMessage(e))))
         }, metrics: metrics, sample: { role, m in
             m.gauge("tranche_fund_balance", Double(role.fundBalance.e6) / 1e6, help: "Insurance fund balance (quote).")
             m.gauge("tranche_backstop_positions", Double(role.backstop.positions.count), help: "Positions the backstop holds.")
             m.gauge("tranche_takeovers", Double(role.statistics.takeovers), help: "Positions taken over by the backstop since start.")
             m.gauge("tranche_breaker_trips", Double(role.statistics.breakerTrips), help: "Breaker escalations since start.")
+            let slippage = m.histogram("tranche_fill_slippage_bps", buckets: [-50, -10, -5, -1, 0, 1, 5, 10, 25, 50, 100, 250, 500, 1_000],
+                                       help: "Each liquidation fill's slippage against the mark at its order, basis points (worse than the mark is positive).")
+            for bps in role.takeSlippageObservations() { slippage.record(bps) }
             for b in role.breakerSnapshots {
                 let level: Double = b.level == .normal ? 0 : b.level == .throttled ? 1 : 2
                 m.gauge("tranche_breaker_level", level, labels: [("market", b.market.symbol)], help: "Breaker level: 0 normal, 1 throttled, 2 halted.")
@@ -302,15 +347,23 @@ public enum Nodes {
             var prices: [MarketID: Price] = [:]
             for (m, book) in venue.books where written[m] != book.fairPrice { prices[m] = book.fairPrice }
             let fresh = venue.takeFreshAnswers()
-            guard !prices.isEmpty || !fresh.isEmpty else { return }
+            guard !prices.isEmpty || !fresh.isEmpty else { return false }
             try store.save(prices: prices, answered: fresh)
             for (m, p) in prices { written[m] = p }
+            return true
         }, onEvent: { _ in nil }, metrics: metrics, sample: { role, m in
             for (market, book) in role.books {
                 m.gauge("tranche_venue_index_price", Double(book.fairPrice.e8) / 1e8, labels: [("market", market.symbol)], help: "The venue's exogenous (index) price.")
             }
+            m.advance("tranche_venue_marks_published_total", to: Int(role.marksPublished), help: "Mark prices published.")
         })
     }
+}
+
+/// A value the loop's closures share (used on the loop's thread only).
+final class Box<T> {
+    var value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Counts outstanding completions across threads.

@@ -41,6 +41,8 @@ public final class GroupCommitter: @unchecked Sendable {
         public var recordsWritten = 0
         /// Batches taken from the queue.
         public var batches = 0
+        /// Records queued and not yet taken into a batch (now).
+        public var queuedRecords = 0
     }
 
     public typealias Completion = @Sendable (Result<Void, StoreError>) -> Void
@@ -54,6 +56,9 @@ public final class GroupCommitter: @unchecked Sendable {
 
     public let configuration: Configuration
     private let store: any ShardStore
+    /// Told how long each batch took to commit (every shard's transaction) and how many
+    /// records it wrote, on the committer's thread (metrics).
+    private let onCommit: (@Sendable (Swift.Duration, Int) -> Void)?
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [Submission] = []
@@ -64,9 +69,10 @@ public final class GroupCommitter: @unchecked Sendable {
     private var stats = Statistics()
 
     /// Starts the committer thread.
-    public init(store: any ShardStore, configuration: Configuration = Configuration()) throws(ConfigurationError) {
+    public init(store: any ShardStore, configuration: Configuration = Configuration(), onCommit: (@Sendable (Swift.Duration, Int) -> Void)? = nil) throws(ConfigurationError) {
         try configuration.validate()
         self.store = store
+        self.onCommit = onCommit
         self.configuration = configuration
         let thread = Thread { [self] in run() }
         thread.name = "tranche-group-commit"
@@ -94,7 +100,9 @@ public final class GroupCommitter: @unchecked Sendable {
     public var statistics: Statistics {
         condition.lock()
         defer { condition.unlock() }
-        return stats
+        var s = stats
+        s.queuedRecords = queuedRecords
+        return s
     }
 
     /// Commits what is queued, stops the thread and waits for it. Later submissions fail
@@ -166,6 +174,7 @@ public final class GroupCommitter: @unchecked Sendable {
         }
         var results: [Key: Result<Void, StoreError>] = [:]
         var transactions = 0, written = 0
+        let start = ContinuousClock.now
         for key in order {
             let records = groups[key]!.records
             do throws(StoreError) {
@@ -177,6 +186,7 @@ public final class GroupCommitter: @unchecked Sendable {
                 results[key] = .failure(error)
             }
         }
+        if written > 0 { onCommit?(ContinuousClock.now - start, written) }
         condition.lock()
         stats.transactions += transactions
         stats.recordsWritten += written

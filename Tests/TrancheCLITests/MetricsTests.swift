@@ -18,23 +18,41 @@ import Testing
         return body
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(4)))
     func everyProcessServesItsMetrics() throws {
         let cluster = try LocalCluster()
         defer { cluster.stopAll() }
         try cluster.startAll()
         try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
         _ = try cluster.retrying { try cluster.cli(["account", "open", "3", "--collateral", "100"]) }
-        Thread.sleep(forTimeInterval: 1.2)   // a sample of the roles' gauges
-        let expected: [(String, [String])] = [
-            ("venue", ["tranche_venue_index_price{market=\"BTC-PERP\"} 20000"]),
-            ("aggregator", ["tranche_fund_balance 100000", "tranche_breaker_level{market=\"BTC-PERP\"} 0"]),
-            ("coordinator", ["tranche_coordinator_workers_alive 2"]),
-            ("worker-w1", ["tranche_worker_accounts"]),
-            ("worker-w2", ["tranche_worker_accounts"]),
-        ]
+        // A refused command, and a liquidation: tranches, fills, a takeover, budgets, slippage.
+        let refused = try CLIRunner.run("tranche", ["withdraw", "3", "1000000", "--config", cluster.configPath], timeout: 10)
+        #expect(refused.status != 0)
+        try cluster.retrying { try cluster.cli(["account", "open", "9", "--collateral", "100000"]) }
+        try cluster.retrying { try cluster.cli(["position", "submit", "9", "BTC-PERP", "long", "40", "20000", "--import"]) }
+        try cluster.retrying { try cluster.cli(["price", "set", "BTC-PERP", "17000"]) }
         // Where each process serves them: `tranche status --json` says.
         let urls = try cluster.cli(["status"]).json["metrics"] as? [String: String] ?? [:]
+        // Until the aggregator has counted a fill (its gauges are sampled twice a second).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, let url = urls["aggregator"], !((try? Self.get(url))?.contains("tranche_fill_slippage_bps_count") ?? false) {
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        Thread.sleep(forTimeInterval: 1.2)   // a sample of the roles' gauges
+        let expected: [(String, [String])] = [
+            ("venue", ["tranche_venue_index_price{market=\"BTC-PERP\"} ", "tranche_venue_marks_published_total ",
+                       "tranche_messages_received_total{kind=\"trancheOrder\"}", "tranche_store_commit_seconds_count "]),
+            ("aggregator", ["tranche_fund_balance ", "tranche_breaker_level{market=\"BTC-PERP\"}", "tranche_events_total{kind=\"trancheOrder\"}",
+                            "tranche_events_total{kind=\"fill\"}", "tranche_events_total{kind=\"takeover\"}", "tranche_budget_per_second{market=\"BTC-PERP\"}",
+                            "tranche_fill_slippage_bps_bucket{le=", "tranche_fill_slippage_bps_count ", "tranche_store_commit_seconds_count "]),
+            ("coordinator", ["tranche_coordinator_workers_alive 2", "tranche_commands_total{kind=\"openAccount\",result=\"OK\"}",
+                             "tranche_commands_total{kind=\"withdraw\",result=\"", "tranche_coordinator_heartbeats_missed_total ",
+                             "tranche_coordinator_workers_declared_dead_total 0"]),
+            ("worker-w1", ["tranche_worker_accounts", "tranche_worker_shards_owned ", "tranche_worker_accounts_awaiting_acks ", "tranche_worker_orders_in_flight ",
+                           "tranche_worker_accounts_evaluated_total ", "tranche_worker_accounts_evaluated_per_mark_bucket", "tranche_store_commit_seconds_bucket",
+                           "tranche_store_queued_records ", "tranche_messages_received_total{kind=\"markPrice\"}"]),
+            ("worker-w2", ["tranche_worker_accounts", "tranche_worker_shards_owned ", "tranche_worker_accounts_evaluated_per_mark_count "]),
+        ]
         #expect(Set(urls.keys) == Set(expected.map(\.0)), "\(urls)")
         var accounts = 0.0
         var scraped = ""
@@ -49,7 +67,16 @@ import Testing
                 accounts += Double(line.split(separator: " ").last ?? "") ?? 0
             }
         }
-        #expect(accounts == 1)
+        #expect(accounts == 2)
+        // Counters count: the liquidation sent tranche orders, and the refused withdrawal is
+        // a result other than OK.
+        func value(_ prefix: String) -> Double {
+            scraped.split(separator: "\n").filter { $0.hasPrefix(prefix) }.compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        }
+        #expect(value("tranche_events_total{kind=\"trancheOrder\"}") > 0)
+        #expect(value("tranche_fill_slippage_bps_count") > 0)
+        #expect(value("tranche_commands_total{kind=\"withdraw\",result=\"OK\"}") == 0 && value("tranche_commands_total{kind=\"withdraw\"") >= 1)
+        #expect(value("tranche_worker_accounts_evaluated_total") > 0)
 
         // docs/grafana-dashboard.json queries only metrics the processes serve.
         let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: CLIRunner.repositoryRoot.appendingPathComponent("docs/grafana-dashboard.json"))) as? [String: Any])

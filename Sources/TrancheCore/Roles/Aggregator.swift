@@ -414,8 +414,25 @@ public struct Aggregator: Sendable {
     mutating func recordSlippage(notional: Quote, mark: Price, vwap: Price, side: Side) {
         let m = Double(mark.e8), v = Double(vwap.e8), n = Double(notional.e6)
         guard m > 0 else { return }
-        statistics.slippageWeighted += n * (side == .short ? m - v : v - m) / m * 10_000
+        let bps = (side == .short ? m - v : v - m) / m * 10_000
+        statistics.slippageWeighted += n * bps
         statistics.slippageNotional += n
+        if observing {
+            if slippageObservations.count < Self.maxObservations { slippageObservations.append(bps) } else { droppedObservations += 1 }
+        }
+    }
+
+    /// Each fill's slippage (bps) kept for the shell's histogram, only while `observing` (the
+    /// process sets it; the simulator does not), at most `maxObservations` between takes.
+    public var observing = false
+    public private(set) var slippageObservations: [Double] = []
+    public private(set) var droppedObservations = 0
+    static var maxObservations: Int { 100_000 }
+
+    /// The slippage observed since the last take.
+    public mutating func takeSlippageObservations() -> [Double] {
+        defer { slippageObservations.removeAll(keepingCapacity: true) }
+        return slippageObservations
     }
 
     mutating func onMark(_ m: Message.MarkPrice, now: Instant) -> [RoleDirective] {

@@ -65,6 +65,8 @@ public struct Coordinator: Sendable {
     struct Pending: Sendable {
         var client: NodeID
         var correlation: UInt64
+        /// What the client asked (metrics: commands by kind and result).
+        var kind: MessageKind
         var deadline: Instant
         /// Who was asked: only its answer is relayed.
         var target: NodeID
@@ -106,6 +108,26 @@ public struct Coordinator: Sendable {
 
     public var pendingRequests: Int { pending.count }
 
+    /// A client request's kind and the code of its answer (metrics).
+    public struct CommandResult: Hashable, Sendable {
+        public var kind: MessageKind
+        public var code: ErrorCode
+    }
+    /// Client requests answered since start, by kind and result: answered here (refused,
+    /// a view, a grant), relayed from their owner, or timed out.
+    public private(set) var commandResults: [CommandResult: Int] = [:]
+    /// Liveness checks (one per heartbeat interval) at which a live worker's last heartbeat
+    /// was more than one and a half intervals old, since start.
+    public private(set) var heartbeatsMissed = 0
+    /// Workers declared dead (silent for the liveness period), since start.
+    public private(set) var workersDeclaredDead = 0
+
+    mutating func countAnswer(_ kind: MessageKind, _ body: MessageBody) {
+        let code: ErrorCode
+        if case .commandReply(let r) = body { code = r.errorCode } else { code = .ok }
+        commandResults[CommandResult(kind: kind, code: code), default: 0] += 1
+    }
+
     public func shard(of account: AccountID) -> Int { ShardMath.shard(of: account, shardCount: configuration.shardCount) }
 
     public mutating func start(now: Instant) -> [RoleDirective] {
@@ -122,6 +144,19 @@ public struct Coordinator: Sendable {
     }
 
     public mutating func receive(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
+        let out = dispatch(envelope, from: sender, now: now)
+        // A client's request answered at once (refused, a view, a grant) is counted with its
+        // answer; one forwarded to its owner when the answer is relayed, or at its timeout.
+        if case .client = sender {
+            for d in out {
+                // (An account list is counted where it is finished, also when that is later.)
+                if case .send(let to, let e) = d, to == sender, e.correlationID == envelope.correlationID, e.kind != .accountList { countAnswer(envelope.kind, e.body) }
+            }
+        }
+        return out
+    }
+
+    mutating func dispatch(_ envelope: Envelope, from sender: NodeID, now: Instant) -> [RoleDirective] {
         guard let input = Self.input(envelope.body), Self.authorized(input, from: sender) else { return [] }
         func denied(_ why: String) -> [RoleDirective] {
             [reply(to: sender, correlation: envelope.correlationID, body: .commandReply(Message.CommandReply(errorCode: .permissionDenied, errorMessage: why)), now: now),
@@ -189,6 +224,7 @@ public struct Coordinator: Sendable {
             // anyone else relays nothing.
             guard let p = pending[envelope.correlationID], p.target == sender else { return [] }
             pending[envelope.correlationID] = nil
+            countAnswer(p.kind, envelope.body)
             var relayed = envelope
             relayed.correlationID = p.correlation
             relayed.sender = NodeID.coordinator.description
@@ -207,9 +243,12 @@ public struct Coordinator: Sendable {
         var out: [RoleDirective] = []
         // Workers silent for too long are dead: their shards move.
         var died = false
+        let late = Duration(nanoseconds: configuration.heartbeatInterval.nanoseconds * 3 / 2)
+        for (_, w) in workers where w.alive && now - w.lastSeen > late { heartbeatsMissed += 1 }
         for (id, w) in workers where w.alive && now - w.lastSeen > configuration.deadAfter {
             workers[id]!.alive = false
             died = true
+            workersDeclaredDead += 1
         }
         if died { out += rebalance(now: now) }
         // Dead workers that own nothing are forgotten after ten liveness periods (a peer
@@ -224,6 +263,7 @@ public struct Coordinator: Sendable {
         // Requests nobody answered.
         for (k, p) in pending where p.deadline <= now {
             pending[k] = nil
+            countAnswer(p.kind, .commandReply(Message.CommandReply(errorCode: .timeout, errorMessage: "")))
             out.append(reply(to: p.client, correlation: p.correlation,
                              body: .commandReply(Message.CommandReply(errorCode: .timeout, errorMessage: "the owner of the account did not answer in \(configuration.requestTimeout)")), now: now))
         }
@@ -306,7 +346,7 @@ public struct Coordinator: Sendable {
         }
         let k = nextCorrelation
         nextCorrelation += 1
-        pending[k] = Pending(client: sender, correlation: envelope.correlationID, deadline: now + configuration.requestTimeout, target: node)
+        pending[k] = Pending(client: sender, correlation: envelope.correlationID, kind: envelope.kind, deadline: now + configuration.requestTimeout, target: node)
         var routed = envelope
         routed.correlationID = k
         // The client's name (with its request id, the idempotency key the owner keeps).
@@ -341,6 +381,7 @@ public struct Coordinator: Sendable {
 
     mutating func finishListing(_ k: UInt64, now: Instant) -> RoleDirective {
         let g = listings.removeValue(forKey: k)!
+        if case .client = g.client { commandResults[CommandResult(kind: .accountListRequest, code: .ok), default: 0] += 1 }
         let sorted = g.accounts.sorted { $0.account.account < $1.account.account }
         let list = Message.AccountList(accounts: Array(sorted.prefix(g.limit)), truncated: g.truncated || sorted.count > g.limit, missingWorkers: g.waiting.sorted())
         return reply(to: g.client, correlation: g.correlation, body: .accountList(list), now: now)

@@ -24,6 +24,8 @@ public struct Venue: Sendable {
     var estimators: [MarketID: MarkPriceEstimator] = [:]
     var lastPublished: [MarketID: Instant] = [:]
     var markSequence: UInt64 = 0
+    /// Mark prices published since start (metrics).
+    public var marksPublished: UInt64 { markSequence }
     /// Tranches answered, by id (the de-duplication memory): the current generation and
     /// the one before it, at most `answeredPerGeneration` each.
     public private(set) var answered: [TrancheID: Message.TrancheFill] = [:]

@@ -7,6 +7,7 @@ extension Worker {
     /// a restoring tranche or the whole position, so this ends).
     mutating func evaluate(_ id: AccountID, now: Instant, depth: Int = 8) -> [RoleDirective] {
         guard var rec = accounts[id] else { return [] }
+        evaluations &+= 1
         var scopes = Set(rec.account.scopes)
         for s in rec.scopes where s.state.isActive { scopes.insert(s.scope) }
         var out: [RoleDirective] = []

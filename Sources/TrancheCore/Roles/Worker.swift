@@ -77,6 +77,15 @@ public struct Worker: Sendable {
     var nextRetransmitScan: Instant = .zero
     /// Messages sent again because their answer did not come in time.
     public internal(set) var retransmissions = 0
+    /// Accounts whose margin was evaluated, since start (metrics: per tick, from the
+    /// difference across a mark's handler).
+    public internal(set) var evaluations = 0
+    /// Accounts with money messages not yet acknowledged by the aggregator.
+    public var accountsAwaitingAcks: Int { lastSentAt.count }
+    /// Tranches (and trades) at the venue not yet answered.
+    public var ordersInFlight: Int { inFlightSentAt.count }
+    /// Scopes whose due tranche waits for its market's budget.
+    public var awaitingBudgetCount: Int { awaitingBudget.values.reduce(0) { $0 + $1.count } }
 
     public init(configuration: WorkerConfiguration, markets: [MarketSpec]) {
         self.configuration = configuration
