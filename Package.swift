@@ -36,6 +36,9 @@ let package = Package(
         // Durable state: per-shard account records, the aggregator's ledger, the shard map.
         // No C type leaks past this module.
         .target(name: "TrancheStore", dependencies: ["TrancheCore", "CSQLite"]),
+        // The stress report (one self-contained HTML page), for `tranche simulate` and
+        // `tranche-loadgen crash`.
+        .target(name: "TrancheReport", dependencies: ["TrancheCore"]),
         // The shells: run a role's state machine over ZeroMQ sockets, a clock and the store.
         // Logging on swift-log, process lifecycle on swift-service-lifecycle, options on
         // swift-argument-parser.
@@ -55,6 +58,7 @@ let package = Package(
             name: "tranche",
             dependencies: [
                 "TrancheCore",
+                "TrancheReport",
                 "TrancheNode",
                 "TrancheTransport",
                 "TrancheWire",
@@ -72,7 +76,7 @@ let package = Package(
         .executableTarget(name: "tranche-fuzz", dependencies: ["TrancheCore", "TrancheWire"]),
         // The load generator (docs/loadgen.md).
         .executableTarget(name: "tranche-loadgen", dependencies: [
-            "TrancheCore", "TrancheWire", "TrancheTransport", "TrancheNode",
+            "TrancheCore", "TrancheWire", "TrancheTransport", "TrancheNode", "TrancheReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

@@ -339,7 +339,8 @@ public enum Nodes {
         let sockets = try S.allCases.map { s -> NodeSocket in
             switch s {
             case .orders: return try bound(ctx, .router, role: "venue", "orders", c.endpoints.venueOrders, allow: [.worker, .aggregator, .coordinator], security: security)
-            case .marketData: return try bound(ctx, .pub, role: "venue", "marketData", c.endpoints.venueMarketData, allow: [.worker, .aggregator, .coordinator], security: security)
+            // The operator may watch the marks too (`tranche-loadgen crash` charts them).
+            case .marketData: return try bound(ctx, .pub, role: "venue", "marketData", c.endpoints.venueMarketData, allow: [.worker, .aggregator, .coordinator, .operator], security: security)
             }
         }
         return try NodeRunner(role: role, sockets: sockets, route: { to in (S.orders.rawValue, identity(to)) },

@@ -3,6 +3,7 @@ import Foundation
 import Histogram
 import TrancheCore
 import TrancheNode
+import TrancheReport
 import TrancheTransport
 import TrancheWire
 
@@ -113,34 +114,61 @@ struct Crash: ParsableCommand {
         try socket.subscribe()
         try keys?.configure(socket, server: .aggregator)
         try socket.connect(c.endpoints.events)
+        // The venue's marks, for the report's price chart (the operator may watch them).
+        let marks = try ZMQSocket(context, .sub)
+        try marks.subscribe()
+        try keys?.configure(marks, server: .venue)
+        try marks.connect(c.endpoints.venueMarketData)
         let client = try ClusterClient(endpoint: c.endpoints.coordinatorClients, name: "loadgen-crash", security: keys)
         var tally = CrashTally()
         // A second for the subscription to join (events are published as they happen; a
         // quiet cluster sends none), then a refused key is named.
-        try drain(socket, into: &tally, start: Date(), for: 1)
+        try drain(socket, marks: marks, into: &tally, start: Date(), for: 1)
         if let f = monitor.failure() { throw ValidationError("events at \(c.endpoints.events): the aggregator refused our key (\(f))") }
-        tally = CrashTally()
         let fundStart = try fundBalance(client)
-
         let start = Date()
+        tally = CrashTally(recorder: ReportRecorder(market: c.markets[0].market.id, origin: WallClock.now()))
+        var nextSample = 0.0
+        // Once a second: the fund (polled) and what the events said, for the report.
+        func sampleIfDue() throws {
+            guard Date().timeIntervalSince(start) >= nextSample else { return }
+            nextSample += 1
+            tally.recorder?.sampleLive(at: WallClock.now(), fund: try fundBalance(client))
+        }
+
         let total = (points.last?.at ?? 0) + settle
         for p in points {
             // Events until this point is due, then the point.
-            while Date().timeIntervalSince(start) < p.at { try drain(socket, into: &tally, start: start, for: min(0.05, p.at - Date().timeIntervalSince(start))) }
+            while Date().timeIntervalSince(start) < p.at {
+                try drain(socket, marks: marks, into: &tally, start: start, for: min(0.05, p.at - Date().timeIntervalSince(start)))
+                try sampleIfDue()
+            }
             _ = try client.command(.setPrice(Message.SetPrice(market: p.market, price: p.price)), timeout: .seconds(5))
+            if p.market == c.markets[0].market.id { tally.recorder?.recordIndex(p.price, at: WallClock.now()) }
             if isatty(STDERR_FILENO) == 1 {
                 FileHandle.standardError.write(Data(String(format: "\r%7.1f / %.0f s  %@ %@  %d tranches  %d fills  %d takeovers", Date().timeIntervalSince(start), total,
                                                              p.market.symbol, p.price.description, tally.tranches, tally.fills, tally.takeovers).utf8))
             }
         }
-        while Date().timeIntervalSince(start) < total { try drain(socket, into: &tally, start: start, for: 0.05) }
+        while Date().timeIntervalSince(start) < total {
+            try drain(socket, marks: marks, into: &tally, start: start, for: 0.05)
+            try sampleIfDue()
+        }
         if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = Date().timeIntervalSince(start)
         let fundEnd = try fundBalance(client)
 
         var simulated: SimulationSummary?
-        if compare, let s = scenarioFile { simulated = try Simulator.run(s, options: SimulationOptions(policy: .stepwise)) }
-        try report(tally, seconds: seconds, fundStart: fundStart, fundEnd: fundEnd, points: points.count, simulated: simulated)
+        var simulatedRecorder: ReportRecorder?
+        if compare, let s = scenarioFile {
+            let recorder = ReportRecorder(market: c.markets[0].market.id)
+            simulated = try Simulator.run(s, options: SimulationOptions(policy: .stepwise, recordEvents: options.report != nil)) { recorder.record($0) } sample: { t, cluster in
+                if options.report != nil { recorder.sample(t, cluster) }
+            }
+            simulatedRecorder = recorder
+        }
+        try report(tally, seconds: seconds, fundStart: fundStart, fundEnd: fundEnd, points: points.count, simulated: simulated, simulatedRecorder: simulatedRecorder,
+                   scenario: scenarioFile)
     }
 
     func fundBalance(_ client: ClusterClient) throws -> Quote? {
@@ -148,18 +176,30 @@ struct Crash: ParsableCommand {
         return f.balance
     }
 
-    /// Receives events for up to `seconds`.
-    func drain(_ socket: ZMQSocket, into tally: inout CrashTally, start: Date, for seconds: Double) throws {
+    /// Receives events (and the venue's marks) for up to `seconds`.
+    func drain(_ socket: ZMQSocket, marks: ZMQSocket, into tally: inout CrashTally, start: Date, for seconds: Double) throws {
         let until = Date().addingTimeInterval(max(seconds, 0.001))
         repeat {
             let left = Int(max(1, until.timeIntervalSinceNow * 1000))
-            guard let frames = try socket.receive(timeoutMilliseconds: left), let payload = frames.last,
-                  let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else { continue }
-            tally.count(m.event, second: Int(Date().timeIntervalSince(start)))
+            let ready = try ZMQPoller.poll([socket, marks], timeoutMilliseconds: left)
+            if ready.contains(1) {
+                while let frames = try marks.tryReceive() {
+                    guard let payload = frames.last, let envelope = try? WireCodec.decode(payload), case .markPrice(let m) = envelope.body,
+                          let recorder = tally.recorder, m.market == recorder.market else { continue }
+                    recorder.recordMark(m.price, at: m.at)
+                }
+            }
+            if ready.contains(0) {
+                while let frames = try socket.tryReceive() {
+                    guard let payload = frames.last, let envelope = try? WireCodec.decode(payload), case .clusterEvent(let m) = envelope.body else { continue }
+                    tally.count(m.event, second: Int(Date().timeIntervalSince(start)))
+                }
+            }
         } while Date() < until
     }
 
-    func report(_ t: CrashTally, seconds: Double, fundStart: Quote?, fundEnd: Quote?, points: Int, simulated: SimulationSummary?) throws {
+    func report(_ t: CrashTally, seconds: Double, fundStart: Quote?, fundEnd: Quote?, points: Int, simulated: SimulationSummary?,
+                simulatedRecorder: ReportRecorder?, scenario: Scenario?) throws {
         func ms(_ us: UInt64) -> Double { Double(us) / 1000 }
         let h = t.tickToOrder
         let latency: [String: Any] = h.totalCount == 0 ? ["count": 0] : [
@@ -207,20 +247,27 @@ struct Crash: ParsableCommand {
         } else {
             print(lines.joined(separator: "\n"))
         }
-        if let path = options.report {
-            let text = lines.joined(separator: "\n").replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            let bars = t.perSecond.enumerated().map { i, s in
-                let x = i * 8
-                return "<rect x=\"\(x)\" y=\"\(200 - min(200, s.tranches))\" width=\"3\" height=\"\(min(200, s.tranches))\" fill=\"#1f77b4\"/>"
-                    + "<rect x=\"\(x + 3)\" y=\"\(200 - min(200, s.fills))\" width=\"3\" height=\"\(min(200, s.fills))\" fill=\"#2ca02c\"/>"
-            }.joined()
-            let html = """
-                <!doctype html><html><head><meta charset="utf-8"><title>tranche-loadgen crash</title>
-                <style>body{font-family:sans-serif;margin:2em}pre{background:#f4f4f4;padding:1em}</style></head><body>
-                <h1>tranche-loadgen crash</h1><pre>\(text)</pre><h2>Tranches and fills per second</h2>
-                <svg width="\(max(200, t.perSecond.count * 8))" height="210">\(bars)</svg>
-                <p><span style="color:#1f77b4">■</span> tranche orders &nbsp; <span style="color:#2ca02c">■</span> fills (bars capped at 200)</p></body></html>
-                """
+        if let path = options.report, let recorder = t.recorder {
+            // The simulation's stress report, on the live run: the same charts, from the event
+            // stream, the venue's marks and the fund polled once a second.
+            var live: [(String, String)] = [
+                ("accounts liquidated", "\(t.accounts.count)"), ("tranches", "\(t.tranches)"), ("fills", "\(t.fills)"), ("unfilled tranches", "\(t.unfilled)"),
+                ("liquidated notional", "\(t.filledNotional)"), ("average slippage (bps)", String(format: "%.1f", recorder.averageSlippageBps)),
+                ("takeovers", "\(t.takeovers)"), ("ADL events", "\(t.adl)"), ("breaker transitions", "\(t.breakers)"),
+                ("insurance fund: start", fundStart.map(\.description) ?? "–"), ("insurance fund: end", fundEnd.map(\.description) ?? "–"),
+            ]
+            if h.totalCount > 0 {
+                live.append(("tick → order p50 / p99 (ms)", String(format: "%.3f / %.3f", ms(h.valueAtPercentile(50)), ms(h.valueAtPercentile(99)))))
+            }
+            var runs = [StressReport.Run(name: "live cluster", color: "#1f77b4", recorder: recorder, summary: live)]
+            if let s = simulated, let r = simulatedRecorder {
+                var rows = StressReport.rows(s)
+                if let i = rows.firstIndex(where: { $0.0 == "liquidated accounts" }) { rows[i].0 = "accounts liquidated" }
+                runs.append(StressReport.Run(name: "tranche simulate (stepwise)", color: "#ff7f0e", recorder: r, summary: rows))
+            }
+            let html = StressReport.html(title: o["title"] as! String,
+                                         description: "tranche-loadgen crash: " + (scenario?.description ?? "the index of \(recorder.market.symbol) falls by \(drop * 100) % in \(steps) steps, \(stepInterval) s apart, then held \(settle) s."),
+                                         about: String(format: "%d prices set over %.1f s", points, seconds), runs: runs)
             try Data(html.utf8).write(to: URL(fileURLWithPath: path))
         }
     }
@@ -228,6 +275,8 @@ struct Crash: ParsableCommand {
 
 /// What the event stream showed during a crash run.
 struct CrashTally {
+    /// The report's series (from the run's start on).
+    var recorder: ReportRecorder?
     var events = 0
     var tranches = 0
     var fills = 0
@@ -250,6 +299,7 @@ struct CrashTally {
 
     mutating func count(_ e: ClusterEvent, second: Int) {
         events += 1
+        recorder?.record(e)
         while perSecond.count <= second { perSecond.append((0, 0)) }
         let trader = e.account.map { $0 != Backstop.accountID } ?? false
         switch e.kind {

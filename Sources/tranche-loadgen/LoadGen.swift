@@ -24,7 +24,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "DEALER sockets.") var sockets = 8
     @Option(help: "Requests in flight per socket.") var depth = 64
     @Flag(help: "Print the summary as JSON.") var json = false
-    @Option(help: ArgumentHelp("Write an HTML report (summary, per-second chart).", valueName: "FILE")) var report: String?
+    @Option(help: ArgumentHelp("Write an HTML report: populate and commands, their summary and a per-second chart; crash, the stress report (index and mark, liquidated notional against the budget, fund, breaker bands, accounts by state, slippage, summary; beside the simulation with --compare).", valueName: "FILE")) var report: String?
     @Option(help: ArgumentHelp("Write every acknowledged request: its id and kind, one per line.", valueName: "FILE")) var acked: String?
     @Option(help: "Seed of the random draws.") var seed: UInt64 = 1
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrancheCore
+import TrancheReport
 
 /// `tranche simulate SCENARIO.json`: runs a scenario through the cluster's roles wired
 /// over an in-memory network, in this process, and reports what the liquidations did.

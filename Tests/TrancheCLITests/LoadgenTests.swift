@@ -65,8 +65,9 @@ import Testing
         try cluster.startAll()
         try cluster.waitForShards(workers: ["w1", "w2"], within: 15)
 
+        let page = cluster.directory.appendingPathComponent("crash-report.html")
         let r = try CLIRunner.run("tranche-loadgen", ["crash", "--scenario", file.path, "--populate", "--compare", "--settle", "3", "--json",
-                                                       "--config", cluster.configPath], timeout: 120)
+                                                       "--report", page.path, "--config", cluster.configPath], timeout: 120)
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)\(r.stderr)")
         #expect((o["pricesSet"] as? Int ?? 0) >= 13, "\(o)")
@@ -81,5 +82,22 @@ import Testing
         let simulated = try #require(o["simulated"] as? [String: Any], "\(o)")
         #expect((simulated["tranches"] as? Int ?? 0) > 0, "\(simulated)")
         #expect(o["fundEnd"] != nil)
+
+        // The stress report of the live run beside the simulation's: every chart, with lines
+        // of both (the live ones from the event stream, the venue's marks and the fund polled
+        // once a second), self-contained, and rendered by a real browser with ink in every band.
+        let html = try String(contentsOf: page, encoding: .utf8)
+        for id in StressReportTests.charts { #expect(html.contains("<svg id=\"\(id)\""), "no \(id) chart") }
+        #expect(html.contains("<table id=\"summary\"") && html.contains("live cluster") && html.contains("tranche simulate (stepwise)"))
+        #expect(html.contains("mark, live cluster") && html.contains("fund, live cluster") && html.contains("liquidated, live cluster"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+        for id in ["price", "liquidated", "fund", "states"] {
+            let start = try #require(html.range(of: "<svg id=\"\(id)\""))
+            let svg = html[start.lowerBound...]
+            let end = try #require(svg.range(of: "</svg>"))
+            #expect(svg[..<end.lowerBound].contains("live cluster</title></polyline>"), "\(id) has no live line")
+        }
+        let bands = try StressReportTests.inkedBands(page, dir: cluster.directory)
+        #expect(bands.prefix(7).allSatisfy { $0 > 20 }, "blank regions in the screenshot: \(bands)")
     }
 }

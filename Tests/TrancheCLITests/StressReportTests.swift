@@ -31,6 +31,14 @@ import Testing
 
         // Rendered by a real browser: the screenshot has ink, and in several places down
         // the page (every chart, not a blank page with a title).
+        let bands = try Self.inkedBands(page, dir: dir)
+        // The first seven eighths hold the six charts: each band has inked rows.
+        #expect(bands.prefix(7).allSatisfy { $0 > 20 }, "blank regions in the screenshot: \(bands)")
+    }
+
+    /// Renders `page` in headless chromium and returns, for eight bands of the screenshot
+    /// from top to bottom, how many rows have ink (python3 decodes the PNG: zlib, filters).
+    static func inkedBands(_ page: URL, dir: URL) throws -> [Int] {
         let png = dir.appendingPathComponent("report.png")
         let shot = try CLIRunner.run("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,2600",
                                                             "--screenshot=\(png.path)", page.absoluteString], timeout: 90, in: dir)
@@ -67,7 +75,6 @@ import Testing
         #expect(pixels.status == 0, "\(pixels.stderr)")
         let bands = pixels.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(bands.count == 8, "\(pixels.stdout)")
-        // The first seven eighths hold the six charts: each band has inked rows.
-        #expect(bands.prefix(7).allSatisfy { $0 > 20 }, "blank regions in the screenshot: \(bands)")
+        return bands
     }
 }

@@ -1,47 +1,99 @@
 import Foundation
 import TrancheCore
 
-/// What one simulation run showed over time, for the stress report: from its events
-/// (marks, fills, budgets) and from the cluster as the simulator shows it once per mark
-/// interval (fund, breaker, accounts by liquidation state). The first market's series.
-final class ReportRecorder {
-    let market: MarketID
-    /// Per second of simulated time.
-    var index: [Int: Double] = [:]
-    var mark: [Int: Double] = [:]
-    var liquidated: [Int: Double] = [:]
-    var budget: [Int: Double] = [:]
-    var fund: [Int: Double] = [:]
-    var breaker: [Int: Int] = [:]
-    var states: [Int: [LiquidationPhase: Int]] = [:]
+/// What one run showed over time, for the stress report: from its events (marks, fills,
+/// budgets) and, in a simulation, from the cluster as the simulator shows it once per mark
+/// interval (fund, breaker, accounts by liquidation state); in a live run
+/// (`tranche-loadgen crash`) the same series come from the event stream, the venue's marks
+/// and the fund polled once a second. The first market's series.
+public final class ReportRecorder {
+    public let market: MarketID
+    /// Seconds are counted from here: zero in a simulation, the run's start on the wall
+    /// clock in a live run.
+    public let origin: Instant
+    /// Per second since `origin`.
+    public var index: [Int: Double] = [:]
+    public var mark: [Int: Double] = [:]
+    public var liquidated: [Int: Double] = [:]
+    public var budget: [Int: Double] = [:]
+    public var fund: [Int: Double] = [:]
+    public var breaker: [Int: Int] = [:]
+    public var states: [Int: [LiquidationPhase: Int]] = [:]
     /// Slippage of every trader fill against the mark when its order was planned, bps.
-    var slippageBps: [Double] = []
+    public var slippageBps: [Double] = []
+    /// Live: each account's latest phase and the breaker's level, as the events say.
+    var phases: [AccountID: LiquidationPhase] = [:]
+    var breakerLevel = 0
 
-    init(market: MarketID) { self.market = market }
+    public init(market: MarketID, origin: Instant = .zero) {
+        self.market = market
+        self.origin = origin
+    }
 
-    static func second(_ t: Instant) -> Int { Int(t.nanoseconds / 1_000_000_000) }
+    func second(_ t: Instant) -> Int { max(0, Int((t.nanoseconds - origin.nanoseconds) / 1_000_000_000)) }
     static func number(_ text: Substring) -> Double? { Double(text.prefix { $0.isNumber || $0 == "." || $0 == "-" }) }
 
-    func record(_ e: ClusterEvent) {
-        let s = Self.second(e.at)
+    public func record(_ e: ClusterEvent) {
+        let s = second(e.at)
+        let trader = e.account.map { $0 != Backstop.accountID } ?? false
         switch e.kind {
         case .mark where e.market == market:
             if let p = e.price { mark[s] = Double(p.e8) / 1e8 }
             if let d = e.detail, let r = d.range(of: "index "), let v = Self.number(d[r.upperBound...]) { index[s] = v }
         case .fill where e.market == market:
             if let q = e.amount { liquidated[s, default: 0] += Double(q.e6) / 1e6 }
-            if e.account != Backstop.accountID, let p = e.price, let d = e.detail, let r = d.range(of: "mark at order "),
+            if trader, let p = e.price, let d = e.detail, let r = d.range(of: "mark at order "),
                let m = Self.number(d[r.upperBound...]), m > 0 {
                 slippageBps.append(abs(Double(p.e8) / 1e8 - m) / m * 10_000)
             }
         case .budget where e.market == market:
             if let q = e.amount { budget[s] = Double(q.e6) / 1e6 }
+        case .breaker where e.market == market:
+            // "normal → throttled (reason)": the level it went to.
+            if let d = e.detail, let r = d.range(of: "→ ") {
+                let to = d[r.upperBound...]
+                breakerLevel = to.hasPrefix("halted") ? 2 : to.hasPrefix("throttled") ? 1 : 0
+            }
+        default: break
+        }
+        // Accounts by liquidation state, as the events tell it (a live run has no records).
+        guard trader, let a = e.account else { return }
+        switch e.kind {
+        case .marginCall: phases[a] = .marginCall
+        case .trancheOrder: phases[a] = .liquidating
+        case .takeover: phases[a] = .takenOver
+        case .bankrupt: phases[a] = .bankrupt
+        case .closed: phases[a] = .closed
+        case .restored: phases[a] = nil
         default: break
         }
     }
 
-    func sample(_ t: Instant, _ cluster: SimulatedCluster) {
-        let s = Self.second(t)
+    /// Live: the venue published a mark.
+    public func recordMark(_ price: Price, at t: Instant) { mark[second(t)] = Double(price.e8) / 1e8 }
+
+    /// Live: the exogenous (index) price the run set.
+    public func recordIndex(_ price: Price, at t: Instant) {
+        lastIndex = Double(price.e8) / 1e8
+        index[second(t)] = lastIndex
+    }
+    var lastIndex: Double?
+
+    /// Live, once a second: the fund (polled), the breaker level and the accounts by
+    /// state as the events said so far.
+    public func sampleLive(at t: Instant, fund balance: Quote?) {
+        let s = second(t)
+        if let balance { fund[s] = Double(balance.e6) / 1e6 }
+        // The index is held between the prices set.
+        if index[s] == nil, let lastIndex { index[s] = lastIndex }
+        breaker[s] = breakerLevel
+        var counts: [LiquidationPhase: Int] = [:]
+        for p in phases.values { counts[p, default: 0] += 1 }
+        states[s] = counts
+    }
+
+    public func sample(_ t: Instant, _ cluster: SimulatedCluster) {
+        let s = second(t)
         fund[s] = Double(cluster.aggregator.fundBalance.e6) / 1e6
         breaker[s] = cluster.aggregator.breakerSnapshots.first { $0.market == market }.map { $0.level == .normal ? 0 : $0.level == .throttled ? 1 : 2 } ?? 0
         var counts: [LiquidationPhase: Int] = [:]
@@ -54,27 +106,45 @@ final class ReportRecorder {
         }
         states[s] = counts
     }
+
+    /// Mean slippage of the traders' fills recorded, bps.
+    public var averageSlippageBps: Double { slippageBps.isEmpty ? 0 : slippageBps.reduce(0, +) / Double(slippageBps.count) }
 }
 
 /// One self-contained HTML page (inline SVG, no network): price against mark, liquidated
 /// notional per second against the budget, the insurance fund, breaker levels as shaded
 /// bands, accounts by liquidation state, the slippage distribution and a summary table;
 /// with two runs, both on the same axes.
-enum StressReport {
-    struct Run {
-        var name: String
-        var color: String
-        var recorder: ReportRecorder
-        var summary: SimulationSummary
+public enum StressReport {
+    public struct Run {
+        public var name: String
+        public var color: String
+        public var recorder: ReportRecorder
+        /// The summary table's rows: (label, value); a label another run lacks shows "–".
+        public var summary: [(String, String)]
+        public init(name: String, color: String, recorder: ReportRecorder, summary: [(String, String)]) {
+            self.name = name
+            self.color = color
+            self.recorder = recorder
+            self.summary = summary
+        }
+        public init(name: String, color: String, recorder: ReportRecorder, summary: SimulationSummary) {
+            self.init(name: name, color: color, recorder: recorder, summary: StressReport.rows(summary))
+        }
     }
 
     static let width = 860.0, height = 220.0
 
-    static func html(scenario: Scenario, runs: [Run]) -> String {
+    public static func html(scenario: Scenario, runs: [Run]) -> String {
+        html(title: scenario.name, description: scenario.description, about: "Seed \(scenario.seed); \(scenario.markets.count) market(s)", runs: runs)
+    }
+
+    /// The page: `about` opens the line under the description (seed, markets, ...).
+    public static func html(title: String, description: String, about: String, runs: [Run]) -> String {
         let seconds = runs.flatMap { Array($0.recorder.fund.keys) + Array($0.recorder.mark.keys) }.max() ?? 1
-        var body = "<h1>Stress report: \(escape(scenario.name))</h1>"
-        body += "<p>\(escape(scenario.description))</p>"
-        body += "<p>Seed \(scenario.seed); \(scenario.markets.count) market(s), charts for \(escape(runs.first?.recorder.market.symbol ?? "")); "
+        var body = "<h1>Stress report: \(escape(title))</h1>"
+        body += "<p>\(escape(description))</p>"
+        body += "<p>\(escape(about)), charts for \(escape(runs.first?.recorder.market.symbol ?? "")); "
             + "shaded bands: breaker throttled (amber) or halted (red)\(runs.count > 1 ? " in the first run" : "").</p>"
         body += legend(runs)
         let bands = runs.first.map { breakerBands($0.recorder.breaker, seconds: seconds) } ?? ""
@@ -99,7 +169,7 @@ enum StressReport {
         body += histogram(id: "slippage", title: "Slippage of traders' fills against the mark at order (bps)", runs: runs)
         body += summaryTable(runs)
         return """
-            <!doctype html><html><head><meta charset="utf-8"><title>Tranche stress report: \(escape(scenario.name))</title>
+            <!doctype html><html><head><meta charset="utf-8"><title>Tranche stress report: \(escape(title))</title>
             <style>body{font-family:sans-serif;margin:24px;color:#222}h2{font-size:16px;margin:22px 0 4px}
             table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f0f0f0}
             .legend span{margin-right:16px}</style></head><body>
@@ -179,17 +249,24 @@ enum StressReport {
             """
     }
 
+    /// A simulation's summary as table rows.
+    public static func rows(_ s: SimulationSummary) -> [(String, String)] {
+        [("accounts", "\(s.accounts)"), ("liquidated accounts", "\(s.liquidatedAccounts)"), ("tranches", "\(s.tranches)"),
+         ("liquidated notional", "\(s.liquidatedNotional)"), ("average slippage (bps)", String(format: "%.1f", s.avgSlippageBps)),
+         ("bad debt", "\(s.badDebt)"), ("takeovers", "\(s.takeovers)"), ("ADL events", "\(s.adlEvents)"),
+         ("cascade liquidations", "\(s.cascadeLiquidations)"), ("breaker trips", "\(s.breakerTrips)"),
+         ("insurance fund: start", "\(s.insuranceFundStart)"), ("insurance fund: end", "\(s.insuranceFundEnd)"),
+         ("money conserved", s.moneyConserved ? "yes" : "NO")]
+    }
+
     static func summaryTable(_ runs: [Run]) -> String {
-        let rows: [(String, (SimulationSummary) -> String)] = [
-            ("accounts", { "\($0.accounts)" }), ("liquidated accounts", { "\($0.liquidatedAccounts)" }), ("tranches", { "\($0.tranches)" }),
-            ("liquidated notional", { "\($0.liquidatedNotional)" }), ("average slippage (bps)", { String(format: "%.1f", $0.avgSlippageBps) }),
-            ("bad debt", { "\($0.badDebt)" }), ("takeovers", { "\($0.takeovers)" }), ("ADL events", { "\($0.adlEvents)" }),
-            ("cascade liquidations", { "\($0.cascadeLiquidations)" }), ("breaker trips", { "\($0.breakerTrips)" }),
-            ("insurance fund: start", { "\($0.insuranceFundStart)" }), ("insurance fund: end", { "\($0.insuranceFundEnd)" }),
-            ("money conserved", { $0.moneyConserved ? "yes" : "NO" }),
-        ]
+        var labels: [String] = []
+        for r in runs { for (l, _) in r.summary where !labels.contains(l) { labels.append(l) } }
         var html = "<h2>Summary</h2><table id=\"summary\"><tr><th></th>" + runs.map { "<th>\(escape($0.name))</th>" }.joined() + "</tr>"
-        for (name, value) in rows { html += "<tr><td style=\"text-align:left\">\(escape(name))</td>" + runs.map { "<td>\(escape(value($0.summary)))</td>" }.joined() + "</tr>" }
+        for l in labels {
+            html += "<tr><td style=\"text-align:left\">\(escape(l))</td>"
+                + runs.map { r in "<td>\(escape(r.summary.first { $0.0 == l }?.1 ?? "–"))</td>" }.joined() + "</tr>"
+        }
         return html + "</table>"
     }
 }
