@@ -59,6 +59,17 @@ public enum Nodes {
                 lastRejected = now
                 heldBack = 0
             }
+            // A line per client command, per budget, or per tranche (its order, fill or
+            // unfilled answer, its fee) at info would drown the rest: those are at debug (the
+            // event stream and the metrics count them), and not even formatted below it; a
+            // liquidation's course (margin call, takeover, deficit, closed, restored, ...)
+            // stays at info.
+            let quiet: Bool
+            switch e.kind {
+            case .command, .budget, .trancheOrder, .fill, .unfilled, .fee: quiet = true
+            default: quiet = false
+            }
+            if quiet && log.logger.logLevel > .debug { return }
             var parts = ["event \(e.kind.rawValue)"]
             if let a = e.account { parts.append("account \(a)") }
             if let m = e.market { parts.append("\(m)") }
@@ -66,8 +77,7 @@ public enum Nodes {
             if let p = e.price { parts.append("price \(p)") }
             if let q = e.amount { parts.append("amount \(q)") }
             if let d = e.detail { parts.append("— \(d)") }
-            // A line per client command (or per budget) at info would drown the rest.
-            if e.kind == .command || e.kind == .budget { log.debug(parts.joined(separator: " ")) } else { log.info(parts.joined(separator: " ")) }
+            if quiet { log.debug(parts.joined(separator: " ")) } else { log.info(parts.joined(separator: " ")) }
         }
     }
 

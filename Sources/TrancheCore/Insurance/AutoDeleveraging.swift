@@ -64,11 +64,14 @@ public enum AutoDeleveraging {
     public static func rank(_ candidates: [ADLCandidate], bankruptSide: Side, market: MarketID) -> [ADLCandidate] {
         candidates
             .filter { $0.market == market && $0.unrealisedPnl.isPositive && !$0.size.isZero && ($0.size.e8 > 0 ? Side.long : .short) == bankruptSide.opposite }
-            .sorted { a, b in
-                if a.scorePpm != b.scorePpm { return a.scorePpm > b.scorePpm }
-                if a.notional != b.notional { return a.notional > b.notional }
-                return a.account < b.account
-            }
+            .sorted(by: ranksBefore)
+    }
+
+    /// The ranking's order: higher score first, then larger notional, then lower account id.
+    public static func ranksBefore(_ a: ADLCandidate, _ b: ADLCandidate) -> Bool {
+        if a.scorePpm != b.scorePpm { return a.scorePpm > b.scorePpm }
+        if a.notional != b.notional { return a.notional > b.notional }
+        return a.account < b.account
     }
 
     /// Allocates `size` of the bankrupt position over the ranked candidates, each up to its

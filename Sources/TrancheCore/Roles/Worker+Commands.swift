@@ -265,6 +265,7 @@ extension Worker {
 
     mutating func drop(_ id: AccountID) {
         accounts[id] = nil
+        adlChanged(id)
         active.remove(id)
         lastSentAt[id] = nil
         for m in context.markets.keys {

@@ -273,22 +273,70 @@ extension Worker {
 
     /// Our best auto-deleveraging candidates for the aggregator's global pick: profitable
     /// positions on the side needed, ranked, just enough to cover the size needed.
-    func onAdlRequest(_ r: Message.AdlCandidatesRequest, now: Instant) -> [RoleDirective] {
-        var candidates: [ADLCandidate] = []
-        for rec in accounts.values {
-            guard let p = rec.account.position(in: r.market), p.side == r.sideNeeded, !rec.isActive,
-                  let c = try? AutoDeleveraging.candidate(rec.account, market: r.market, context: context), c.unrealisedPnl.isPositive
-            else { continue }
-            candidates.append(c)
+    /// The aggregator's ADL round asks for this worker's best-ranked counterparties, enough
+    /// to cover the size needed. Ranking every account on every request made a crash with
+    /// thousands of bankruptcies at once quadratic (each round scanned and sorted every
+    /// account: tens of seconds at 100,000 accounts). The ranking of a market and side is
+    /// now built on the first request after a mark (scores move with the marks) and reused
+    /// until the next one; the accounts changed since it was built (every change is
+    /// persisted, and `persist` notes them) are recomputed and merged in, so the answer is
+    /// the one a full scan would give (checked against one in debug builds).
+    mutating func onAdlRequest(_ r: Message.AdlCandidatesRequest, now: Instant) -> [RoleDirective] {
+        let picked = adlPicks(market: r.market, side: r.sideNeeded, sizeNeeded: r.sizeNeeded)
+        assert(picked == adlPicksByScan(market: r.market, side: r.sideNeeded, sizeNeeded: r.sizeNeeded), "ADL ranking differs from a full scan")
+        return [send(.aggregator, .adlCandidates(Message.AdlCandidates(requestID: r.requestID, candidates: picked.map {
+            Message.AdlCandidate(account: $0.account, market: $0.market, size: $0.size, entryPrice: $0.entryPrice, score: Rate(ppm: $0.scorePpm))
+        })), now)]
+    }
+
+    /// An account as a counterparty for `side` in `market`: a profitable position on that
+    /// side, the account in no liquidation.
+    func adlCandidate(_ rec: AccountRecord, market: MarketID, side: Side) -> ADLCandidate? {
+        guard let p = rec.account.position(in: market), p.side == side, !rec.isActive,
+              let c = try? AutoDeleveraging.candidate(rec.account, market: market, context: context), c.unrealisedPnl.isPositive else { return nil }
+        return c
+    }
+
+    /// The best-ranked candidates covering `sizeNeeded`, from the ranking and the changes since.
+    mutating func adlPicks(market: MarketID, side: Side, sizeNeeded: Size) -> [ADLCandidate] {
+        let key = AdlRankingKey(market: market, side: side)
+        if adlRankings[key] == nil {
+            adlRankings[key] = AdlRanking(ranked: AutoDeleveraging.rank(accounts.values.compactMap { adlCandidate($0, market: market, side: side) },
+                                                                        bankruptSide: side.opposite, market: market))
         }
-        let ranked = AutoDeleveraging.rank(candidates, bankruptSide: r.sideNeeded.opposite, market: r.market)
-        var picked: [Message.AdlCandidate] = []
+        let ranking = adlRankings[key]!
+        let fresh = AutoDeleveraging.rank(ranking.dirty.compactMap { accounts[$0].flatMap { adlCandidate($0, market: market, side: side) } },
+                                          bankruptSide: side.opposite, market: market)
+        var picked: [ADLCandidate] = []
+        var covered: Int64 = 0, i = 0, j = 0
+        while covered < sizeNeeded.e8 {
+            while i < ranking.ranked.count, ranking.dirty.contains(ranking.ranked[i].account) { i += 1 }
+            let a = i < ranking.ranked.count ? ranking.ranked[i] : nil, b = j < fresh.count ? fresh[j] : nil
+            let next: ADLCandidate
+            if let a, let b { next = AutoDeleveraging.ranksBefore(b, a) ? b : a } else if let c = a ?? b { next = c } else { break }
+            if let b, next.account == b.account { j += 1 } else { i += 1 }
+            picked.append(next)
+            covered += abs(next.size.e8)
+        }
+        return picked
+    }
+
+    /// What a full scan of every account gives (the reference `adlPicks` is checked against).
+    func adlPicksByScan(market: MarketID, side: Side, sizeNeeded: Size) -> [ADLCandidate] {
+        let ranked = AutoDeleveraging.rank(accounts.values.compactMap { adlCandidate($0, market: market, side: side) }, bankruptSide: side.opposite, market: market)
+        var picked: [ADLCandidate] = []
         var covered: Int64 = 0
-        for c in ranked where covered < r.sizeNeeded.e8 {
-            picked.append(Message.AdlCandidate(account: c.account, market: c.market, size: c.size, entryPrice: c.entryPrice, score: Rate(ppm: c.scorePpm)))
+        for c in ranked where covered < sizeNeeded.e8 {
+            picked.append(c)
             covered += abs(c.size.e8)
         }
-        return [send(.aggregator, .adlCandidates(Message.AdlCandidates(requestID: r.requestID, candidates: picked)), now)]
+        return picked
+    }
+
+    /// An account changed (or left): the rankings recompute it at their next use.
+    mutating func adlChanged(_ id: AccountID) {
+        guard !adlRankings.isEmpty else { return }
+        for k in adlRankings.keys { adlRankings[k]!.dirty.insert(id) }
     }
 
     /// Close part of a position at the bankruptcy price: as a deleveraged counterparty, or
@@ -333,4 +381,16 @@ extension Worker {
         if ins.bankruptAccount != id { out += evaluate(id, now: now) }
         return out
     }
+}
+
+/// Which ranking: a market and the side the counterparties hold.
+struct AdlRankingKey: Hashable, Sendable {
+    var market: MarketID
+    var side: Side
+}
+
+/// A worker's candidates ranked at one mark, and the accounts changed since.
+struct AdlRanking: Sendable {
+    var ranked: [ADLCandidate]
+    var dirty: Set<AccountID> = []
 }

@@ -77,6 +77,9 @@ public struct Worker: Sendable {
     var nextRetransmitScan: Instant = .zero
     /// Messages sent again because their answer did not come in time.
     public internal(set) var retransmissions = 0
+    /// ADL rankings of this worker's candidates, per market and side, built on the first
+    /// request after a mark and reused until the next (`onAdlRequest`).
+    var adlRankings: [AdlRankingKey: AdlRanking] = [:]
     /// Accounts whose margin was evaluated, since start (metrics: per tick, from the
     /// difference across a mark's handler).
     public internal(set) var evaluations = 0
@@ -251,6 +254,7 @@ public struct Worker: Sendable {
     /// flight or undelivered, evaluates them.
     mutating func adopt(_ records: [AccountRecord], now: Instant) -> [RoleDirective] {
         var out: [RoleDirective] = []
+        adlRankings.removeAll()
         for rec in records.sorted(by: { $0.account.id < $1.account.id }) {
             accounts[rec.account.id] = rec
             reindex(rec.account.id)
@@ -302,6 +306,8 @@ public struct Worker: Sendable {
         guard context.markets[m.market] != nil else { return [] }
         let old = context.marks[m.market]
         context.marks[m.market] = m.price
+        // Every candidate's score moves with the marks (cross equity spans markets).
+        adlRankings.removeAll()
         var history = markHistory[m.market] ?? []
         history.append((now, m.price))
         let keep = context.markets[m.market]!.liquidation.graceWindow
@@ -487,6 +493,7 @@ public struct Worker: Sendable {
     mutating func persist(_ id: AccountID) -> [RoleDirective] {
         guard let rec = accounts[id], let e = shards[shard(of: id)] else { return [] }
         if rec.isActive { active.insert(id) } else { active.remove(id) }
+        adlChanged(id)
         // Stamped with the epoch the shard was loaded under, never a later one: a former
         // owner's write must stay below the fence its successor set.
         return [.persist(shard: shard(of: id), epoch: e, record: rec)]
