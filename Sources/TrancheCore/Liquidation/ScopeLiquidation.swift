@@ -77,6 +77,13 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
             if isActive { return [finish(scope: scope, deficit: account.unsettledDeficit, takenOver: false)] }
             return []
         }
+        // Not in a liquidation and above maintenance: nothing to do (below, the same test on
+        // the full metrics returns the same); the screening computes only equity and
+        // maintenance.
+        if !isActive, try !MarginCalculator.isLiquidatable(account, scope, ctx) {
+            assert((try? MarginCalculator.scopeMetrics(account, scope, ctx))?.isLiquidatable != true, "the screening disagrees with the full metrics")
+            return []
+        }
         let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
         let params = try ctx.market(positions[0].market).liquidation
         let belowFloor = metrics.isBelow(hardFloor: params.hardFloorMarginRatio)

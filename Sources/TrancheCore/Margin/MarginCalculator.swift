@@ -2,6 +2,33 @@
 public enum MarginCalculator {
     /// Equity, requirements and notional of one scope, without per-position prices
     /// (the cheap evaluation run on every tick).
+    /// Whether a scope's equity is below its maintenance requirement (`ScopeMetrics`'s
+    /// `isLiquidatable`), computing only those two: the screening a worker runs on every
+    /// account a mark touches before its liquidation state machine, which has nothing to do
+    /// for a healthy scope that stays above maintenance (the vast majority).
+    public static func isLiquidatable(_ account: Account, _ scope: MarginScope, _ ctx: MarginContext) throws(MarginError) -> Bool {
+        var equity: Quote
+        switch scope {
+        case .cross: equity = account.collateral
+        case .isolated(let m): equity = account.position(in: m)?.isolatedMargin ?? .zero
+        }
+        var maintenance = Quote.zero
+        for p in account.positions {
+            switch scope {
+            case .cross where p.mode != .cross: continue
+            case .isolated(let m) where p.mode != .isolated || p.market != m: continue
+            default: break
+            }
+            let (row, mark) = try ctx.row(p.market)
+            try arith { () throws(ArithmeticError) in
+                let n = try p.size.notional(at: mark, .up)
+                equity = try equity + p.unrealisedPnl(at: mark)
+                maintenance = try maintenance + MarketSpec.maintenance(notional: n, bracket: ctx.bracket(row: row, forNotional: n))
+            }
+        }
+        return maintenance.isPositive && equity < maintenance
+    }
+
     public static func scopeMetrics(_ account: Account, _ scope: MarginScope, _ ctx: MarginContext) throws(MarginError) -> ScopeMetrics {
         var equity: Quote
         switch scope {

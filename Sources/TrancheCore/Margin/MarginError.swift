@@ -30,6 +30,10 @@ public struct MarginContext: Sendable {
     var rowSpecs: [MarketSpec?] = []
     var rowBrackets: [[MarginBracket]?] = []
     var rowMarks: [Price?] = []
+    /// Every row's brackets in one array, and where each row's start and how many: read in
+    /// place on the hot path (an array per row is retained and released on every read).
+    var bracketStore: [MarginBracket] = []
+    var bracketSpans: [(start: Int, count: Int)] = []
 
     public init(markets: [MarketID: MarketSpec], marks: [MarketID: Price]) {
         self.markets = markets
@@ -46,6 +50,11 @@ public struct MarginContext: Sendable {
         rowSpecs = ids.map { markets[$0] }
         rowBrackets = rowSpecs.map { $0?.brackets }
         rowMarks = ids.map { marks[$0] }
+        bracketStore = []
+        bracketSpans = rowBrackets.map { b in
+            defer { bracketStore += b ?? [] }
+            return (bracketStore.count, b?.count ?? 0)
+        }
     }
 
     @inline(__always)
@@ -70,9 +79,11 @@ public struct MarginContext: Sendable {
     /// `MarketSpec.bracket(forNotional:)` of the market in row `i` (one with a spec).
     @inline(__always)
     func bracket(row i: Int, forNotional notional: Quote) -> MarginBracket {
-        rowBrackets[i]!.withUnsafeBufferPointer { b in
-            var j = 0
-            while j + 1 < b.count, b[j + 1].notionalFloor <= notional { j += 1 }
+        let span = bracketSpans[i]
+        return bracketStore.withUnsafeBufferPointer { b in
+            var j = span.start
+            let last = span.start + span.count - 1
+            while j < last, b[j + 1].notionalFloor <= notional { j += 1 }
             return b[j]
         }
     }
