@@ -2,23 +2,24 @@
 public enum MarginCalculator {
     /// Equity, requirements and notional of one scope, without per-position prices
     /// (the cheap evaluation run on every tick).
+    /// A scope's capital before PnL: the account's collateral (cross) or the position's
+    /// isolated margin.
+    @inline(__always)
+    static func capital(_ account: Account, _ scope: MarginScope) -> Quote {
+        switch scope {
+        case .cross: return account.collateral
+        case .isolated(let m): return account.position(in: m)?.isolatedMargin ?? .zero
+        }
+    }
+
     /// Whether a scope's equity is below its maintenance requirement (`ScopeMetrics`'s
     /// `isLiquidatable`), computing only those two: the screening a worker runs on every
     /// account a mark touches before its liquidation state machine, which has nothing to do
     /// for a healthy scope that stays above maintenance (the vast majority).
     public static func isLiquidatable(_ account: Account, _ scope: MarginScope, _ ctx: MarginContext) throws(MarginError) -> Bool {
-        var equity: Quote
-        switch scope {
-        case .cross: equity = account.collateral
-        case .isolated(let m): equity = account.position(in: m)?.isolatedMargin ?? .zero
-        }
+        var equity = capital(account, scope)
         var maintenance = Quote.zero
-        for p in account.positions {
-            switch scope {
-            case .cross where p.mode != .cross: continue
-            case .isolated(let m) where p.mode != .isolated || p.market != m: continue
-            default: break
-            }
+        for p in account.positions where p.belongs(to: scope) {
             let (row, mark) = try ctx.row(p.market)
             try arith { () throws(ArithmeticError) in
                 let n = try p.size.notional(at: mark, .up)
@@ -30,18 +31,9 @@ public enum MarginCalculator {
     }
 
     public static func scopeMetrics(_ account: Account, _ scope: MarginScope, _ ctx: MarginContext) throws(MarginError) -> ScopeMetrics {
-        var equity: Quote
-        switch scope {
-        case .cross: equity = account.collateral
-        case .isolated(let m): equity = account.position(in: m)?.isolatedMargin ?? .zero
-        }
+        var equity = capital(account, scope)
         var maintenance = Quote.zero, initial = Quote.zero, notional = Quote.zero
-        for p in account.positions {
-            switch scope {
-            case .cross where p.mode != .cross: continue
-            case .isolated(let m) where p.mode != .isolated || p.market != m: continue
-            default: break
-            }
+        for p in account.positions where p.belongs(to: scope) {
             let (row, mark) = try ctx.row(p.market)
             try arith { () throws(ArithmeticError) in
                 let n = try p.size.notional(at: mark, .up)

@@ -60,6 +60,18 @@ public struct Position: Sendable, Codable, Hashable {
 
 /// A margin scope: the unit that is liquidated as a whole. All cross positions of an
 /// account form one scope; each isolated position is a scope of its own.
+extension Position {
+    /// Whether the position counts in `scope`: a cross position in the cross scope, an
+    /// isolated one in its own.
+    @inline(__always)
+    public func belongs(to scope: MarginScope) -> Bool {
+        switch scope {
+        case .cross: return mode == .cross
+        case .isolated(let m): return mode == .isolated && market == m
+        }
+    }
+}
+
 public enum MarginScope: Hashable, Sendable, Comparable, CustomStringConvertible {
     case cross
     case isolated(MarketID)
