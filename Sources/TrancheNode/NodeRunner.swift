@@ -74,7 +74,7 @@ public final class NodeRunner<Role: NodeRole> {
     let sample: ((inout Role, NodeMetrics) -> Void)?
     /// Called after every handler with the kind of the message it handled (nil: a wake, a
     /// load, a refusal), while metrics are on: the worker measures accounts evaluated per tick.
-    let afterHandling: ((Role, MessageKind?, NodeMetrics) -> Void)?
+    let afterHandling: ((inout Role, MessageKind?, NodeMetrics) -> Void)?
     var lastSample = Instant(nanoseconds: 0)
     /// Rung by the store and the shard loader when they finish, so the loop sends what
     /// became durable, or takes a loaded shard, at once.
@@ -87,7 +87,7 @@ public final class NodeRunner<Role: NodeRole> {
                 checkpoint: ((inout Role) throws -> Bool)? = nil,
                 onEvent: ((ClusterEvent) -> RoleDirective?)? = nil,
                 metrics: NodeMetrics? = nil, sample: ((inout Role, NodeMetrics) -> Void)? = nil,
-                afterHandling: ((Role, MessageKind?, NodeMetrics) -> Void)? = nil) throws {
+                afterHandling: ((inout Role, MessageKind?, NodeMetrics) -> Void)? = nil) throws {
         doorbell = try Doorbell()
         self.metrics = metrics
         self.sample = sample
@@ -207,7 +207,7 @@ public final class NodeRunner<Role: NodeRole> {
         let start = ContinuousClock.now
         let directives = body(&role)
         metrics.turn.record(ContinuousClock.now - start)
-        afterHandling?(role, kind, metrics)
+        afterHandling?(&role, kind, metrics)
         carryOut(directives)
     }
 

@@ -184,7 +184,7 @@ public enum Nodes {
             m.gauge("tranche_store_records_written", Double(s.recordsWritten), help: "Records written since start.")
             m.gauge("tranche_store_queued_records", Double(s.queuedRecords), help: "Records waiting for the group committer.")
         }
-        let afterHandling: (Worker, MessageKind?, NodeMetrics) -> Void = { role, kind, m in
+        let afterHandling: (inout Worker, MessageKind?, NodeMetrics) -> Void = { role, kind, m in
             // Accounts evaluated per tick: what a mark's handler evaluated.
             let now = role.evaluations
             if kind == .markPrice {
