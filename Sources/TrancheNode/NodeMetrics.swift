@@ -90,7 +90,7 @@ public final class NodeMetrics: Sendable {
     /// Brings a counter to a role's cumulative `total` (made on first use; a total that
     /// went down, a restarted role's, starts the count again from it).
     public func advance(_ name: String, labels: [(String, String)] = [], to total: Int, help: String = "") {
-        let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        let key = Self.key(name, labels)
         counters.withLock { cs in
             let entry = cs[key] ?? (labels.isEmpty ? registry.makeCounter(name: name, help: help) : registry.makeCounter(name: name, labels: labels, help: help), 0)
             let delta = total >= entry.total ? total - entry.total : total
@@ -101,7 +101,7 @@ public final class NodeMetrics: Sendable {
 
     /// Adds `n` to a counter (made on first use).
     public func count(_ name: String, labels: [(String, String)] = [], by n: Int = 1, help: String = "") {
-        let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        let key = Self.key(name, labels)
         let c = counters.withLock { cs -> Counter in
             if let e = cs[key] { return e.counter }
             let c = labels.isEmpty ? registry.makeCounter(name: name, help: help) : registry.makeCounter(name: name, labels: labels, help: help)
@@ -121,9 +121,14 @@ public final class NodeMetrics: Sendable {
         }
     }
 
+    /// A metric's name and labels, as the caches key them.
+    static func key(_ name: String, _ labels: [(String, String)]) -> String {
+        name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+    }
+
     /// A role's gauge (made on first use), e.g. `tranche_worker_accounts`.
     public func gauge(_ name: String, _ value: Double, labels: [(String, String)] = [], help: String = "") {
-        let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        let key = Self.key(name, labels)
         let g = gauges.withLock { gauges -> Gauge in
             if let g = gauges[key] { return g }
             let g = labels.isEmpty ? registry.makeGauge(name: name, help: help) : registry.makeGauge(name: name, labels: labels, help: help)

@@ -135,8 +135,7 @@ struct Crash: ParsableCommand {
         func sampleIfDue() throws {
             guard options.report != nil, Date().timeIntervalSince(start) >= nextSample else { return }
             nextSample += 1
-            let fund = try? client.query(.fundRequest(Message.FundRequest(maxEntries: 0)), timeout: .milliseconds(500))
-            if case .fundView(let f)? = fund { tally.recorder?.sampleLive(at: WallClock.now(), fund: f.balance) } else { tally.recorder?.sampleLive(at: WallClock.now(), fund: nil) }
+            tally.recorder?.sampleLive(at: WallClock.now(), fund: (try? fundBalance(client, timeout: .milliseconds(500))) ?? nil)
         }
 
         let total = (points.last?.at ?? 0) + settle
@@ -174,8 +173,8 @@ struct Crash: ParsableCommand {
                    scenario: scenarioFile)
     }
 
-    func fundBalance(_ client: ClusterClient) throws -> Quote? {
-        guard case .fundView(let f) = try client.query(.fundRequest(Message.FundRequest(maxEntries: 0)), timeout: .seconds(5)) else { return nil }
+    func fundBalance(_ client: ClusterClient, timeout: Duration = .seconds(5)) throws -> Quote? {
+        guard case .fundView(let f) = try client.query(.fundRequest(Message.FundRequest(maxEntries: 0)), timeout: timeout) else { return nil }
         return f.balance
     }
 
