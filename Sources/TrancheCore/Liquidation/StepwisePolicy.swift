@@ -28,27 +28,22 @@ public struct StepwisePolicy: LiquidationPolicy {
     /// An empty tranche had no impact to let recover: a quarter of the interval.
     public func retryAfterEmpty(_ parameters: LiquidationParameters) -> Duration? { nil }
 
-    public func nextTranche(account: Account, scope: MarginScope, context original: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
+    public func nextTranche(account: Account, scope: MarginScope, context ctx: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
         let positions = account.positions(in: scope)
         if positions.isEmpty { return nil }
-        var ctx = original
-        if adjustments.trendBuffer.ppm > 0 {
-            // The target rises by the adverse move the trend projects: restore enough to stay
-            // restored until the scope could act again.
-            for p in positions {
-                guard var spec = ctx.markets[p.market] else { continue }
-                spec.liquidation.bufferRate = Rate(ppm: min(spec.liquidation.bufferRate.ppm + adjustments.trendBuffer.ppm, Precision.rateScale / 2))
-                ctx.markets[p.market] = spec
-            }
-        }
+        // The target rises by the adverse move the trend projects: restore enough to stay
+        // restored until the scope could act again. Applied to the specs read here (the
+        // context is not copied: maintenance and equity do not depend on the buffer).
+        let boost = adjustments.trendBuffer.ppm
+        func spec(_ market: MarketID) throws(MarginError) -> MarketSpec { try Self.boosted(ctx.market(market), by: boost) }
         let metrics = try MarginCalculator.scopeMetrics(account, scope, ctx)
-        let ordered = try Self.liquidationOrder(positions, ctx)
+        let ordered = try Self.liquidationOrder(positions, ctx, bufferBoost: boost)
 
         // Targets of every position at its mark.
         var targets: [MarketID: Quote] = [:]
         var totalTarget = Quote.zero
         for p in positions {
-            let spec = try ctx.market(p.market)
+            let spec = try spec(p.market)
             let mark = try ctx.mark(p.market)
             let t = try arith { () throws(ArithmeticError) in try spec.liquidationTarget(notional: p.size.notional(at: mark, .up)) }
             targets[p.market] = t
@@ -57,7 +52,7 @@ public struct StepwisePolicy: LiquidationPolicy {
         if metrics.equity >= totalTarget { return nil }
 
         let first = ordered[0]
-        let spec = try ctx.market(first.market)
+        let spec = try spec(first.market)
         let mark = try ctx.mark(first.market)
         let params = spec.liquidation
         let band = adjustments.priceBand ?? params.priceBand
@@ -152,11 +147,20 @@ public struct StepwisePolicy: LiquidationPolicy {
         return Quote(e6: Int64(min((loss * 1e6).rounded(.up), Double(Int64.max / 4))))
     }
 
-    /// The order in which a scope's positions are reduced (see the type's documentation).
-    public static func liquidationOrder(_ positions: [Position], _ ctx: MarginContext) throws(MarginError) -> [Position] {
+    /// A spec whose buffer is raised by `boost` ppm (at most to one half).
+    static func boosted(_ spec: MarketSpec, by boost: Int64) -> MarketSpec {
+        guard boost > 0 else { return spec }
+        var s = spec
+        s.liquidation.bufferRate = Rate(ppm: min(s.liquidation.bufferRate.ppm + boost, Precision.rateScale / 2))
+        return s
+    }
+
+    /// The order in which a scope's positions are reduced (see the type's documentation),
+    /// with every buffer raised by `bufferBoost` ppm.
+    public static func liquidationOrder(_ positions: [Position], _ ctx: MarginContext, bufferBoost: Int64 = 0) throws(MarginError) -> [Position] {
         var keyed: [(relief: Int64, notional: Quote, p: Position)] = []
         for p in positions {
-            let spec = try ctx.market(p.market)
+            let spec = boosted(try ctx.market(p.market), by: bufferBoost)
             let mark = try ctx.mark(p.market)
             let n = try arith { () throws(ArithmeticError) in try p.size.notional(at: mark, .up) }
             let b = spec.bracket(forNotional: n)

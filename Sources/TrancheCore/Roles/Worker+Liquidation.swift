@@ -6,13 +6,16 @@ extension Worker {
     /// it is re-indexed and evaluated again, up to `depth` more times (each takeover takes
     /// a restoring tranche or the whole position, so this ends).
     mutating func evaluate(_ id: AccountID, now: Instant, depth: Int = 8) -> [RoleDirective] {
-        guard var rec = accounts[id] else { return [] }
+        // Taken out while it is worked on (nothing below reads it from `accounts`), so that
+        // changing its arrays does not copy them.
+        guard var rec = accounts.removeValue(forKey: id) else { return [] }
         evaluations &+= 1
-        var scopes = Set(rec.account.scopes)
-        for s in rec.scopes where s.state.isActive { scopes.insert(s.scope) }
+        var scopes = rec.account.scopes
+        for s in rec.scopes where s.state.isActive && !scopes.contains(s.scope) { scopes.append(s.scope) }
+        if scopes.count > 1 { scopes.sort() }
         var out: [RoleDirective] = []
         var changed = false, tookOver = false
-        for scope in scopes.sorted() {
+        for scope in scopes {
             var st = rec.state(of: scope)
             let before = st
             let directives: [LiquidationDirective]

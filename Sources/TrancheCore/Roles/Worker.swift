@@ -52,6 +52,8 @@ public struct Worker: Sendable {
     var timers = TimerQueue<AccountID>()
     /// Recent marks per market (oldest first), for the trend behind trend-aware grace.
     var markHistory: [MarketID: [(at: Instant, price: Price)]] = [:]
+    /// Each market's projected mark, computed once per mark from `markHistory`.
+    var projection: [MarketID: Price] = [:]
     var lastControlAt: Instant?
     /// The latest cluster-wide liquidation budget per market (absent: none heard, none
     /// enforced).
@@ -313,6 +315,7 @@ public struct Worker: Sendable {
         let keep = context.markets[m.market]!.liquidation.graceWindow
         while history.count > 2, now - history[1].at >= keep { history.removeFirst() }
         markHistory[m.market] = history
+        projection[m.market] = projectedMark(m.market)
         // Accounts watched because a mark was missing when they were indexed (loaded before
         // any mark, say): their thresholds can be computed now. Without this they would stay
         // out of the index, and no later mark would find them.
@@ -420,17 +423,21 @@ public struct Worker: Sendable {
     /// marks seen during the last grace window. Nil without enough history.
     func projectedMarks(for markets: [MarketID]) -> [MarketID: Price]? {
         var out: [MarketID: Price] = [:]
-        for m in markets {
-            // A trend needs history: at least half the grace window of marks (a single jump
-            // seen a moment ago is not a trend to extrapolate).
-            guard let h = markHistory[m], h.count >= 2, let first = h.first, let last = h.last,
-                  let grace = context.markets[m]?.liquidation.graceWindow,
-                  (last.at - first.at).nanoseconds * 2 >= grace.nanoseconds, last.at > first.at else { continue }
-            let slope = Double(last.price.e8 - first.price.e8) / Double((last.at - first.at).nanoseconds)
-            let projected = Double(last.price.e8) + slope * Double(grace.nanoseconds)
-            out[m] = Price(e8: max(Int64(projected), 1))
-        }
+        for m in markets { if let p = projection[m] { out[m] = p } }
         return out.isEmpty ? nil : out
+    }
+
+    /// The mark of `market` extrapolated over its grace window (see `projectedMarks`), from
+    /// the marks of its history; nil without enough history.
+    func projectedMark(_ market: MarketID) -> Price? {
+        // A trend needs history: at least half the grace window of marks (a single jump
+        // seen a moment ago is not a trend to extrapolate).
+        guard let h = markHistory[market], h.count >= 2, let first = h.first, let last = h.last,
+              let grace = context.markets[market]?.liquidation.graceWindow,
+              (last.at - first.at).nanoseconds * 2 >= grace.nanoseconds, last.at > first.at else { return nil }
+        let slope = Double(last.price.e8 - first.price.e8) / Double((last.at - first.at).nanoseconds)
+        let projected = Double(last.price.e8) + slope * Double(grace.nanoseconds)
+        return Price(e8: max(Int64(projected), 1))
     }
 
     // MARK: - Index
