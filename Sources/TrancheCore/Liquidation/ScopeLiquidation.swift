@@ -91,7 +91,7 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
         var trendBelowFloor = false
         if policy.usesGraceWindow, let projected = controls.projectedMarks, !belowFloor, metrics.isLiquidatable {
             var p = ctx
-            for (m, price) in projected { p.marks[m] = price }
+            for (m, price) in projected { p.setMark(price, for: m) }
             if let pm = try? MarginCalculator.scopeMetrics(account, scope, p) {
                 trendBelowFloor = pm.isBelow(hardFloor: params.hardFloorMarginRatio)
             }

@@ -22,7 +22,11 @@ public enum MarginError: Error, Equatable, Sendable, CustomStringConvertible {
 /// most of a full re-evaluation's time (`tranche-workerbench --evaluation-only`).
 public struct MarginContext: Sendable {
     public var markets: [MarketID: MarketSpec] { didSet { rebuild() } }
-    public var marks: [MarketID: Price] { didSet { rebuild() } }
+    public var marks: [MarketID: Price] {
+        get { storedMarks }
+        set { storedMarks = newValue; rebuild() }
+    }
+    var storedMarks: [MarketID: Price]
 
     /// Row i: market `ids[i]`, its spec (nil: a mark without a market), its brackets
     /// (nil likewise) and its mark (nil: a market without a mark yet).
@@ -37,7 +41,7 @@ public struct MarginContext: Sendable {
 
     public init(markets: [MarketID: MarketSpec], marks: [MarketID: Price]) {
         self.markets = markets
-        self.marks = marks
+        self.storedMarks = marks
         rebuild()
     }
 
@@ -55,6 +59,15 @@ public struct MarginContext: Sendable {
             defer { bracketStore += b ?? [] }
             return (bracketStore.count, b?.count ?? 0)
         }
+    }
+
+    /// Sets one market's mark; a market that already has a row (a spec or a mark) is
+    /// updated in place, without rebuilding the rows (a trend's projected marks, per
+    /// evaluation).
+    public mutating func setMark(_ price: Price, for id: MarketID) {
+        guard let i = index(id) else { marks[id] = price; return }
+        storedMarks[id] = price
+        rowMarks[i] = price
     }
 
     @inline(__always)

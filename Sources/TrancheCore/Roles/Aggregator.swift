@@ -437,7 +437,7 @@ public struct Aggregator: Sendable {
 
     mutating func onMark(_ m: Message.MarkPrice, now: Instant) -> [RoleDirective] {
         guard var b = breakers[m.market] else { return [] }
-        context.marks[m.market] = m.price
+        context.setMark(m.price, for: m.market)
         volatility[m.market]?.update(price: m.price, now: now)
         budgetVolatility[m.market]?.update(price: m.price, now: now)
         var trail = markTrail[m.market] ?? []

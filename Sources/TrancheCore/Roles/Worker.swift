@@ -307,7 +307,7 @@ public struct Worker: Sendable {
     mutating func onMark(_ m: Message.MarkPrice, now: Instant) -> [RoleDirective] {
         guard context.markets[m.market] != nil else { return [] }
         let old = context.marks[m.market]
-        context.marks[m.market] = m.price
+        context.setMark(m.price, for: m.market)
         // Every candidate's score moves with the marks (cross equity spans markets).
         adlRankings.removeAll()
         var history = markHistory[m.market] ?? []

@@ -53,7 +53,7 @@ public enum CascadeAnalysis {
     static func everyPoint(_ account: Account, _ scope: MarginScope, on grid: PathGrid) throws -> Bool {
         var ctx = grid.context
         for i in 0..<grid.length {
-            for (market, path) in grid.paths { ctx.marks[market] = path[i] }
+            for (market, path) in grid.paths { ctx.setMark(path[i], for: market) }
             if try MarginCalculator.scopeMetrics(account, scope, ctx).isLiquidatable { return true }
         }
         return false
@@ -81,7 +81,7 @@ public enum CascadeAnalysis {
         let slack = roundingSlack(size: position.size, spec: spec)
         var ctx = grid.context
         func liquidatable(at price: Price) throws -> Bool {
-            ctx.marks[position.market] = price
+            ctx.setMark(price, for: position.market)
             return try MarginCalculator.scopeMetrics(account, scope, ctx).isLiquidatable
         }
         if position.size.e8 > 0 {

@@ -222,7 +222,7 @@ public struct SimulatedCluster: Sendable {
             case .aggregator: apply(aggregator.receive(e, from: from, now: now), from: node, sink)
             case .coordinator: apply(coordinator.receive(e, from: from, now: now), from: node, sink)
             case .worker(let id):
-                guard !down.contains(id), workers[id] != nil else { return }
+                guard !down.contains(id), workers.index(forKey: id) != nil else { return }
                 apply(workers[id]!.receive(e, from: from, now: now), from: node, sink)
             case .client(let id):
                 let operatorPrefix = "\(Message.ClientGrant.operatorName)/"
@@ -235,13 +235,13 @@ public struct SimulatedCluster: Sendable {
             case .aggregator: apply(aggregator.onWake(now: now), from: node, sink)
             case .coordinator: apply(coordinator.onWake(now: now), from: node, sink)
             case .worker(let id):
-                guard !down.contains(id), workers[id] != nil else { return }
+                guard !down.contains(id), workers.index(forKey: id) != nil else { return }
                 apply(workers[id]!.onWake(now: now), from: node, sink)
             case .client: return
             }
             if faults != nil { checkpoint(node) }
         case .shardLoaded(let shard, let epoch):
-            guard case .worker(let id) = node, !down.contains(id), workers[id] != nil else { return }
+            guard case .worker(let id) = node, !down.contains(id), workers.index(forKey: id) != nil else { return }
             let records = (store[shard] ?? [:]).values.sorted { $0.account.id < $1.account.id }
             apply(workers[id]!.onShardLoaded(shard: shard, epoch: epoch, records: records, now: now), from: node, sink)
         }
@@ -287,7 +287,7 @@ public struct SimulatedCluster: Sendable {
             queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
         }
         // As the processes' shell does: the worker learns which shards it lost.
-        if !refused.isEmpty, case .worker(let id) = node, workers[id] != nil, !down.contains(id) {
+        if !refused.isEmpty, case .worker(let id) = node, workers.index(forKey: id) != nil, !down.contains(id) {
             apply(workers[id]!.onFenced(shards: refused.sorted(), now: now), from: node, sink)
         }
     }
