@@ -37,6 +37,13 @@ public struct ScopeLiquidation: Sendable, Equatable, Codable {
     /// scope asks of the market's budget.
     public private(set) var pendingTranche: PendingTranche?
 
+    /// Equal but perhaps for the pending tranche.
+    func equalsIgnoringPendingTranche(_ other: ScopeLiquidation) -> Bool {
+        var a = self
+        a.pendingTranche = other.pendingTranche
+        return a == other
+    }
+
     public struct PendingTranche: Sendable, Equatable, Codable {
         public var market: MarketID
         /// Size × mark, rounded up.
