@@ -42,8 +42,9 @@ extension Worker {
                 out += handle(d, record: &rec, now: now)
             }
         }
-        accounts[id] = rec
-        if changed { out += persist(id) } else if rec.isActive { active.insert(id) } else { active.remove(id) }
+        let stillActive = rec.isActive
+        accounts[id] = consume rec
+        if changed { out += persist(id) } else if stillActive { active.insert(id) } else { active.remove(id) }
         if tookOver {
             reindex(id)
             if depth > 0 { out += evaluate(id, now: now, depth: depth - 1) }
@@ -304,6 +305,10 @@ extension Worker {
     /// An account as a counterparty for `side` in `market`: a profitable position on that
     /// side, the account in no liquidation.
     func adlCandidate(_ rec: AccountRecord, market: MarketID, side: Side) -> ADLCandidate? {
+        Self.adlCandidate(rec, market: market, side: side, context: context)
+    }
+
+    static func adlCandidate(_ rec: AccountRecord, market: MarketID, side: Side, context: MarginContext) -> ADLCandidate? {
         guard let p = rec.account.position(in: market), p.side == side, !rec.isActive,
               let c = try? AutoDeleveraging.candidate(rec.account, market: market, context: context), c.unrealisedPnl.isPositive else { return nil }
         return c
@@ -312,12 +317,16 @@ extension Worker {
     /// The best-ranked candidates covering `sizeNeeded`, from the ranking and the changes since.
     mutating func adlPicks(market: MarketID, side: Side, sizeNeeded: Size) -> [ADLCandidate] {
         let key = AdlRankingKey(market: market, side: side)
+        // The closures read copies of the table and the context, not `self` (capturing the
+        // worker in a mutating method copied all of it on every request).
+        let table = accounts, ctx = context
+        func candidate(_ rec: AccountRecord) -> ADLCandidate? { Self.adlCandidate(rec, market: market, side: side, context: ctx) }
         if adlRankings[key] == nil {
-            adlRankings[key] = AdlRanking(ranked: AutoDeleveraging.rank(accounts.values.compactMap { adlCandidate($0, market: market, side: side) },
-                                                                        bankruptSide: side.opposite, market: market))
+            let ranked = AutoDeleveraging.rank(table.values.compactMap(candidate), bankruptSide: side.opposite, market: market)
+            adlRankings[key] = AdlRanking(ranked: ranked)
         }
         let ranking = adlRankings[key]!
-        let fresh = AutoDeleveraging.rank(ranking.dirty.compactMap { accounts[$0].flatMap { adlCandidate($0, market: market, side: side) } },
+        let fresh = AutoDeleveraging.rank(ranking.dirty.compactMap { table[$0].flatMap(candidate) },
                                           bankruptSide: side.opposite, market: market)
         var picked: [ADLCandidate] = []
         var covered: Int64 = 0, i = 0, j = 0
