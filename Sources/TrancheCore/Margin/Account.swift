@@ -36,10 +36,7 @@ public struct Account: Sendable, Codable, Hashable {
 
     /// Positions that belong to a scope.
     public func positions(in scope: MarginScope) -> [Position] {
-        switch scope {
-        case .cross: return positions.filter { $0.mode == .cross }
-        case .isolated(let m): return positions.filter { $0.mode == .isolated && $0.market == m }
-        }
+        positions.filter { scope.contains($0) }
     }
 
     /// Every scope with at least one position, cross first.

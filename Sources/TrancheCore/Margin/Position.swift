@@ -82,6 +82,14 @@ public enum MarginScope: Hashable, Sendable, Comparable, CustomStringConvertible
         case .isolated(let m): return "isolated:\(m)"
         }
     }
+
+    /// Whether `position` is margined in this scope.
+    public func contains(_ position: Position) -> Bool {
+        switch self {
+        case .cross: return position.mode == .cross
+        case .isolated(let m): return position.mode == .isolated && position.market == m
+        }
+    }
 }
 
 extension MarginScope: Codable {

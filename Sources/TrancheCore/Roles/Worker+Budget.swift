@@ -25,22 +25,27 @@ extension Worker {
     /// The demand per market: the backlog (notional of every position in a liquidating
     /// scope) and the tranches due (the last plan of each liquidating scope), worst first.
     mutating func demandReport(now: Instant) -> RoleDirective {
-        var backlog: [MarketID: Int64] = [:]
+        // A handful of markets: a sorted list searched in place is cheaper than hashing a
+        // market id per position of every account in liquidation.
+        let marks = context.marks.sorted { $0.key < $1.key }
+        var backlog = [Int64](repeating: 0, count: marks.count)
         var due: [MarketID: [Message.LiquidationDemand.DueTranche]] = [:]
         reportedDemand = [:]
         reportedOrder = [:]
+        let horizon = now + configuration.demandInterval
         for id in active {
-            guard let rec = accounts[id] else { continue }
+            guard let i = accounts.index(forKey: id) else { continue }
+            let rec = accounts.values[i]
             for st in rec.scopes where st.state.phase == .liquidating {
-                for p in rec.account.positions(in: st.scope) {
-                    guard let mark = context.marks[p.market], let n = try? p.size.notional(at: mark, .up) else { continue }
-                    backlog[p.market, default: 0] &+= n.e6
+                for p in rec.account.positions where st.scope.contains(p) {
+                    guard let k = marks.firstIndex(where: { $0.key == p.market }), let n = try? p.size.notional(at: marks[k].value, .up) else { continue }
+                    backlog[k] &+= n.e6
                 }
                 // Only a tranche that can go before the next budget: none in flight, and the
                 // step interval over by then (a scope sends once per interval, not once per
                 // budget).
                 guard let pending = st.state.pendingTranche, pending.notional.isPositive, st.state.inFlight == nil,
-                      (st.state.nextTrancheAt ?? now) <= now + configuration.demandInterval else { continue }
+                      (st.state.nextTrancheAt ?? now) <= horizon else { continue }
                 due[pending.market, default: []].append(.init(marginRatioPpm: budgetRatio(rec.account, st.scope), account: id, notional: pending.notional))
             }
         }
@@ -49,9 +54,13 @@ extension Worker {
             var list = (due[m] ?? []).sorted { ($0.marginRatioPpm, $0.account) < ($1.marginRatioPpm, $1.account) }
             let truncated = list.count > BudgetCutoff.maxReportedTranches
             if truncated { list.removeLast(list.count - BudgetCutoff.maxReportedTranches) }
-            for t in list { reportedDemand[m, default: [:]][t.account] = min(reportedDemand[m]?[t.account] ?? Int64.max, t.marginRatioPpm) }
+            var ratios: [AccountID: Int64] = [:]
+            ratios.reserveCapacity(list.count)
+            for t in list { ratios[t.account] = min(ratios[t.account] ?? Int64.max, t.marginRatioPpm) }
+            if !ratios.isEmpty { reportedDemand[m] = ratios }
             reportedOrder[m] = list
-            entries.append(.init(market: m, backlog: Quote(e6: backlog[m] ?? 0), tranches: list, truncated: truncated))
+            let b = marks.firstIndex(where: { $0.key == m }).map { backlog[$0] } ?? 0
+            entries.append(.init(market: m, backlog: Quote(e6: b), tranches: list, truncated: truncated))
         }
         return send(.aggregator, .liquidationDemand(Message.LiquidationDemand(entries: entries, at: now)), now)
     }

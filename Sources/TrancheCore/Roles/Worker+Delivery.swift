@@ -15,14 +15,14 @@ extension Worker {
         out.reserveCapacity(directives.count)
         for d in directives {
             guard case .send(.aggregator, var e) = d, e.delivery == nil, let (id, message) = ReliableMessage.of(e.body),
-                  var rec = accounts[id], holds(id) else {
+                  holds(id), let i = accounts.index(forKey: id) else {
                 out.append(d)
                 continue
             }
-            let entry = OutboxEntry(sequence: rec.nextDelivery, message: message)
-            rec.nextDelivery += 1
-            rec.outbox.append(entry)
-            accounts[id] = rec
+            // Changed in place: a copy of the record would copy its outbox to append to it.
+            let entry = OutboxEntry(sequence: accounts.values[i].nextDelivery, message: message)
+            accounts.values[i].nextDelivery += 1
+            accounts.values[i].outbox.append(entry)
             e.delivery = Envelope.Delivery(account: id, sequence: entry.sequence)
             out.append(.send(to: .aggregator, e))
             if lastSentAt[id] == nil { lastSentAt[id] = now }
@@ -44,7 +44,8 @@ extension Worker {
     mutating func onDeliveryAck(_ ack: Message.DeliveryAck) -> [RoleDirective] {
         var out: [RoleDirective] = []
         for e in ack.entries {
-            guard holds(e.account), var rec = accounts[e.account] else { continue }
+            // Taken out while it changes (so its outbox is not copied), and put back.
+            guard holds(e.account), var rec = accounts.removeValue(forKey: e.account) else { continue }
             if let first = rec.outbox.first, first.sequence <= e.sequence {
                 rec.outbox.removeAll { $0.sequence <= e.sequence }
                 // Dropped from memory only: a stale durable copy is retransmitted after a

@@ -18,6 +18,8 @@ public struct SimulatedCluster: Sendable {
         var kind: Int
         var sub: UInt64
         var seq: UInt64
+        /// Where the payload waits in `slots` (not part of the order: `seq` is unique).
+        var slot: UInt32 = 0
         static func < (a: Self, b: Self) -> Bool {
             if a.cls != b.cls { return a.cls < b.cls }
             if a.target != b.target { return a.target < b.target }
@@ -74,7 +76,10 @@ public struct SimulatedCluster: Sendable {
     let initialCoordinator: Coordinator
 
     var queue = TimerQueue<DeliveryKey>()
-    var payloads: [UInt64: Payload] = [:]
+    /// Payloads waiting for delivery, by slot (a free list reuses emptied slots): an array
+    /// index instead of a hash per message.
+    var slots: [Payload?] = []
+    var freeSlots: [UInt32] = []
     var seq: UInt64 = 0
     var pendingWakes: Set<WakeKey> = []
     var store: [Int: [AccountID: AccountRecord]] = [:]
@@ -140,8 +145,8 @@ public struct SimulatedCluster: Sendable {
         let e = Envelope(sender: "exogenous", sentAt: now, body: body)
         seq += 1
         // An exogenous price reaches the venue as the operator's does: through the coordinator.
-        payloads[seq] = .message(e, from: .coordinator)
-        queue.schedule(DeliveryKey(cls: 0, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: now)
+        let slot = park(.message(e, from: .coordinator))
+        queue.schedule(DeliveryKey(cls: 0, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq, slot: slot), at: now)
     }
 
     /// Stops delivering to a worker, as if its process were killed (`kill -9`).
@@ -168,8 +173,7 @@ public struct SimulatedCluster: Sendable {
         while let next = queue.next, next <= until {
             let (at, key) = queue.popFirst()!
             if at > now { flushEvents(sink); now = at }
-            guard let payload = payloads.removeValue(forKey: key.seq) else { continue }
-            deliver(payload, to: nodes[Int(key.target)], sink)
+            deliver(unpark(key.slot), to: nodes[Int(key.target)], sink)
         }
         if until > now { flushEvents(sink); now = until }
     }
@@ -211,11 +215,11 @@ public struct SimulatedCluster: Sendable {
 
     // MARK: - Delivery
 
-    mutating func deliver(_ payload: Payload, to node: NodeID, _ sink: (ClusterEvent) -> Void) {
+    mutating func deliver(_ payload: consuming Payload, to node: NodeID, _ sink: (ClusterEvent) -> Void) {
         if case .wake = payload { pendingWakes.remove(WakeKey(node: node, at: now)) }
         if rolesDown.contains(node) { return }
         delivered += 1
-        switch payload {
+        switch consume payload {
         case .message(let e, let from):
             switch node {
             case .venue: apply(venue.receive(e, from: from, now: now), from: node, sink)
@@ -276,15 +280,15 @@ public struct SimulatedCluster: Sendable {
             let when = max(at, now)
             if pendingWakes.insert(WakeKey(node: node, at: when)).inserted {
                 seq += 1
-                payloads[seq] = .wake
-                queue.schedule(DeliveryKey(cls: 3, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq), at: when)
+                let slot = park(.wake)
+                queue.schedule(DeliveryKey(cls: 3, target: index(of: node), account: 0, kind: 0, sub: 0, seq: seq, slot: slot), at: when)
             }
         }
         for (shard, epoch) in plan.loads {
             storeEpoch[shard] = max(storeEpoch[shard, default: 0], epoch)
             seq += 1
-            payloads[seq] = .shardLoaded(shard: shard, epoch: epoch)
-            queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq), at: now + latency)
+            let slot = park(.shardLoaded(shard: shard, epoch: epoch))
+            queue.schedule(DeliveryKey(cls: 2, target: index(of: node), account: 0, kind: 0, sub: UInt64(shard), seq: seq, slot: slot), at: now + latency)
         }
         // As the processes' shell does: the worker learns which shards it lost.
         if !refused.isEmpty, case .worker(let id) = node, workers.index(forKey: id) != nil, !down.contains(id) {
@@ -326,7 +330,7 @@ public struct SimulatedCluster: Sendable {
 
     mutating func schedule(_ e: Envelope, from: NodeID, to: NodeID, at: Instant) {
         seq += 1
-        payloads[seq] = .message(e, from: from)
+        let slot = park(.message(e, from: from))
         var (account, sub) = Self.contentKey(e.body)
         var kind = e.kind.rawValue
         if let d = e.delivery {
@@ -334,7 +338,25 @@ public struct SimulatedCluster: Sendable {
             // connection), whatever the kinds: its sequence is the key.
             (account, kind, sub) = (d.account.rawValue, 0, d.sequence)
         }
-        queue.schedule(DeliveryKey(cls: 1, target: index(of: to), account: account, kind: kind, sub: sub, seq: seq), at: at)
+        queue.schedule(DeliveryKey(cls: 1, target: index(of: to), account: account, kind: kind, sub: sub, seq: seq, slot: slot), at: at)
+    }
+
+    /// Puts a payload in a free slot until its delivery.
+    mutating func park(_ p: Payload) -> UInt32 {
+        if let i = freeSlots.popLast() {
+            slots[Int(i)] = p
+            return i
+        }
+        slots.append(p)
+        return UInt32(slots.count - 1)
+    }
+
+    /// Takes a payload out of its slot, which becomes free.
+    mutating func unpark(_ slot: UInt32) -> Payload {
+        var p: Payload? = nil
+        swap(&p, &slots[Int(slot)])
+        freeSlots.append(slot)
+        return p!
     }
 
     /// The account (and a sub-key) a message is about, for canonical ordering.
