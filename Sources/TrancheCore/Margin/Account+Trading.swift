@@ -98,8 +98,13 @@ extension Account {
     /// equity so a fee never creates a deficit) and the taker fee, and, when the scope's
     /// last position closes with a negative balance, moves that deficit to
     /// `unsettledDeficit`.
+    ///
+    /// `leaving`: a partial takeover's bound on its clearance fee (the liquidation fee): the
+    /// fee leaves the scope at least `equity` after the fill, but is never below
+    /// `minimumRate` × the notional (then capped at the equity as any fee).
     public mutating func applyFill(market: MarketID, size: Size, price: Price, liquidationFeeRate: Rate = .zero,
                                    takerFeeRate: Rate = .zero, pnlReason: LedgerReason = .realisedPnl,
+                                   leaving: (equity: Quote, minimumRate: Rate)? = nil,
                                    context ctx: MarginContext) throws(TradingRejection) -> FillSettlement {
         guard var p = position(in: market) else { throw .positionNotFound(market) }
         guard size.isPositive else { throw .invalidSize("must be positive, got \(size)") }
@@ -127,7 +132,12 @@ extension Account {
         let notional = try tradingArith { () throws(ArithmeticError) in try size.notional(at: price, .up) }
         var charged: [Quote] = []
         for (rate, to, reason) in [(liquidationFeeRate, LedgerAccount.insuranceFund, LedgerReason.liquidationFee), (takerFeeRate, .fees, .tradingFee)] {
-            let wanted = try tradingArith { () throws(ArithmeticError) in try notional.times(rate, .up) }
+            var wanted = try tradingArith { () throws(ArithmeticError) in try notional.times(rate, .up) }
+            if reason == .liquidationFee, let keep = leaving {
+                let spare = try tradingArith { () throws(ArithmeticError) in try equityAfter - keep.equity }
+                let least = try tradingArith { () throws(ArithmeticError) in try notional.times(keep.minimumRate, .up) }
+                wanted = min(wanted, max(spare, least))
+            }
             let fee = min(wanted, max(equityAfter, .zero))
             charged.append(fee)
             guard fee.isPositive else { continue }

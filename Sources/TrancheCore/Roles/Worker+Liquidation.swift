@@ -216,10 +216,25 @@ extension Worker {
            let r = try? Checked.mulDiv(mm.e6, Precision.rateScale, n.e6, .up) {
             clearanceRate = Rate(ppm: min(max(r, clearanceRate.ppm), Precision.rateScale - 1))
         }
+        // A part of the position: the rest stays with the trader, restored. The fee takes the
+        // margin the rest does not need at its target (maintenance + buffer, at the marks),
+        // at least the liquidation fee a fill of the tranche would pay. (The maintenance
+        // share alone would take more than a scope below maintenance has to spare: the rest
+        // would be left bankrupt, and taken over too.)
+        var leaving: (equity: Quote, minimumRate: Rate)?
+        if size < held {
+            var keep = Quote.zero
+            for q in rec.account.positions(in: scope) {
+                guard let s = context.markets[q.market], let m = context.marks[q.market] else { continue }
+                let rest = Size(e8: q.market == market ? held.e8 - size.e8 : abs(q.size.e8))
+                if let n = try? rest.notional(at: m, .up), let t = try? s.liquidationTarget(notional: n), let k = try? keep + t { keep = k }
+            }
+            leaving = (keep, spec.liquidation.liquidationFeeRate)
+        }
         let settlement: FillSettlement
         do {
             settlement = try rec.account.applyFill(market: market, size: size, price: model, liquidationFeeRate: clearanceRate,
-                                                   pnlReason: .takeover, context: context)
+                                                   pnlReason: .takeover, leaving: leaving, context: context)
         } catch {
             return [.event(ClusterEvent(at: now, kind: .rejected, account: id, market: market, detail: "takeover failed: \(error)"))]
         }
