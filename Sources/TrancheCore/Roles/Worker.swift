@@ -350,7 +350,11 @@ public struct Worker: Sendable {
     /// The tranche orders among `directives` carry the mark whose handling sent them, so
     /// the venue can measure tick → order.
     static func stamped(_ directives: [RoleDirective], by m: Message.MarkPrice) -> [RoleDirective] {
-        directives.map { d in
+        // Most evaluations send no order: nothing to rebuild.
+        guard directives.contains(where: { if case .send(_, let e) = $0, case .trancheOrder = e.body { return true } else { return false } }) else {
+            return directives
+        }
+        return directives.map { d in
             guard case .send(let to, var envelope) = d, case .trancheOrder(var o) = envelope.body else { return d }
             o.markSequence = m.sequence
             o.markAt = m.at
