@@ -216,7 +216,7 @@ public final class NodeRunner<Role: NodeRole> {
     func feedLoadedRecords() {
         guard let loader = loadShard else { return }
         for l in loaded.takeAll() {
-            guard let records = l.records else {
+            guard l.records != nil else {
                 // The load failed (logged by the loader); the role asks again.
                 if loadsInFlight[l.shard] == l.epoch { loadsInFlight[l.shard] = nil }
                 continue
