@@ -14,24 +14,76 @@ import Testing
         return try VenueBook(market: "TEST-PERP", configuration: c, fairPrice: Price(units: 100), now: .zero)
     }
 
-    /// Sell 25 (limit 99): 10 @ 99.90 + 15 @ 99.80; the touch moves 99.90 → 99.80, i.e.
-    /// −0.1 % of the fair price. Half of it stays: fair 100 × (1 − 0.0005) = 99.95, and half
-    /// of the 2496 consumed is taken off the hole: 1248 remain. At fair 99.95 the bids are
-    /// 99.85 (999, consumed), 99.75 (1996 − 249 = 1747 left): best bid 99.75. Once the
-    /// transient part has recovered, the best bid is 99.85: the price stays 0.05 % lower.
+    /// Sell 25 (limit 99): 10 @ 99.90 + 15 @ 99.80 = 999 + 1497 consumed. On the profile
+    /// made continuous, level 0 (999) spans offsets 0.1 %–0.2 % and level 1 (1996) spans
+    /// 0.2 %–0.5 % (up to level 2): 1497 is 3/4 of level 1, so the fill moved the touch from
+    /// 0.1 % to 0.2 % + 0.75 × 0.3 % = 0.425 %, i.e. 0.325 % of the fair price. Half of it
+    /// stays: fair 100 × (1 − 0.001625) = 99.8375, and half of the 2496 consumed is taken off
+    /// the hole: 1248 remain. At fair 99.8375 the bids are 99.73 (999, consumed) and 99.63
+    /// (1996 − 249 = 1747 left): best bid 99.63. Once the transient part has recovered, the
+    /// best bid is 99.73: the price stays 0.1625 % lower.
     @Test func permanentImpactMovesTheFairPriceAndOnlyTheRestRecovers() throws {
         var book = try Self.book(share: 500_000)
         let fill = try book.execute(side: .short, size: Size(units: 25), limit: Price(units: 99), now: .zero)
         #expect(fill.vwap == Price(e8: 9_984_000_000))
-        #expect(book.fairPrice == Price(e8: 9_995_000_000))
-        #expect(book.permanentImpactE9 == -500_000)
+        #expect(book.fairPrice == Price(e8: 9_983_750_000))
+        #expect(book.permanentImpactE9 == -1_625_000)
         #expect(book.consumed(.bids, now: .zero) == (try Quote(units: 1_248)))
-        #expect(book.bestBid(now: .zero) == Price(e8: 9_975_000_000))
-        #expect(book.bestBid(now: .seconds(3_600)) == Price(e8: 9_985_000_000))
-        // A new exogenous price keeps the impact: 101 × (1 − 0.0005) = 100.9495.
+        #expect(book.bestBid(now: .zero) == Price(e8: 9_963_000_000))
+        #expect(book.bestBid(now: .seconds(3_600)) == Price(e8: 9_973_000_000))
+        // A new exogenous price keeps the impact: 101 × (1 − 0.001625) = 100.835875.
         try book.setFairPrice(Price(units: 101), now: .seconds(3_600))
-        #expect(book.fairPrice == Price(e8: 10_094_950_000))
+        #expect(book.fairPrice == Price(e8: 10_083_587_500))
         #expect(book.referencePrice == (try Price(units: 101)))
+    }
+
+    /// Ten bid levels 0.1 % apart holding 1000 each (fair 100): the profile made continuous
+    /// is linear, 0.1 % of the price per 1000 consumed.
+    static func evenBook(share: Int64) throws -> VenueBook {
+        var c = VenueBookConfiguration(
+            halfSpread: Rate(ppm: 1_000),
+            depth: .levels(bids: (1...10).map { DepthLevel(offset: Rate(ppm: Int64($0) * 1_000), notional: try! Quote(units: 1_000)) },
+                           asks: (1...10).map { DepthLevel(offset: Rate(ppm: Int64($0) * 1_000), notional: try! Quote(units: 1_000)) }),
+            resilienceHalfLife: .seconds(10),
+            tickSize: Price(e8: 1_000_000))
+        c.permanentImpactShare = Rate(ppm: share)
+        c.depthVolatilityElasticity = 0
+        return try VenueBook(market: "TEST-PERP", configuration: c, fairPrice: Price(units: 100), now: .zero)
+    }
+
+    /// A tiny fill that empties a nearly consumed level moves the price in proportion to
+    /// the little it consumed, not by a whole level spacing: otherwise a flow that sells
+    /// back what recovered at a level boundary would ratchet the price down one spacing
+    /// per order, whatever its size.
+    @Test func aTinyFillAtALevelBoundaryMovesThePriceByItsOwnSize() throws {
+        var book = try Self.evenBook(share: 500_000)
+        // 20 units ≈ 1998 consumed; half of it stays as the hole: level 0 is nearly empty.
+        _ = try book.execute(side: .short, size: Size(units: 20), limit: Price(units: 95), now: .zero)
+        let consumed = book.consumed(.bids, now: .zero)
+        #expect(consumed.e6 > 990_000_000 && consumed.e6 < 1_000_000_000)
+        let before = book.permanentImpactE9
+        // Sell just past the boundary: about 3 of notional.
+        let touch = try #require(book.bestBid(now: .zero))
+        let tiny = Size(e8: VenueBook.size(forNotionalE6: 1_000_000_000 - consumed.e6 + 2_000_000, at: touch))
+        let fill = try book.execute(side: .short, size: tiny, limit: Price(units: 95), now: .zero)
+        #expect(fill.fills.count == 2)  // it emptied level 0 and took a little of level 1
+        let moveE9 = before - book.permanentImpactE9
+        // φ × notional / 1000 × 0.1 %: ≈ 0.5 × 12 / 1000 × 10^6 = 6000 at most; a whole
+        // spacing would be 500,000.
+        #expect(moveE9 > 0 && moveE9 < 10_000)
+    }
+
+    /// Linear permanent impact (Almgren–Chriss): on a linear profile, one order and the same
+    /// size in five pieces at the same instant leave the same permanent impact, within the
+    /// rounding of each piece and the slightly lower prices the later pieces fill at.
+    @Test func splittingAnOrderLeavesThePermanentImpactUnchanged() throws {
+        var whole = try Self.evenBook(share: 500_000)
+        _ = try whole.execute(side: .short, size: Size(units: 35), limit: Price(units: 90), now: .zero)
+        var pieces = try Self.evenBook(share: 500_000)
+        for _ in 0..<5 { _ = try pieces.execute(side: .short, size: Size(units: 7), limit: Price(units: 90), now: .zero) }
+        #expect(whole.permanentImpactE9 < 0)
+        let difference = abs(whole.permanentImpactE9 - pieces.permanentImpactE9)
+        #expect(difference * 100 <= abs(whole.permanentImpactE9))  // within 1 %
     }
 
     @Test func withoutPermanentImpactFillsNeverMoveTheFairPrice() throws {
@@ -41,11 +93,12 @@ import Testing
         #expect(book.consumed(.bids, now: .zero) == (try Quote(units: 2_496)))
     }
 
-    /// Buying moves it the other way: 10 @ 100.10 + 15 @ 100.20 moves the ask touch +0.1 %.
+    /// Buying moves it the other way: 10 @ 100.10 + 15 @ 100.20 = 1001 + 1503, 3/4 of ask
+    /// level 1 (2004): the continuous touch moves +0.325 %, half of it stays.
     @Test func buyingPushesTheFairPriceUp() throws {
         var book = try Self.book(share: 500_000)
         _ = try book.execute(side: .long, size: Size(units: 25), limit: Price(units: 101), now: .zero)
-        #expect(book.fairPrice == Price(e8: 10_005_000_000))
+        #expect(book.fairPrice == Price(e8: 10_016_250_000))
     }
 
     /// σ² starts at 1e-8 (σref = 1e-4). A 1 % jump after 1 s with a 1 s half-life:

@@ -132,8 +132,6 @@ public struct VenueBook: Sendable, Hashable {
         let levels = self.levels(bookSide)
         var consumedE6 = consumption(bookSide).decayed(at: clock, halfLife: configuration.resilienceHalfLife)
         let consumedBeforeE6 = consumedE6
-        let touchBefore = best(bookSide, now: clock)
-        var lastPrice: Price?
         var remainingE8 = size.e8
         var exactNotional: Int128 = 0  // Σ size_e8 × price_e8: quote × 10^16, exact
         var fills: [VenueLevelFill] = []
@@ -158,16 +156,12 @@ public struct VenueBook: Sendable, Hashable {
             exactNotional += product
             let levelNotional = try Self.quote(product, rounding: side == .short ? .down : .up)
             fills.append(VenueLevelFill(level: k, price: price, size: Size(e8: takeE8), notional: levelNotional))
-            lastPrice = price
         }
 
         let filledE8 = size.e8 - remainingE8
         if filledE8 > 0 {
             setConsumption(bookSide, Consumption(amountE6: consumedE6, anchor: clock))
-            if let before = touchBefore, let last = lastPrice {
-                applyPermanentImpact(bookSide, touchBefore: before, touchAfter: best(bookSide, now: clock) ?? last,
-                                     consumedBeforeE6: consumedBeforeE6, consumedAfterE6: consumedE6)
-            }
+            applyPermanentImpact(bookSide, consumedBeforeE6: consumedBeforeE6, consumedAfterE6: consumedE6)
         }
         let rounding: Rounding = side == .short ? .down : .up
         let vwap: Price? = filledE8 > 0
@@ -178,16 +172,25 @@ public struct VenueBook: Sendable, Hashable {
                               fills: fills, limit: limit, at: clock)
     }
 
-    /// Moves the fair price by `permanentImpactShare` of the touch's move and takes the
-    /// same share of this execution's consumption off the hole, so the touch stays where
-    /// the fill left it (exact for evenly spaced, equal levels; close otherwise) and only
-    /// the transient rest recovers.
-    mutating func applyPermanentImpact(_ side: BookSide, touchBefore: Price, touchAfter: Price, consumedBeforeE6: Int64, consumedAfterE6: Int64) {
+    /// Moves the fair price by `permanentImpactShare` of the move this execution made
+    /// along the side's depth profile, and takes the same share of its consumption off
+    /// the hole, so the touch stays where the fill left it (exact for evenly spaced,
+    /// equal levels; close otherwise) and only the transient rest recovers.
+    ///
+    /// The move is measured on the profile made continuous (`profileOffsetE9`): a fill
+    /// moves the price in proportion to the notional it consumed over the depth resting
+    /// there (Almgren–Chriss linear permanent impact, Obizhaeva–Wang's q/ρ), not by a whole
+    /// level spacing each time it happens to empty a level. Over whole levels the two
+    /// agree; within a level the step rule would charge a tiny fill that empties a nearly
+    /// consumed level a full spacing, and nothing to a larger one that does not.
+    mutating func applyPermanentImpact(_ side: BookSide, consumedBeforeE6: Int64, consumedAfterE6: Int64) {
         let share = Int128(configuration.permanentImpactShare.ppm)
         guard share > 0, fairPrice.e8 > 0 else { return }
-        let move = Int128(touchAfter.e8) - Int128(touchBefore.e8)  // < 0 for sells into bids
-        // Relative move × share, in 10^-9, truncated toward zero (never overstates impact).
-        let deltaE9 = move * 1_000_000_000 * share / Int128(Precision.rateScale) / Int128(fairPrice.e8)
+        let moveE9 = profileOffsetE9(side, consumedE6: consumedAfterE6) - profileOffsetE9(side, consumedE6: consumedBeforeE6)
+        // Selling moves the fair price down, buying up; × share, truncated toward zero
+        // (never overstates impact).
+        let magnitudeE9 = moveE9 * share / Int128(Precision.rateScale)
+        let deltaE9 = side == .bids ? -magnitudeE9 : magnitudeE9
         guard deltaE9 != 0 else { return }
         permanentImpactE9 = Int64(clamping: Int128(permanentImpactE9) + deltaE9)
         // Never below −99.9 %: the fair price stays positive.
@@ -196,6 +199,35 @@ public struct VenueBook: Sendable, Hashable {
         let increment = Int128(consumedAfterE6 - consumedBeforeE6)
         let kept = Int128(consumedBeforeE6) + increment - (increment * share).divided(by: Int128(Precision.rateScale), .down)
         setConsumption(side, Consumption(amountE6: Int64(kept), anchor: clock))
+    }
+
+    /// Where a consumption of `consumedE6` along a side leaves its touch, as a distance from
+    /// the fair price in 10^-9, on the profile made continuous: level k's (scaled) notional
+    /// is spread evenly from its own offset to the next level's, so the distance rises
+    /// linearly from o_k to o_{k+1} as level k is consumed. The last level spans as far as
+    /// the spacing before it (a one-level profile: as far as its own offset); beyond the
+    /// side's total the distance is the end of that span. Rounded down (never overstated).
+    func profileOffsetE9(_ side: BookSide, consumedE6: Int64) -> Int128 {
+        let levels = self.levels(side)
+        guard let last = levels.last else { return 0 }
+        let n = levels.count
+        func offsetE9(_ k: Int) -> Int128 {
+            if k < n { return Int128(levels[k].offset.ppm) * 1_000 }
+            let previous = n >= 2 ? Int128(levels[n - 2].offset.ppm) : 0
+            return Int128(last.offset.ppm) * 1_000 * 2 - previous * 1_000
+        }
+        guard consumedE6 > 0 else { return offsetE9(0) }
+        var cumulativeBefore: Int64 = 0
+        for k in 0..<n {
+            let notional = scaled(levels[k].notional.e6)
+            let cumulativeAfter = cumulativeBefore + notional
+            if consumedE6 < cumulativeAfter {
+                let into = Int128(consumedE6 - cumulativeBefore)
+                return offsetE9(k) + (into * (offsetE9(k + 1) - offsetE9(k))) / Int128(notional)
+            }
+            cumulativeBefore = cumulativeAfter
+        }
+        return offsetE9(n)
     }
 
     /// A level's notional scaled by the depth share, rounded down (depth never overstated).
