@@ -10,8 +10,9 @@
 /// the fair price (`setFairPrice`) moves the whole book, hole included.
 ///
 /// Two effects make the market able to cascade and recover (docs/venue-book.md):
-/// - **Permanent impact** (Almgren–Chriss): a share `permanentImpactShare` of the move of
-///   the touch an execution caused stays in the fair price for good; the consumed depth
+/// - **Permanent impact** (Almgren–Chriss): a share `permanentImpactShare` of the move an
+///   execution caused along the depth profile made continuous (linear in the notional it
+///   consumed) stays in the fair price for good; the consumed depth
 ///   is reduced by the same share, so right after the fill the touch is where the fill
 ///   left it, and only the transient rest recovers. The fair price is the exogenous
 ///   reference × (1 + accumulated permanent impact): selling moves the index and the mark.

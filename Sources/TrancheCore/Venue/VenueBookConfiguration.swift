@@ -19,7 +19,7 @@ public struct VenueBookConfiguration: Sendable, Hashable, Codable {
     /// Price grid: bid levels round down to it, ask levels up (the book never quotes a
     /// better price than its profile). Positive.
     public var tickSize: Price = Price(e8: 1_000_000)
-    /// Share of an execution's peak impact (the move of the touch it caused) that stays in
+    /// Share of an execution's peak impact (its move along the continuous profile) that stays in
     /// the fair price for good (Almgren–Chriss permanent impact); the rest is transient and
     /// recovers with `resilienceHalfLife`. 2/3: Farmer, Gerig, Lillo & Waelbroeck (2013),
     /// "permanent impact relaxing to about two thirds of peak impact". In [0, 1); 0 turns
