@@ -86,6 +86,31 @@ import Testing
         #expect(difference * 100 <= abs(whole.permanentImpactE9))  // within 1 %
     }
 
+    /// The same depth per price interval, in levels 0.1 % apart holding 1000 or 0.01 % apart
+    /// holding 100: a flow of small sells, each after the book has partly recovered, moves
+    /// the price alike on both (within 2 %). The permanent impact is a property of the depth,
+    /// not of how finely the book is drawn.
+    @Test func aFinerBookOfTheSameDepthMovesThePriceAlike() throws {
+        func book(levels: Int, spacingPpm: Int64, notional: Int64) throws -> VenueBook {
+            let side = (1...levels).map { DepthLevel(offset: Rate(ppm: Int64($0) * spacingPpm), notional: try! Quote(units: notional)) }
+            var c = VenueBookConfiguration(halfSpread: Rate(ppm: spacingPpm), depth: .levels(bids: side, asks: side),
+                                           resilienceHalfLife: .seconds(10), tickSize: Price(e8: 1_000))
+            c.permanentImpactShare = Rate(ppm: 666_667)
+            c.depthVolatilityElasticity = 0
+            return try VenueBook(market: "TEST-PERP", configuration: c, fairPrice: Price(units: 100), now: .zero)
+        }
+        var coarse = try book(levels: 20, spacingPpm: 1_000, notional: 1_000)
+        var fine = try book(levels: 200, spacingPpm: 100, notional: 100)
+        for k in 0..<20 {
+            let now = Instant.seconds(Int64(k))
+            _ = try coarse.execute(side: .short, size: Size(e8: 370_000_000), limit: Price(units: 90), now: now)
+            _ = try fine.execute(side: .short, size: Size(e8: 370_000_000), limit: Price(units: 90), now: now)
+        }
+        #expect(coarse.permanentImpactE9 < 0)
+        let difference = abs(coarse.permanentImpactE9 - fine.permanentImpactE9)
+        #expect(difference * 50 <= abs(coarse.permanentImpactE9))
+    }
+
     @Test func withoutPermanentImpactFillsNeverMoveTheFairPrice() throws {
         var book = try Self.book(share: 0)
         _ = try book.execute(side: .short, size: Size(units: 25), limit: Price(units: 99), now: .zero)
