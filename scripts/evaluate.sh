@@ -61,6 +61,15 @@ variant("interval-5s", "step interval 5 s", lambda s: m(s)["market"]["liquidatio
 variant("permanent-0", "no permanent impact", lambda s: m(s)["venue"].__setitem__("permanentImpactShare", "0"))
 variant("permanent-0.33", "permanent impact 1/3 of peak", lambda s: m(s)["venue"].__setitem__("permanentImpactShare", "0.333333"))
 variant("thinning-0", "no depth thinning", lambda s: m(s)["venue"].__setitem__("depthVolatilityElasticity", 0))
+def finer(s):
+    # The same depth per price interval drawn in levels 10x closer: results must not
+    # depend on how finely the book is drawn.
+    d = m(s)["venue"]["depth"]
+    d["levelCount"] = d["levelCount"] * 10
+    d["spacing"] = str(float(d["spacing"]) / 10)
+    d["notionalPerLevel"] = str(float(d["notionalPerLevel"]) / 10)
+    d["growth"] = "%.6f" % ((1 + float(d["growth"])) ** 0.1 - 1)
+variant("levels-x10", "book drawn 10× finer (same depth)", finer)
 PY
 for f in "$out"/scenarios/*.json; do
   tag=$(basename "$f" .json)
