@@ -189,7 +189,7 @@ public struct VenueBook: Sendable, Hashable {
         guard share > 0, fairPrice.e8 > 0 else { return }
         let moveE9 = profileOffsetE9(side, consumedE6: consumedAfterE6) - profileOffsetE9(side, consumedE6: consumedBeforeE6)
         // Selling moves the fair price down, buying up; × share, truncated toward zero
-        // (never overstates impact).
+        // (the two positions are each rounded down: the move is exact to 10^-9).
         let magnitudeE9 = moveE9 * share / Int128(Precision.rateScale)
         let deltaE9 = side == .bids ? -magnitudeE9 : magnitudeE9
         guard deltaE9 != 0 else { return }
