@@ -37,15 +37,14 @@ import Testing
         #expect(book.referencePrice == (try Price(units: 101)))
     }
 
-    /// Ten bid levels 0.1 % apart holding 1000 each (fair 100): the profile made continuous
-    /// is linear, 0.1 % of the price per 1000 consumed.
-    static func evenBook(share: Int64) throws -> VenueBook {
-        var c = VenueBookConfiguration(
-            halfSpread: Rate(ppm: 1_000),
-            depth: .levels(bids: (1...10).map { DepthLevel(offset: Rate(ppm: Int64($0) * 1_000), notional: try! Quote(units: 1_000)) },
-                           asks: (1...10).map { DepthLevel(offset: Rate(ppm: Int64($0) * 1_000), notional: try! Quote(units: 1_000)) }),
-            resilienceHalfLife: .seconds(10),
-            tickSize: Price(e8: 1_000_000))
+    /// Equal levels evenly spaced on both sides (fair 100; by default ten levels 0.1 % apart
+    /// holding 1000 each): the profile made continuous is linear, here 0.1 % of the price
+    /// per 1000 consumed.
+    static func evenBook(share: Int64, levels: Int = 10, spacingPpm: Int64 = 1_000, notional: Int64 = 1_000,
+                         tick: Price = Price(e8: 1_000_000)) throws -> VenueBook {
+        let side = (1...levels).map { DepthLevel(offset: Rate(ppm: Int64($0) * spacingPpm), notional: try! Quote(units: notional)) }
+        var c = VenueBookConfiguration(halfSpread: Rate(ppm: spacingPpm), depth: .levels(bids: side, asks: side),
+                                       resilienceHalfLife: .seconds(10), tickSize: tick)
         c.permanentImpactShare = Rate(ppm: share)
         c.depthVolatilityElasticity = 0
         return try VenueBook(market: "TEST-PERP", configuration: c, fairPrice: Price(units: 100), now: .zero)
@@ -91,16 +90,8 @@ import Testing
     /// the price alike on both (within 2 %). The permanent impact is a property of the depth,
     /// not of how finely the book is drawn.
     @Test func aFinerBookOfTheSameDepthMovesThePriceAlike() throws {
-        func book(levels: Int, spacingPpm: Int64, notional: Int64) throws -> VenueBook {
-            let side = (1...levels).map { DepthLevel(offset: Rate(ppm: Int64($0) * spacingPpm), notional: try! Quote(units: notional)) }
-            var c = VenueBookConfiguration(halfSpread: Rate(ppm: spacingPpm), depth: .levels(bids: side, asks: side),
-                                           resilienceHalfLife: .seconds(10), tickSize: Price(e8: 1_000))
-            c.permanentImpactShare = Rate(ppm: 666_667)
-            c.depthVolatilityElasticity = 0
-            return try VenueBook(market: "TEST-PERP", configuration: c, fairPrice: Price(units: 100), now: .zero)
-        }
-        var coarse = try book(levels: 20, spacingPpm: 1_000, notional: 1_000)
-        var fine = try book(levels: 200, spacingPpm: 100, notional: 100)
+        var coarse = try Self.evenBook(share: 666_667, levels: 20, spacingPpm: 1_000, notional: 1_000, tick: Price(e8: 1_000))
+        var fine = try Self.evenBook(share: 666_667, levels: 200, spacingPpm: 100, notional: 100, tick: Price(e8: 1_000))
         for k in 0..<20 {
             let now = Instant.seconds(Int64(k))
             _ = try coarse.execute(side: .short, size: Size(e8: 370_000_000), limit: Price(units: 90), now: now)
