@@ -2951,7 +2951,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_demand__descriptor =
   (ProtobufCMessageInit) tranche__v1__liquidation_demand__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__field_descriptors[4] =
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__field_descriptors[6] =
 {
   {
     "market",
@@ -3001,17 +3001,43 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_demand_entry__fie
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sell_flow_e6",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationDemandEntry, sell_flow_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "buy_flow_e6",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationDemandEntry, buy_flow_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__liquidation_demand_entry__field_indices_by_name[] = {
   1,   /* field[1] = backlog_e6 */
+  5,   /* field[5] = buy_flow_e6 */
   0,   /* field[0] = market */
+  4,   /* field[4] = sell_flow_e6 */
   2,   /* field[2] = tranches */
   3,   /* field[3] = truncated */
 };
 static const ProtobufCIntRange tranche__v1__liquidation_demand_entry__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descriptor =
 {
@@ -3021,7 +3047,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_demand_entry__descript
   "Tranche__V1__LiquidationDemandEntry",
   "tranche.v1",
   sizeof(Tranche__V1__LiquidationDemandEntry),
-  4,
+  6,
   tranche__v1__liquidation_demand_entry__field_descriptors,
   tranche__v1__liquidation_demand_entry__field_indices_by_name,
   1,  tranche__v1__liquidation_demand_entry__number_ranges,
@@ -3092,7 +3118,7 @@ const ProtobufCMessageDescriptor tranche__v1__due_tranche__descriptor =
   (ProtobufCMessageInit) tranche__v1__due_tranche__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_descriptors[7] =
+static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_descriptors[9] =
 {
   {
     "market",
@@ -3178,20 +3204,46 @@ static const ProtobufCFieldDescriptor tranche__v1__liquidation_budget__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "sell_flow_e6",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, sell_flow_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "buy_flow_e6",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Tranche__V1__LiquidationBudget, buy_flow_e6),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned tranche__v1__liquidation_budget__field_indices_by_name[] = {
   6,   /* field[6] = at_ns */
+  8,   /* field[8] = buy_flow_e6 */
   5,   /* field[5] = cutoff_account_id */
   4,   /* field[4] = cutoff_ratio_ppm */
   3,   /* field[3] = has_cutoff */
   0,   /* field[0] = market */
   2,   /* field[2] = rate_per_second_e6 */
+  7,   /* field[7] = sell_flow_e6 */
   1,   /* field[1] = sequence */
 };
 static const ProtobufCIntRange tranche__v1__liquidation_budget__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
 {
@@ -3201,7 +3253,7 @@ const ProtobufCMessageDescriptor tranche__v1__liquidation_budget__descriptor =
   "Tranche__V1__LiquidationBudget",
   "tranche.v1",
   sizeof(Tranche__V1__LiquidationBudget),
-  7,
+  9,
   tranche__v1__liquidation_budget__field_descriptors,
   tranche__v1__liquidation_budget__field_indices_by_name,
   1,  tranche__v1__liquidation_budget__number_ranges,

@@ -327,6 +327,8 @@ extension Message.LiquidationDemand.Entry: WireMessage {
         arena.message(tranche__v1__liquidation_demand_entry__init) {
             $0.market = arena.string(market.symbol)
             $0.backlog_e6 = backlog.e6
+            $0.sell_flow_e6 = sellFlow.e6
+            $0.buy_flow_e6 = buyFlow.e6
             ($0.n_tranches, $0.tranches) = WireWrite.list(tranches, in: arena)
             $0.truncated = truncated ? 1 : 0
         }
@@ -334,7 +336,7 @@ extension Message.LiquidationDemand.Entry: WireMessage {
 
     init(c m: Tranche__V1__LiquidationDemandEntry) throws(WireDecodeError) {
         self.init(market: try WireRead.market(m.market, "LiquidationDemandEntry.market"), backlog: Quote(e6: m.backlog_e6),
-                  tranches: try WireRead.list(m.n_tranches, m.tranches, "LiquidationDemandEntry.tranches"), truncated: m.truncated != 0)
+                  sellFlow: Quote(e6: m.sell_flow_e6), buyFlow: Quote(e6: m.buy_flow_e6), tranches: try WireRead.list(m.n_tranches, m.tranches, "LiquidationDemandEntry.tranches"), truncated: m.truncated != 0)
     }
 }
 
@@ -362,13 +364,16 @@ extension Message.LiquidationBudget: WireMessage {
             $0.cutoff_ratio_ppm = cutoffRatioPpm ?? 0
             $0.cutoff_account_id = cutoffAccount.rawValue
             $0.at_ns = at.nanoseconds
+            $0.sell_flow_e6 = sellFlow.e6
+            $0.buy_flow_e6 = buyFlow.e6
         }
     }
 
     init(c m: Tranche__V1__LiquidationBudget) throws(WireDecodeError) {
         self.init(market: try WireRead.market(m.market, "LiquidationBudget.market"), sequence: m.sequence,
                   ratePerSecond: Quote(e6: m.rate_per_second_e6), cutoffRatioPpm: m.has_cutoff != 0 ? m.cutoff_ratio_ppm : nil,
-                  cutoffAccount: AccountID(m.cutoff_account_id), at: Instant(nanoseconds: m.at_ns))
+                  cutoffAccount: AccountID(m.cutoff_account_id), at: Instant(nanoseconds: m.at_ns),
+                  sellFlow: Quote(e6: m.sell_flow_e6), buyFlow: Quote(e6: m.buy_flow_e6))
     }
 }
 

@@ -60,6 +60,40 @@ import Testing
         }
     }
 
+    /// The grace window and the cluster's queue, end to end. Account 1 (collateral 1 000,
+    /// long 1 BTC from 20 000) and, in the second run, a whale (collateral 13 800, long 12
+    /// from 20 000; maintenance 2 % less 500 past 50 000) are healthy while the price
+    /// slides to 19 200 over 20 s and holds for 6 s; then a step to 19 180 puts both in
+    /// margin call (account 1 at a ratio of 0.94, the whale at 0.97). The workers' trend
+    /// over the 5 s grace window is nearly flat, the aggregator's (30 s) still falling, so
+    /// the budget runs fast. Alone, what account 1 must sell to restore its target (about
+    /// 8 300) leaves it above its hard floor at the end of its grace window when walked
+    /// through the bids: it waits the window out. With the whale, the budget's broadcast
+    /// carries about 70 000 of selling to restore both, which projects account 1 below its
+    /// floor: its liquidation starts before its deadline, not behind the whale's selling.
+    @Test func queuedSellingEndsAGraceWindowThatWaitingAloneWouldKeep() throws {
+        func firstTrancheAfterCall(whale: Bool) throws -> Duration {
+            var kit = try RoleTestKit(workers: 2, market: SimulationFixtures.market(drop: "0", notionalPerLevel: "10000"))
+            kit.open(1, collateral: "1000", long: "1")
+            if whale { kit.open(2, collateral: "13800", long: "12") }
+            for k in 1...40 {
+                kit.setPrice("\(20_000 - 20 * k)")
+                kit.advance(.milliseconds(500))
+            }
+            kit.advance(.seconds(6))
+            #expect(kit.events(.marginCall).isEmpty)
+            kit.setPrice("19180")
+            kit.advance(.seconds(12))
+            #expect(kit.events(.marginCall).count == (whale ? 2 : 1))
+            #expect(kit.moneyConserved)
+            let call = try #require(kit.events(.marginCall, account: 1).first)
+            let order = try #require(kit.events(.trancheOrder, account: 1).first)
+            return order.at - call.at
+        }
+        #expect(try firstTrancheAfterCall(whale: false) >= .seconds(5))
+        #expect(try firstTrancheAfterCall(whale: true) < .seconds(5))
+    }
+
     /// The bad debt is reported split: deficits + backstop loss beyond the clearance fees.
     @Test func badDebtIsTheSumOfItsParts() throws {
         let (_, s) = try Self.run(Self.thinCrash(), policy: .stepwise, budget: true)

@@ -52,6 +52,91 @@ import Testing
         #expect(empty.ratePerSecond == 0)
     }
 
+    /// A worker holding account 1 (collateral 1 000, long 1 BTC at 20 000; maintenance 1 %),
+    /// the bids resting 1 000 000 inside a 1 % band, and the budget `budget` heard; then
+    /// the marks 20 000 and 19 100 one second apart (no trend: too little history). At
+    /// 19 100 equity is 100 against maintenance 191, a ratio of 0.524, above the hard
+    /// floor of 0.5: a margin call with a grace window unless the projection says otherwise.
+    static func workerAfterTheDrop(budget: Message.LiquidationBudget?) -> Worker {
+        var w = Worker(configuration: WorkerConfiguration(id: "w1", shardCount: 1), markets: [Fixtures.btc()])
+        let t0 = Instant.seconds(1)
+        _ = w.start(now: t0)
+        _ = w.receive(Envelope(sender: "coordinator", sentAt: t0, body: .shardAssignment(Message.ShardAssignment(workerID: "w1", epoch: 1, shards: [0]))),
+                      from: .coordinator, now: t0)
+        _ = w.onShardLoaded(shard: 0, epoch: 1, records: [AccountRecord(account: Account(id: AccountID(1), collateral: q("1000"),
+                                                                                           positions: [Position(market: "BTC-PERP", size: sz("1"), entryPrice: px("20000"))]))],
+                            now: t0)
+        _ = w.receive(Envelope(sender: "venue", sentAt: t0, body: .depthSummary(Message.DepthSummary(
+            market: "BTC-PERP", fairPrice: px("20000"), bestBid: px("19999.9"), bestAsk: px("20000.1"),
+            bidDepthInBand: q("1000000"), askDepthInBand: q("1000000"), band: rate("0.01"), at: t0))), from: .venue, now: t0)
+        if let budget { _ = w.receive(Envelope(sender: "aggregator", sentAt: t0, body: .liquidationBudget(budget)), from: .aggregator, now: t0) }
+        for (i, p) in ["20000", "19100"].enumerated() {
+            let at = t0 + .seconds(Int64(i))
+            _ = w.receive(Envelope(sender: "venue", sentAt: at, body: .markPrice(Message.MarkPrice(market: "BTC-PERP", price: px(p), sequence: UInt64(i + 1), at: at))),
+                          from: .venue, now: at)
+        }
+        return w
+    }
+
+    static func budget(rate: String, sell: String, buy: String = "0") -> Message.LiquidationBudget {
+        Message.LiquidationBudget(market: "BTC-PERP", sequence: 1, ratePerSecond: q(rate), cutoffRatioPpm: nil, cutoffAccount: AccountID(0), at: .seconds(1),
+                                  sellFlow: q(sell), buyFlow: q(buy))
+    }
+
+    static func phase(_ w: Worker) -> LiquidationPhase? { w.accounts[AccountID(1)]?.scopes.first?.state.phase }
+
+    /// The cluster's queued selling, walked through the bids, is projected against a long
+    /// over its grace window: 100 000 to sell into 1 000 000 of bids over a 1 % band moves
+    /// the mark 0.1 %, to 19 080.9, where the scope's ratio is 80.9 / 190.8 = 0.42, below
+    /// the hard floor: no grace, the liquidation starts at once. A tenth of that (0.01 %,
+    /// 19 098.09, ratio 0.514) leaves the grace window as it was; so do queued buys, which
+    /// move the mark the long's way, and a budget whose rate sends only 10 000 of the
+    /// 100 000 within the 10 s grace window.
+    @Test func theQueuedFlowsProjectedMoveCanEndTheGraceWindow() {
+        #expect(Self.phase(Self.workerAfterTheDrop(budget: nil)) == .marginCall)
+        let heavy = Self.workerAfterTheDrop(budget: Self.budget(rate: "1000000", sell: "100000"))
+        #expect(heavy.queuedFlowMove("BTC-PERP", long: true, horizon: .seconds(10)) == Rate(ppm: 1_000))
+        #expect(heavy.queuedFlowMove("BTC-PERP", long: false, horizon: .seconds(10)) == .zero)
+        #expect(Self.phase(heavy) == .liquidating)
+        let light = Self.workerAfterTheDrop(budget: Self.budget(rate: "1000000", sell: "10000"))
+        #expect(light.queuedFlowMove("BTC-PERP", long: true, horizon: .seconds(10)) == Rate(ppm: 100))
+        #expect(Self.phase(light) == .marginCall)
+        #expect(Self.phase(Self.workerAfterTheDrop(budget: Self.budget(rate: "1000000", sell: "0", buy: "100000"))) == .marginCall)
+        let slow = Self.workerAfterTheDrop(budget: Self.budget(rate: "1000", sell: "100000"))
+        #expect(slow.queuedFlowMove("BTC-PERP", long: true, horizon: .seconds(10)) == Rate(ppm: 100))
+        #expect(Self.phase(slow) == .marginCall)
+        // More than the band's depth is projected as the band, no further (the depth past it
+        // is unknown).
+        let flood = Self.workerAfterTheDrop(budget: Self.budget(rate: "100000000", sell: "50000000"))
+        #expect(flood.queuedFlowMove("BTC-PERP", long: true, horizon: .seconds(10)) == Rate(ppm: 10_000))
+    }
+
+    /// A scope in its grace window is in the backlog the worker reports (it is about to
+    /// sell unless topped up), with the flow it is expected to send: what restores its
+    /// target at the mark, the worked example of docs/tranche-planner.md: shortfall
+    /// 191 + 95.5 − 100 = 186.5 over a relief of 1 % + 0.5 % − 0.2 % per unit sold, 14 346.15
+    /// (rounded up), to sell. All-or-nothing would send the whole position. It has no
+    /// tranche due yet.
+    @Test func aScopeInGraceIsInTheReportedBacklogWithItsRestoringFlow() {
+        var w = Self.workerAfterTheDrop(budget: nil)
+        #expect(Self.phase(w) == .marginCall)
+        let report = w.demandReport(now: .seconds(3))
+        guard case .send(_, let e) = report, case .liquidationDemand(let d) = e.body, let entry = d.entries.first(where: { $0.market == "BTC-PERP" }) else {
+            Issue.record("no demand report: \(report)")
+            return
+        }
+        #expect(entry.backlog == q("19100"))
+        #expect(entry.sellFlow == q("14346.153847"))
+        #expect(entry.buyFlow == .zero)
+        #expect(entry.tranches.isEmpty)
+        let account = w.accounts[AccountID(1)]!.account
+        #expect(AllOrNothingPolicy().expectedFlow(account: account, scope: .cross, context: w.context).map(\.notional) == [q("19100")])
+        // Bankrupt (equity −100 at 18 900): the whole position, whatever the policy.
+        var bankrupt = w.context
+        bankrupt.setMark(px("18900"), for: "BTC-PERP")
+        #expect(StepwisePolicy().expectedFlow(account: account, scope: .cross, context: bankrupt).map(\.notional) == [q("18900")])
+    }
+
     /// The bracket-0 case of the mechanism issue: a maintenance amount on the first
     /// bracket is refused, since small positions would need no maintenance at all.
     @Test func firstBracketWithAMaintenanceAmountIsRefused() throws {

@@ -676,7 +676,7 @@ struct  Tranche__V1__LiquidationDemandEntry
   ProtobufCMessage base;
   char *market;
   /*
-   * Notional of every position in a liquidating scope.
+   * Notional of every position in a scope in margin call or in liquidation.
    */
   int64_t backlog_e6;
   /*
@@ -688,10 +688,17 @@ struct  Tranche__V1__LiquidationDemandEntry
    * More tranches were due than listed.
    */
   protobuf_c_boolean truncated;
+  /*
+   * The notional the scopes in margin call or in liquidation are expected to send to the
+   * book to finish (the policy's estimate: to restore their target, or whole positions),
+   * selling (long positions) and buying (short ones).
+   */
+  int64_t sell_flow_e6;
+  int64_t buy_flow_e6;
 };
 #define TRANCHE__V1__LIQUIDATION_DEMAND_ENTRY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_demand_entry__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0, 0, 0 }
 
 
 struct  Tranche__V1__DueTranche
@@ -727,10 +734,16 @@ struct  Tranche__V1__LiquidationBudget
   int64_t cutoff_ratio_ppm;
   uint64_t cutoff_account_id;
   int64_t at_ns;
+  /*
+   * The cluster-wide flow the liquidations are expected to send into the book: the
+   * workers' reported flows plus the backstop's inventory, to sell and to buy.
+   */
+  int64_t sell_flow_e6;
+  int64_t buy_flow_e6;
 };
 #define TRANCHE__V1__LIQUIDATION_BUDGET__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&tranche__v1__liquidation_budget__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 
 struct  Tranche__V1__DeliveryAck__Entry

@@ -32,9 +32,10 @@ public struct LiquidationControls: Sendable, Equatable {
     public var intervalScale: Rate
     /// Step-size and band adjustments passed to the policy.
     public var adjustments: PlanAdjustments
-    /// Marks projected to the end of the grace window along the recent trend (nil: no
-    /// trend known). A scope that would fall below the hard floor there gets no grace:
-    /// waiting would only let a falling market take it toward bankruptcy.
+    /// Marks projected to the end of the grace window along the recent trend and moved by
+    /// the cluster's queued liquidation flow (nil: neither known; `Worker.projectedMarks`).
+    /// A scope that would fall below the hard floor there gets no grace: waiting would only
+    /// let a falling market, or the queue's own selling, take it toward bankruptcy.
     public var projectedMarks: [MarketID: Price]?
     /// What the market's cluster-wide liquidation budget says of this scope's tranche.
     public var budget: BudgetAdmission

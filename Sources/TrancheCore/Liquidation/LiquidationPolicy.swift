@@ -14,6 +14,11 @@ public protocol LiquidationPolicy: Sendable {
     /// The next tranche for `scope`, or nil when the scope needs none (equity at or above
     /// its target, or no positions).
     func nextTranche(account: Account, scope: MarginScope, context: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan?
+    /// The notional (at the marks) the policy expects to send to the books to finish the
+    /// liquidation of `scope` as things stand, per position of the scope. The workers
+    /// report the sum (`LiquidationDemand`) and project the move the cluster's queued flow
+    /// will cause (`Worker.queuedFlowMove`). An estimate, never a balance.
+    func expectedFlow(account: Account, scope: MarginScope, context: MarginContext) -> [(position: Position, notional: Quote)]
 }
 
 /// Which policy a run uses (configuration and CLI form).
@@ -30,6 +35,18 @@ public enum PolicyKind: String, Sendable, Codable, CaseIterable {
 }
 
 extension LiquidationPolicy {
+    /// Every position whole (all-or-nothing), rounded up.
+    public func expectedFlow(account: Account, scope: MarginScope, context: MarginContext) -> [(position: Position, notional: Quote)] {
+        Self.wholePositions(account.positions(in: scope), context)
+    }
+
+    static func wholePositions(_ positions: [Position], _ ctx: MarginContext) -> [(position: Position, notional: Quote)] {
+        positions.compactMap { p in
+            guard let mark = ctx.marks[p.market], let n = try? p.size.notional(at: mark, .up) else { return nil }
+            return (p, n)
+        }
+    }
+
     /// Limit price no worse than mark × (1 ∓ band): a sell limit rounds UP to the tick and
     /// a buy limit rounds DOWN, so the band is never exceeded.
     static func bandLimit(orderSide: Side, mark: Price, band: Rate, tick: Price) throws(ArithmeticError) -> Price {

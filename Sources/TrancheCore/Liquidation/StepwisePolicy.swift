@@ -31,7 +31,8 @@ public struct StepwisePolicy: LiquidationPolicy {
     public func nextTranche(account: Account, scope: MarginScope, context ctx: MarginContext, adjustments: PlanAdjustments) throws(MarginError) -> TranchePlan? {
         let positions = account.positions(in: scope)
         if positions.isEmpty { return nil }
-        // The target rises by the adverse move the trend projects: restore enough to stay
+        // The target rises by the adverse move projected over the grace window (the trend
+        // and the cluster's queued liquidation flow): restore enough to stay
         // restored until the scope could act again. Applied to the specs read here (the
         // context is not copied: maintenance and equity do not depend on the buffer).
         let boost = adjustments.trendBuffer.ppm
@@ -129,6 +130,32 @@ public struct StepwisePolicy: LiquidationPolicy {
         let perPosition = Int((want.e8 + cap.e8 - 1) / cap.e8)
         let remaining = reason == .closeRemainder ? 1 : perPosition + (exhausted ? ordered.count - 1 : 0)
         return try plan(size, reason, remaining: remaining, restores: !exhausted && size >= want)
+    }
+
+    /// What restores the target (maintenance + buffer, net of the fee) at the marks: with
+    /// N the scope's notional, M its maintenance, E its equity and each position's buffer
+    /// b and fee f, selling x of notional spread over the positions by notional frees
+    /// x·(M/N + b̄ − f̄) of requirement net of the fee (b̄, f̄ the notional-weighted rates),
+    /// so x = (M + Σ b·N_p − E) / (M/N + b̄ − f̄), rounded up, at most N, shared by notional.
+    /// A bankrupt scope closes whole. Brackets are held at the current rate and the fill
+    /// at the mark: an estimate of the flow, not the plan (`nextTranche` solves exactly).
+    public func expectedFlow(account: Account, scope: MarginScope, context ctx: MarginContext) -> [(position: Position, notional: Quote)] {
+        let whole = Self.wholePositions(account.positions(in: scope), ctx)
+        guard let metrics = try? MarginCalculator.scopeMetrics(account, scope, ctx), metrics.equity.isPositive else { return whole }
+        var notional = Int128(0), target = Int128(metrics.maintenance.e6) * Int128(Precision.rateScale), relief = target
+        for (p, n) in whole {
+            guard let spec = ctx.markets[p.market] else { return whole }
+            let l = spec.liquidation
+            notional += Int128(n.e6)
+            target += Int128(n.e6) * Int128(l.bufferRate.ppm)
+            relief += Int128(n.e6) * Int128(l.bufferRate.ppm - l.liquidationFeeRate.ppm)
+        }
+        // In quote e6 × ppm: target − E is the shortfall, relief / N the rate each sold unit frees.
+        let shortfall = target - Int128(metrics.equity.e6) * Int128(Precision.rateScale)
+        guard notional > 0, relief > 0 else { return whole }
+        guard shortfall > 0 else { return whole.map { ($0.position, .zero) } }
+        let x = min((shortfall * notional + relief - 1) / relief, notional)
+        return whole.map { (p, n) in (p, Quote(e6: Int64((x * Int128(n.e6) + notional - 1) / notional))) }
     }
 
     /// What filling `size` costs against the mark on a book whose side has its best price at

@@ -44,9 +44,9 @@ public struct PlanAdjustments: Sendable, Equatable {
     /// Replaces the market's `priceBand` (recalibration).
     public var priceBand: Rate?
 
-    /// Added to the markets' `bufferRate` for this plan: the adverse move the recent trend
-    /// projects over the grace window, so a restored scope stays restored until it could
-    /// act again (0 without an adverse trend).
+    /// Added to the markets' `bufferRate` for this plan: the adverse move projected over
+    /// the grace window (the recent trend and the cluster's queued liquidation flow), so a
+    /// restored scope stays restored until it could act again (0 without an adverse move).
     public var trendBuffer: Rate
     /// The book as last summarised for the market, to plan at the expected fill instead
     /// of the mark (nil: plan at the mark).

@@ -131,8 +131,8 @@ public struct Aggregator: Sendable {
     /// Latest depth summary per market (the budget's and the unwinds' input).
     var depths: [MarketID: Message.DepthSummary] = [:]
     /// Latest demand per market and worker (the authenticated sender), with when it came:
-    /// the backlog and the tranches due, worst first.
-    var demands: [MarketID: [String: (backlog: Int64, tranches: [Message.LiquidationDemand.DueTranche], truncated: Bool, at: Instant)]] = [:]
+    /// the backlog, the expected flow to sell and to buy, and the tranches due, worst first.
+    var demands: [MarketID: [String: (backlog: Int64, sellFlow: Int64, buyFlow: Int64, tranches: [Message.LiquidationDemand.DueTranche], truncated: Bool, at: Instant)]] = [:]
     /// Recent marks per market for the trend, and the budget's volatility estimate.
     var markTrail: [MarketID: [(at: Instant, price: Price)]] = [:]
     var budgetVolatility: [MarketID: EWMAVolatility] = [:]
@@ -348,7 +348,11 @@ public struct Aggregator: Sendable {
                 // Bounded: a list longer than workers may send is cut (and marked so).
                 let cut = e.tranches.count > BudgetCutoff.maxReportedTranches
                 let list = cut ? Array(e.tranches.prefix(BudgetCutoff.maxReportedTranches)) : e.tranches
-                demands[e.market, default: [:]][w] = (max(e.backlog.e6, 0), list, e.truncated || cut, now)
+                // The flow finishes the backlog: at most the backlog on both sides together.
+                let backlog = max(e.backlog.e6, 0)
+                let sell = min(max(e.sellFlow.e6, 0), backlog)
+                let buy = min(max(e.buyFlow.e6, 0), backlog - sell)
+                demands[e.market, default: [:]][w] = (backlog, sell, buy, list, e.truncated || cut, now)
             }
             return []
         }
@@ -690,8 +694,15 @@ public struct Aggregator: Sendable {
             guard let d = depths[m], let mark = context.marks[m], let spec = markets[m]?.spec else { continue }
             let band = calibrated[m]?.priceBand ?? spec.liquidation.priceBand
             let depth = Double(min(d.bidDepthInBand.e6, d.askDepthInBand.e6)) / 1e6
-            let backstopE6 = backstop.position(in: m).flatMap { try? Size(e8: abs($0.size.e8)).notional(at: mark, .up).e6 } ?? 0
-            let backlog = Double(live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6) / 1e6
+            let backstopPosition = backstop.position(in: m)
+            let backstopE6 = backstopPosition.flatMap { try? Size(e8: abs($0.size.e8)).notional(at: mark, .up).e6 } ?? 0
+            let workersE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog }
+            // The flow the queue is expected to send: the workers' estimates, and the backstop's
+            // whole inventory on the side that unwinds it.
+            let backstopSells = (backstopPosition?.size.e8 ?? 0) > 0
+            let sellFlowE6 = live.values.reduce(Int64(0)) { $0 &+ $1.sellFlow } &+ (backstopSells ? backstopE6 : 0)
+            let buyFlowE6 = live.values.reduce(Int64(0)) { $0 &+ $1.buyFlow } &+ (backstopSells ? 0 : backstopE6)
+            let backlog = Double(workersE6 &+ backstopE6) / 1e6
             var drift = 0.0
             if let trail = markTrail[m], let first = trail.first, let last = trail.last, last.at > first.at, first.price.e8 > 0 {
                 drift = Elementary.log(Double(last.price.e8) / Double(first.price.e8)) / (Double((last.at - first.at).nanoseconds) / 1e9)
@@ -703,7 +714,7 @@ public struct Aggregator: Sendable {
             // margin left in front of the fund (only the clearance fees), so it is served
             // first, up to what it holds; the rest goes to the workers' tranches in their
             // order (the cutoff).
-            let backlogE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6
+            let backlogE6 = workersE6 &+ backstopE6
             let backstopShare = min(max(budgetE6, 0), backstopE6)
             // The backstop unwinds once per step interval: its unspent share accumulates
             // over one step interval (an overdraft is carried as is).
@@ -714,10 +725,11 @@ public struct Aggregator: Sendable {
             budgetSequence += 1
             let rate = Quote(e6: Int64(min(pace.ratePerSecond * 1e6, Double(Int64.max / 4))))
             out.append(.event(ClusterEvent(at: now, kind: .budget, market: m, amount: rate,
-                                           detail: "cutoff \(cut.map { "ratio \(Rate(ppm: $0.ratioPpm)) account \($0.account)" } ?? "none"); backlog \(Quote(e6: backlogE6)), backstop grant \(Quote(e6: backstopShare)), depth in band \(Quote(e6: Int64(depth * 1e6)))")))
+                                           detail: "cutoff \(cut.map { "ratio \(Rate(ppm: $0.ratioPpm)) account \($0.account)" } ?? "none"); backlog \(Quote(e6: backlogE6)) (flow: sell \(Quote(e6: sellFlowE6)), buy \(Quote(e6: buyFlowE6))), backstop grant \(Quote(e6: backstopShare)), depth in band \(Quote(e6: Int64(depth * 1e6)))")))
             out.append(.publish(.control, envelope(.liquidationBudget(Message.LiquidationBudget(
                 market: m, sequence: budgetSequence, ratePerSecond: rate,
-                cutoffRatioPpm: cut?.ratioPpm, cutoffAccount: cut?.account ?? AccountID(0), at: now)), now)))
+                cutoffRatioPpm: cut?.ratioPpm, cutoffAccount: cut?.account ?? AccountID(0), at: now,
+                sellFlow: Quote(e6: sellFlowE6), buyFlow: Quote(e6: buyFlowE6))), now)))
             if var b = breakers[m] {
                 let capacity = Int64(min(pace.ceilingRate * Double(b.parameters.window.nanoseconds) / 1e9 * 1e6, Double(Int64.max / 4)))
                 if capacity > 0, let ts = try? b.setCapacity(Quote(e6: capacity), now: now) {

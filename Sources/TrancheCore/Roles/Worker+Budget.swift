@@ -22,13 +22,18 @@ extension Worker {
         return b.admits(marginRatioPpm: ratio, account: account.id) ? .admitted : .excluded
     }
 
-    /// The demand per market: the backlog (notional of every position in a liquidating
-    /// scope) and the tranches due (the last plan of each liquidating scope), worst first.
+    /// The demand per market: the backlog (notional of every position in a scope in margin
+    /// call or in liquidation), the flow those scopes are expected to send to finish (the
+    /// policy's `expectedFlow`, selling and buying) and the tranches due (the last plan of
+    /// each liquidating scope), worst first. A scope in its grace window is in the backlog
+    /// and the flow: unless topped up it is about to sell, and the budget's pace and the
+    /// workers' projection of the queued flow's move (`queuedFlowMove`) must see it.
     mutating func demandReport(now: Instant) -> RoleDirective {
         // A handful of markets: a sorted list searched in place is cheaper than hashing a
         // market id per position of every account in liquidation.
         let marks = context.marks.sorted { $0.key < $1.key }
         var backlog = [Int64](repeating: 0, count: marks.count)
+        var sellFlow = [Int64](repeating: 0, count: marks.count), buyFlow = sellFlow
         var due: [MarketID: [Message.LiquidationDemand.DueTranche]] = [:]
         reportedDemand = [:]
         reportedOrder = [:]
@@ -36,15 +41,19 @@ extension Worker {
         for id in active {
             guard let i = accounts.index(forKey: id) else { continue }
             let rec = accounts.values[i]
-            for st in rec.scopes where st.state.phase == .liquidating {
+            for st in rec.scopes where st.state.isActive {
                 for p in rec.account.positions where st.scope.contains(p) {
                     guard let k = marks.firstIndex(where: { $0.key == p.market }), let n = try? p.size.notional(at: marks[k].value, .up) else { continue }
                     backlog[k] &+= n.e6
                 }
+                for (p, n) in policy.expectedFlow(account: rec.account, scope: st.scope, context: context) {
+                    guard let k = marks.firstIndex(where: { $0.key == p.market }) else { continue }
+                    if p.size.e8 > 0 { sellFlow[k] &+= n.e6 } else { buyFlow[k] &+= n.e6 }
+                }
                 // Only a tranche that can go before the next budget: none in flight, and the
                 // step interval over by then (a scope sends once per interval, not once per
                 // budget).
-                guard let pending = st.state.pendingTranche, pending.notional.isPositive, st.state.inFlight == nil,
+                guard st.state.phase == .liquidating, let pending = st.state.pendingTranche, pending.notional.isPositive, st.state.inFlight == nil,
                       (st.state.nextTrancheAt ?? now) <= horizon else { continue }
                 due[pending.market, default: []].append(.init(marginRatioPpm: budgetRatio(rec.account, st.scope), account: id, notional: pending.notional))
             }
@@ -59,8 +68,9 @@ extension Worker {
             for t in list { ratios[t.account] = min(ratios[t.account] ?? Int64.max, t.marginRatioPpm) }
             if !ratios.isEmpty { reportedDemand[m] = ratios }
             reportedOrder[m] = list
-            let b = marks.firstIndex(where: { $0.key == m }).map { backlog[$0] } ?? 0
-            entries.append(.init(market: m, backlog: Quote(e6: b), tranches: list, truncated: truncated))
+            let k = marks.firstIndex(where: { $0.key == m })
+            entries.append(.init(market: m, backlog: Quote(e6: k.map { backlog[$0] } ?? 0), sellFlow: Quote(e6: k.map { sellFlow[$0] } ?? 0), buyFlow: Quote(e6: k.map { buyFlow[$0] } ?? 0),
+                                 tranches: list, truncated: truncated))
         }
         return send(.aggregator, .liquidationDemand(Message.LiquidationDemand(entries: entries, at: now)), now)
     }

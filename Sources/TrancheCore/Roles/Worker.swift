@@ -400,9 +400,10 @@ public struct Worker: Sendable {
         let market = positions.count == 1 ? positions[0].market
             : ((try? StepwisePolicy.liquidationOrder(positions, context))?.first?.market ?? positions[0].market)
         let c = controls[market] ?? MarketControl()
-        // The trend only shapes a policy with a grace window and partial targets (stepwise).
-        let projected = policy.usesGraceWindow ? projectedMarks(for: positions.map(\.market)) : nil
-        // The adverse relative move the trend projects for the first position to reduce.
+        // The trend and the queued flow only shape a policy with a grace window and partial
+        // targets (stepwise).
+        let projected = policy.usesGraceWindow ? projectedMarks(for: positions) : nil
+        // The adverse relative move projected for the first position to reduce.
         var trendBuffer = Rate.zero
         if let first = positions.first(where: { $0.market == market }), let mark = context.marks[market], mark.e8 > 0, let proj = projected?[market] {
             let move = first.size.e8 > 0 ? mark.e8 - proj.e8 : proj.e8 - mark.e8
@@ -423,12 +424,46 @@ public struct Worker: Sendable {
                                    budget: budgetAdmission(account, scope, market: market))
     }
 
-    /// Marks extrapolated linearly over each market's grace window from the trend of the
-    /// marks seen during the last grace window. Nil without enough history.
-    func projectedMarks(for markets: [MarketID]) -> [MarketID: Price]? {
+    /// The marks projected to the end of each position's grace window: extrapolated
+    /// linearly from the trend of the marks seen during the last grace window (the mark
+    /// itself without enough history), then moved against the position by what the
+    /// cluster's own queued liquidation flow will do to the book by then
+    /// (`queuedFlowMove`). Nil when neither is known for any position.
+    func projectedMarks(for positions: [Position]) -> [MarketID: Price]? {
         var out: [MarketID: Price] = [:]
-        for m in markets { if let p = projection[m] { out[m] = p } }
+        for p in positions {
+            guard let mark = context.marks[p.market], let grace = context.markets[p.market]?.liquidation.graceWindow else { continue }
+            let long = p.size.e8 > 0
+            let move = queuedFlowMove(p.market, long: long, horizon: grace)
+            guard let base = projection[p.market] ?? (move.ppm > 0 ? mark : nil) else { continue }
+            guard move.ppm > 0 else { out[p.market] = base; continue }
+            // Rounded against the position (lower for a long, higher for a short).
+            let product = Int128(base.e8) * Int128(move.ppm), scale = Int128(Precision.rateScale)
+            let shift = Int64(long ? (product + scale - 1) / scale : product / scale)  // < base: the move is below one
+            out[p.market] = Price(e8: max(long ? base.e8 - shift : base.e8 + shift, 1))
+        }
         return out.isEmpty ? nil : out
+    }
+
+    /// The relative move (against a long: down; against a short: up) that the cluster's
+    /// queued liquidation flow will cause within `horizon`: the expected flow on the side
+    /// that hits this position's book side (sells for a long, buys for a short; the latest
+    /// budget's, cluster-wide), as much of it as the budget's rate sends within the
+    /// horizon, walked through the depth resting inside the band of the latest depth
+    /// summary (spread evenly, so the band's depth moves the touch by the band), and at
+    /// most the band (past it the depth is unknown). Zero without a budget or a book.
+    /// A scope that would be below its hard floor once that flow has gone gets no grace
+    /// window (waiting would put it behind the flow the queue is about to send), and the
+    /// stepwise target rises by the move (restore enough to stay restored).
+    func queuedFlowMove(_ market: MarketID, long: Bool, horizon: Duration) -> Rate {
+        guard let b = budgets[market], let d = books[market] else { return .zero }
+        let queued = long ? b.sellFlow.e6 : b.buyFlow.e6
+        let depth = long ? d.bidDepthInBand.e6 : d.askDepthInBand.e6
+        guard queued > 0, depth > 0, d.band.ppm > 0, horizon.nanoseconds > 0 else { return .zero }
+        let sent = Int128(max(b.ratePerSecond.e6, 0)) * Int128(horizon.nanoseconds) / 1_000_000_000
+        let flow = min(Int128(queued), sent)
+        let ppm = min(flow * Int128(d.band.ppm) / Int128(depth), Int128(d.band.ppm))
+        return Rate(ppm: Int64(ppm))
     }
 
     /// The mark of `market` extrapolated over its grace window (see `projectedMarks`), from

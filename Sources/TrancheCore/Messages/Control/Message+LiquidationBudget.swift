@@ -17,7 +17,16 @@ extension Message {
         public var cutoffRatioPpm: Int64?
         public var cutoffAccount: AccountID
         public var at: Instant
-        public init(market: MarketID, sequence: UInt64, ratePerSecond: Quote, cutoffRatioPpm: Int64?, cutoffAccount: AccountID, at: Instant) {
+        /// The cluster-wide flow the liquidations are expected to send into the book
+        /// (notional at the mark): the workers' reported flows plus the backstop's
+        /// inventory, to sell and to buy. Workers project the mark's move it will cause
+        /// (`Worker.queuedFlowMove`).
+        public var sellFlow: Quote
+        public var buyFlow: Quote
+        public init(market: MarketID, sequence: UInt64, ratePerSecond: Quote, cutoffRatioPpm: Int64?, cutoffAccount: AccountID, at: Instant,
+                    sellFlow: Quote = .zero, buyFlow: Quote = .zero) {
+            self.sellFlow = sellFlow
+            self.buyFlow = buyFlow
             self.market = market
             self.sequence = sequence
             self.ratePerSecond = ratePerSecond

@@ -6,16 +6,24 @@ extension Message {
     public struct LiquidationDemand: Sendable, Equatable {
         public struct Entry: Sendable, Equatable {
             public var market: MarketID
-            /// Notional (at the mark) of the positions of scopes in liquidation: the backlog.
+            /// Notional (at the mark) of the positions of scopes in margin call or in
+            /// liquidation: the backlog.
             public var backlog: Quote
+            /// The notional those scopes are expected to send to the book to finish, by the
+            /// policy's estimate (`LiquidationPolicy.expectedFlow`): to sell (long
+            /// positions) and to buy (short ones).
+            public var sellFlow: Quote
+            public var buyFlow: Quote
             /// The tranches due, worst first by (margin ratio, account), at most
             /// `BudgetCutoff.maxReportedTranches`.
             public var tranches: [DueTranche]
             /// More tranches were due than listed: the budget cannot admit past the last one.
             public var truncated: Bool
-            public init(market: MarketID, backlog: Quote, tranches: [DueTranche], truncated: Bool = false) {
+            public init(market: MarketID, backlog: Quote, sellFlow: Quote = .zero, buyFlow: Quote = .zero, tranches: [DueTranche], truncated: Bool = false) {
                 self.market = market
                 self.backlog = backlog
+                self.sellFlow = sellFlow
+                self.buyFlow = buyFlow
                 self.tranches = tranches
                 self.truncated = truncated
             }
