@@ -82,6 +82,7 @@ extension Worker {
     mutating func onBudget(_ b: Message.LiquidationBudget, now: Instant) -> [RoleDirective] {
         guard context.markets[b.market] != nil, b.sequence > budgets[b.market]?.sequence ?? 0 else { return [] }
         budgets[b.market] = b
+        updateQueuedMoves(b.market)
         var out: [RoleDirective] = []
         // Evaluated now: the waiting scopes this budget admits, and those it leaves out that
         // were below their hard floor when reported (they go to the backstop rather than

@@ -54,6 +54,9 @@ public struct Worker: Sendable {
     var markHistory: [MarketID: [(at: Instant, price: Price)]] = [:]
     /// Each market's projected mark, computed once per mark from `markHistory`.
     var projection: [MarketID: Price] = [:]
+    /// Each market's `queuedFlowMove` over its grace window against a long and against a
+    /// short, computed once per budget or depth summary (absent: no move).
+    var queuedMoves: [MarketID: (long: Rate, short: Rate)] = [:]
     var lastControlAt: Instant?
     /// The latest cluster-wide liquidation budget per market (absent: none heard, none
     /// enforced).
@@ -140,7 +143,10 @@ public struct Worker: Sendable {
         case .mark(let m):
             return onMark(m, now: now)
         case .depth(let d):
-            if context.markets[d.market] != nil { books[d.market] = d }
+            if context.markets[d.market] != nil {
+                books[d.market] = d
+                updateQueuedMoves(d.market)
+            }
             return []
         case .fill(let f):
             // Only the venue fills orders, and only what was ordered.
@@ -432,9 +438,9 @@ public struct Worker: Sendable {
     func projectedMarks(for positions: [Position]) -> [MarketID: Price]? {
         var out: [MarketID: Price] = [:]
         for p in positions {
-            guard let mark = context.marks[p.market], let grace = context.markets[p.market]?.liquidation.graceWindow else { continue }
+            guard let mark = context.marks[p.market] else { continue }
             let long = p.size.e8 > 0
-            let move = queuedFlowMove(p.market, long: long, horizon: grace)
+            let move = queuedMoves[p.market].map { long ? $0.long : $0.short } ?? .zero
             guard let base = projection[p.market] ?? (move.ppm > 0 ? mark : nil) else { continue }
             guard move.ppm > 0 else { out[p.market] = base; continue }
             // Rounded against the position (lower for a long, higher for a short).
@@ -443,6 +449,14 @@ public struct Worker: Sendable {
             out[p.market] = Price(e8: max(long ? base.e8 - shift : base.e8 + shift, 1))
         }
         return out.isEmpty ? nil : out
+    }
+
+    /// Recomputes `queuedMoves` of `market` over its grace window (on a budget or a depth
+    /// summary: the only inputs of `queuedFlowMove`).
+    mutating func updateQueuedMoves(_ market: MarketID) {
+        guard let grace = context.markets[market]?.liquidation.graceWindow else { return }
+        let long = queuedFlowMove(market, long: true, horizon: grace), short = queuedFlowMove(market, long: false, horizon: grace)
+        if long.ppm > 0 || short.ppm > 0 { queuedMoves[market] = (long, short) } else { queuedMoves[market] = nil }
     }
 
     /// The relative move (against a long: down; against a short: up) that the cluster's
