@@ -107,8 +107,13 @@ import Testing
         #expect(Self.phase(slow) == .marginCall)
         // More than the band's depth is projected as the band, no further (the depth past it
         // is unknown).
-        let flood = Self.workerAfterTheDrop(budget: Self.budget(rate: "100000000", sell: "50000000"))
+        var flood = Self.workerAfterTheDrop(budget: Self.budget(rate: "100000000", sell: "50000000"))
         #expect(flood.queuedFlowMove("BTC-PERP", long: true, horizon: .seconds(10)) == Rate(ppm: 10_000))
+        #expect(flood.queuedMoves["BTC-PERP"]?.long == Rate(ppm: 10_000))
+        // An aggregator silent past the timeout: the queue it last described is not
+        // projected any more (until its next budget).
+        _ = flood.onWake(now: .seconds(1) + WorkerConfiguration(id: "w1", shardCount: 1).controlSilenceTimeout + .seconds(2))
+        #expect(flood.queuedMoves.isEmpty)
     }
 
     /// A scope in its grace window is in the backlog the worker reports (it is about to
@@ -135,6 +140,33 @@ import Testing
         var bankrupt = w.context
         bankrupt.setMark(px("18900"), for: "BTC-PERP")
         #expect(StepwisePolicy().expectedFlow(account: account, scope: .cross, context: bankrupt).map(\.notional) == [q("18900")])
+    }
+
+    /// The aggregator adds the workers' flows up per side into its broadcast, each bounded
+    /// by the backlog its worker reported (a worker says what it holds, nothing more): w1
+    /// reports a backlog of 100 with flows 30 to sell and 20 to buy; w2 a backlog of 50 with
+    /// 80 to sell and 10 to buy, cut to 50 and 0.
+    @Test func theBudgetCarriesTheWorkersFlowsBoundedByTheirBacklogs() throws {
+        var c = AggregatorConfiguration()
+        c.fundInitialBalance = q("100000")
+        var a = try Aggregator(configuration: c, markets: [AggregatorMarket(spec: Fixtures.btc())], now: .zero)
+        _ = a.start(now: .zero)
+        let t = Instant.seconds(1)
+        _ = a.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))), from: .venue, now: t)
+        _ = a.receive(Envelope(sender: "venue", sentAt: t, body: .depthSummary(.init(
+            market: "BTC-PERP", fairPrice: px("20000"), bestBid: px("19999.9"), bestAsk: px("20000.1"),
+            bidDepthInBand: q("1000000"), askDepthInBand: q("1000000"), band: rate("0.01"), at: t))), from: .venue, now: t)
+        for (w, backlog, sell, buy) in [("w1", "100", "30", "20"), ("w2", "50", "80", "10")] {
+            _ = a.receive(Envelope(sender: "worker:\(w)", sentAt: t, body: .liquidationDemand(.init(entries: [
+                .init(market: "BTC-PERP", backlog: q(backlog), sellFlow: q(sell), buyFlow: q(buy), tranches: []),
+            ], at: t))), from: .worker(w), now: t)
+        }
+        let budgets = a.onWake(now: .seconds(2)).compactMap { d -> Message.LiquidationBudget? in
+            if case .publish(.control, let e) = d, case .liquidationBudget(let b) = e.body { return b } else { return nil }
+        }
+        let b = try #require(budgets.first)
+        #expect(b.sellFlow == q("80"))
+        #expect(b.buyFlow == q("20"))
     }
 
     /// The bracket-0 case of the mechanism issue: a maintenance amount on the first

@@ -385,6 +385,9 @@ public struct Worker: Sendable {
 
     mutating func enterFailSafe(now: Instant) -> [RoleDirective] {
         failSafe = true
+        // The queue the last budgets described is unknown now: no projected move from it
+        // until the next budget says what is queued.
+        queuedMoves.removeAll()
         var out: [RoleDirective] = []
         for m in controls.keys.sorted() where controls[m]!.level == .normal {
             controls[m]!.level = .throttled
