@@ -10,8 +10,8 @@
 ///   maintenance cancels the call.
 /// - The grace window is also skipped when the marks projected along the recent trend and
 ///   moved by the cluster's queued liquidation flow (`LiquidationControls.projectedMarks`)
-///   would put the scope below the hard floor by the deadline. The trend never lifts the step cap: only a scope already below the
-///   hard floor may exceed it (in the policy).
+///   would put the scope below the hard floor by the deadline. The trend never lifts the
+///   step cap: only a scope already below the hard floor may exceed it (in the policy).
 /// - Liquidating: one tranche in flight at a time; the next waits `stepInterval` (scaled
 ///   by the breaker) and stops as soon as equity reaches the target (maintenance + buffer),
 ///   which is also how a deposit between steps stops it.
