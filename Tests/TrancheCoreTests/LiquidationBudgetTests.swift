@@ -66,9 +66,7 @@ import Testing
         _ = w.onShardLoaded(shard: 0, epoch: 1, records: [AccountRecord(account: Account(id: AccountID(1), collateral: q("1000"),
                                                                                            positions: [Position(market: "BTC-PERP", size: sz("1"), entryPrice: px("20000"))]))],
                             now: t0)
-        _ = w.receive(Envelope(sender: "venue", sentAt: t0, body: .depthSummary(Message.DepthSummary(
-            market: "BTC-PERP", fairPrice: px("20000"), bestBid: px("19999.9"), bestAsk: px("20000.1"),
-            bidDepthInBand: q("1000000"), askDepthInBand: q("1000000"), band: rate("0.01"), at: t0))), from: .venue, now: t0)
+        _ = w.receive(Self.depth(at: t0), from: .venue, now: t0)
         if let budget { _ = w.receive(Envelope(sender: "aggregator", sentAt: t0, body: .liquidationBudget(budget)), from: .aggregator, now: t0) }
         for (i, p) in ["20000", "19100"].enumerated() {
             let at = t0 + .seconds(Int64(i))
@@ -76,6 +74,13 @@ import Testing
                           from: .venue, now: at)
         }
         return w
+    }
+
+    /// BTC-PERP's book at 20 000: 1 000 000 resting on each side inside a 1 % band.
+    static func depth(at t: Instant) -> Envelope {
+        Envelope(sender: "venue", sentAt: t, body: .depthSummary(Message.DepthSummary(
+            market: "BTC-PERP", fairPrice: px("20000"), bestBid: px("19999.9"), bestAsk: px("20000.1"),
+            bidDepthInBand: q("1000000"), askDepthInBand: q("1000000"), band: rate("0.01"), at: t)))
     }
 
     static func budget(rate: String, sell: String, buy: String = "0") -> Message.LiquidationBudget {
@@ -147,15 +152,10 @@ import Testing
     /// reports a backlog of 100 with flows 30 to sell and 20 to buy; w2 a backlog of 50 with
     /// 80 to sell and 10 to buy, cut to 50 and 0.
     @Test func theBudgetCarriesTheWorkersFlowsBoundedByTheirBacklogs() throws {
-        var c = AggregatorConfiguration()
-        c.fundInitialBalance = q("100000")
-        var a = try Aggregator(configuration: c, markets: [AggregatorMarket(spec: Fixtures.btc())], now: .zero)
-        _ = a.start(now: .zero)
+        var a = try ReliableDeliveryTests.aggregator()
         let t = Instant.seconds(1)
         _ = a.receive(Envelope(sender: "venue", sentAt: t, body: .markPrice(.init(market: "BTC-PERP", price: px("20000"), sequence: 1, at: t))), from: .venue, now: t)
-        _ = a.receive(Envelope(sender: "venue", sentAt: t, body: .depthSummary(.init(
-            market: "BTC-PERP", fairPrice: px("20000"), bestBid: px("19999.9"), bestAsk: px("20000.1"),
-            bidDepthInBand: q("1000000"), askDepthInBand: q("1000000"), band: rate("0.01"), at: t))), from: .venue, now: t)
+        _ = a.receive(Self.depth(at: t), from: .venue, now: t)
         for (w, backlog, sell, buy) in [("w1", "100", "30", "20"), ("w2", "50", "80", "10")] {
             _ = a.receive(Envelope(sender: "worker:\(w)", sentAt: t, body: .liquidationDemand(.init(entries: [
                 .init(market: "BTC-PERP", backlog: q(backlog), sellFlow: q(sell), buyFlow: q(buy), tranches: []),

@@ -696,13 +696,13 @@ public struct Aggregator: Sendable {
             let depth = Double(min(d.bidDepthInBand.e6, d.askDepthInBand.e6)) / 1e6
             let backstopPosition = backstop.position(in: m)
             let backstopE6 = backstopPosition.flatMap { try? Size(e8: abs($0.size.e8)).notional(at: mark, .up).e6 } ?? 0
-            let workersE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog }
+            let backlogE6 = live.values.reduce(Int64(0)) { $0 &+ $1.backlog } &+ backstopE6
             // The flow the queue is expected to send: the workers' estimates, and the backstop's
             // whole inventory on the side that unwinds it.
             let backstopSells = (backstopPosition?.size.e8 ?? 0) > 0
             let sellFlowE6 = live.values.reduce(Int64(0)) { $0 &+ $1.sellFlow } &+ (backstopSells ? backstopE6 : 0)
             let buyFlowE6 = live.values.reduce(Int64(0)) { $0 &+ $1.buyFlow } &+ (backstopSells ? 0 : backstopE6)
-            let backlog = Double(workersE6 &+ backstopE6) / 1e6
+            let backlog = Double(backlogE6) / 1e6
             var drift = 0.0
             if let trail = markTrail[m], let first = trail.first, let last = trail.last, last.at > first.at, first.price.e8 > 0 {
                 drift = Elementary.log(Double(last.price.e8) / Double(first.price.e8)) / (Double((last.at - first.at).nanoseconds) / 1e9)
@@ -714,7 +714,6 @@ public struct Aggregator: Sendable {
             // margin left in front of the fund (only the clearance fees), so it is served
             // first, up to what it holds; the rest goes to the workers' tranches in their
             // order (the cutoff).
-            let backlogE6 = workersE6 &+ backstopE6
             let backstopShare = min(max(budgetE6, 0), backstopE6)
             // The backstop unwinds once per step interval: its unspent share accumulates
             // over one step interval (an overdraft is carried as is).
