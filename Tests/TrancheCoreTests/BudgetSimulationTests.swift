@@ -107,4 +107,27 @@ import Testing
         #expect(s.badDebt.e6 >= s.accountDeficits.e6)
         #expect(s.badDebt.e6 >= backstopLoss - s.clearanceFees.e6 - 10_000)
     }
+
+    /// The pace's horizon, end to end: before the crash (noise, nothing queued) the finite
+    /// trajectory grants the sustainable floor while the infinite one asks more, because a
+    /// noisy trend alone sets its rate; once the crash queues liquidations the finite pace
+    /// rises above its calm rate. Both runs conserve money.
+    @Test func theFinitePaceIsTheFloorUntilSomethingIsQueued() throws {
+        func budgets(_ horizon: PaceHorizon) throws -> (calm: [Double], crash: [Double]) {
+            var s = Self.thinCrash()
+            if case .crash(var c) = s.markets[0].path { c.noise = 0.000_2; s.markets[0].path = .crash(c) }
+            s.budget.paceHorizon = horizon
+            let (events, summary) = try Self.run(s, policy: .stepwise, budget: true)
+            #expect(summary.moneyConserved)
+            let rates = events.filter { $0.kind == .budget }.map { (at: $0.at, rate: Double($0.amount!.e6) / 1e6) }
+            return (rates.filter { $0.at < .seconds(20) }.map(\.rate), rates.filter { $0.at >= .seconds(30) && $0.at < .seconds(80) }.map(\.rate))
+        }
+        let finite = try budgets(.finite), infinite = try budgets(.infinite)
+        #expect(finite.calm.count > 10 && finite.crash.count > 10)
+        // Calm: the finite rate is the floor, the same in every budget up to the depth's
+        // drift; the infinite one is above it.
+        let calmFloor = finite.calm.max()!
+        #expect(infinite.calm.max()! > calmFloor * 1.5, "infinite \(infinite.calm.max()!) finite \(calmFloor)")
+        #expect(finite.crash.max()! > calmFloor * 1.5, "crash \(finite.crash.max()!) calm \(calmFloor)")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TrancheCore
 
@@ -50,6 +51,40 @@ import Testing
         #expect(small.ratePerSecond == small.floorRate)
         let empty = LiquidationPace.compute(depth: 0, band: 0.01, backlog: 10e6, variancePerSecond: 1e-7, drift: 0, configuration: c)
         #expect(empty.ratePerSecond == 0)
+    }
+
+    /// The same book (η = 5.7708e-8, κ = 1.3164e-3, floor 86 643/s, ceiling 1 250 000/s).
+    /// Backlog 100 M and a trend of 0.001 %/s: the infinite trajectory starts at
+    /// κX + μ/(2ηκ) = 131 638 + 65 819 = 197 458/s, the finite one at √(κ²X² + μX/η) =
+    /// 186 165/s. No trend: both κX. No backlog in a fall of 0.1 %/s: the infinite one
+    /// still asks μ/(2ηκ) = 6.58 M/s (the ceiling), the finite one nothing (the floor).
+    /// No volatility (κ = 0), backlog 10 M, trend 0.01 %/s: finite √(μX/η) = 131 638/s.
+    @Test func theFiniteHorizonPaceEndsWithTheBacklog() {
+        var infinite = LiquidationBudgetConfiguration()
+        infinite.paceHorizon = .infinite
+        var finite = infinite
+        finite.paceHorizon = .finite
+        func rate(_ c: LiquidationBudgetConfiguration, backlog: Double, variance: Double = 1e-7, drift: Double) -> Double {
+            LiquidationPace.compute(depth: 5e6, band: 0.01, backlog: backlog, variancePerSecond: variance, drift: drift, configuration: c).ratePerSecond
+        }
+        #expect(abs(rate(infinite, backlog: 100e6, drift: -1e-5) - 197_458) < 2)
+        #expect(abs(rate(finite, backlog: 100e6, drift: -1e-5) - 186_165) < 2)
+        #expect(abs(rate(finite, backlog: 100e6, drift: 0) - rate(infinite, backlog: 100e6, drift: 0)) < 1e-6)
+        #expect(rate(infinite, backlog: 0, drift: -1e-3) == 1_250_000)
+        #expect(abs(rate(finite, backlog: 0, drift: -1e-3) - 86_643.4) < 0.1)
+        #expect(abs(rate(finite, backlog: 10e6, variance: 0, drift: 1e-4) - 131_638) < 2)
+        #expect(LiquidationBudgetConfiguration().paceHorizon == .infinite)
+    }
+
+    /// The horizon is read from JSON (optional: a file without it keeps the default) and an
+    /// unknown value is refused.
+    @Test func thePaceHorizonIsAnOptionalSetting() throws {
+        let decode = { (json: String) throws -> LiquidationBudgetConfiguration in
+            try JSONDecoder().decode(LiquidationBudgetConfiguration.self, from: Data(json.utf8))
+        }
+        #expect(try decode(#"{"paceHorizon": "finite"}"#).paceHorizon == .finite)
+        #expect(try decode(#"{"interval": "0.5"}"#).paceHorizon == .infinite)
+        #expect(throws: (any Error).self) { try decode(#"{"paceHorizon": "sideways"}"#) }
     }
 
     /// A worker holding account 1 (collateral 1 000, long 1 BTC at 20 000; maintenance 1 %),

@@ -9,11 +9,15 @@
 /// The risk: a backlog X (quote) held for a second costs λ·σ²·X² in variance (λ the risk
 /// aversion, σ² the variance per second of log-price) and |μ|·X in expected adverse drift
 /// (μ the mark's trend per second). Minimising ∫ (η·v² + λσ²x² + |μ|·x) dt with ẋ = −v
-/// gives x'' = κ²x + |μ|/(2η), κ = √(λσ²/η), whose trajectory starts at
+/// gives x'' = κ²x + |μ|/(2η), κ = √(λσ²/η). Two of its trajectories (`PaceHorizon`):
 ///
-///     v = κ·X + |μ| / (2·η·κ)
+///     infinite: v = κ·X + |μ| / (2·η·κ)      (x tends to −|μ|/(2ηκ²): it reaches 0 still selling)
+///     finite:   v = √(κ²·X² + |μ|·X / η)     (x reaches 0 at rate 0; H = ηv² − λσ²x² − |μ|x = 0)
 ///
-/// so a fast crash liquidates faster and a calm, thin book slower. The rate is kept between the sustainable rate
+/// The finite one is the optimum for a backlog that only shrinks. The infinite one sells
+/// faster (by |μ|/(2ηκ) at most, which grows without bound as κ → 0): it treats the queue
+/// as if it did not end, as in a cascade where new liquidations keep joining it.
+/// Either way a fast crash liquidates faster and a calm, thin book slower. The rate is kept between the sustainable rate
 /// share·r·D (what the band refills while staying half full) and maxShare·D per second.
 /// Doubles: a statistic that sets a budget, never a balance.
 public struct LiquidationPace: Sendable, Equatable {
@@ -33,9 +37,25 @@ public struct LiquidationPace: Sendable, Equatable {
         guard depth > 0, band > 0 else { return LiquidationPace(ratePerSecond: 0, kappa: 0, eta: .infinity, floorRate: 0, ceilingRate: 0) }
         let eta = band / (r * depth)
         let kappa = (c.riskAversion * max(variancePerSecond, 0) / eta).squareRoot()
-        var v = kappa * max(backlog, 0)
-        if kappa > 0 { v += abs(drift) / (2 * eta * kappa) } else if drift != 0 { v = ceilingRate }
+        let x = max(backlog, 0)
+        var v: Double
+        switch c.paceHorizon {
+        case .infinite:
+            v = kappa * x
+            if kappa > 0 { v += abs(drift) / (2 * eta * kappa) } else if drift != 0 { v = ceilingRate }
+        case .finite:
+            v = (kappa * kappa * x * x + abs(drift) * x / eta).squareRoot()
+        }
         if !v.isFinite { v = ceilingRate }
         return LiquidationPace(ratePerSecond: min(max(v, floorRate), ceilingRate), kappa: kappa, eta: eta, floorRate: floorRate, ceilingRate: ceilingRate)
     }
+}
+
+/// Which Almgren–Chriss trajectory sets the budget's rate (`LiquidationPace`).
+public enum PaceHorizon: String, Sendable, Codable, Equatable, CaseIterable {
+    /// v = κX + |μ|/(2ηκ): the queue treated as endless (the default; measured in
+    /// docs/simulation.md, "The liquidation budget").
+    case infinite
+    /// v = √(κ²X² + |μ|X/η): the optimum for a backlog that ends at zero.
+    case finite
 }
