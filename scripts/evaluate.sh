@@ -2,9 +2,10 @@
 # Runs the mechanism's evidence and writes docs/results.md: every crash scenario in
 # cluster/scenarios/ (synthetic and real paths) over N seeds with the ablation (all-or-
 # nothing, all-or-nothing + budget, stepwise without budget, stepwise + budget), then a
-# sensitivity table on crash.json (one parameter changed at a time, M seeds).
+# sensitivity table on crash.json (one parameter changed at a time, M seeds), and the
+# product with the budget's finite-horizon pace on every crash scenario (N seeds).
 # Usage: scripts/evaluate.sh [--seeds N] [--sensitivity-seeds M] [--out DIR]
-# Release build; about 10 minutes on 2 cores with the defaults (10 and 3 seeds; 2026-12-02).
+# Release build; about 12 minutes on 2 cores with the defaults (10 and 3 seeds; 2026-12-02).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=10; sseeds=3; out=run/evaluate
@@ -27,6 +28,16 @@ for f in cluster/scenarios/*.json; do
   case "$name" in calm|bench-100k|faults) continue ;; esac   # no crash / a speed benchmark / the fault simulation's workload
   echo "study: $name ($seeds seeds, 4 variants)"
   "$bin" simulate "$f" --seeds "$seeds" --ablation --json > "$out/study/$name.json"
+done
+
+# The budget's pace on the finite-horizon trajectory (docs/simulation.md, "The liquidation
+# budget"): the product again on every crash scenario; the baseline has no budget.
+mkdir -p "$out/pace"
+for f in cluster/scenarios/*.json; do
+  name=$(basename "$f" .json)
+  [ -f "$out/study/$name.json" ] || continue
+  echo "pace: $name ($seeds seeds, finite horizon)"
+  "$bin" simulate "$f" --seeds "$seeds" --pace-horizon finite --json > "$out/pace/$name.json"
 done
 
 # Sensitivity: crash.json with one parameter changed (both policies' shared settings).

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Renders docs/results.md from the JSON that scripts/evaluate.sh collected:
 DIR/study/*.json (tranche simulate --seeds N --ablation --json) and
-DIR/sensitivity/*.json (tranche simulate --seeds M --json on crash.json variants).
+DIR/sensitivity/*.json (tranche simulate --seeds M --json on crash.json variants) and
+DIR/pace/*.json (tranche simulate --seeds N --pace-horizon finite --json).
 Usage: render-results.py DIR OUTPUT.md"""
 import json, os, sys, statistics, platform, subprocess, datetime
 
@@ -92,6 +93,31 @@ for s in studies:
     lines.append(f"| {s['scenario']} | {m('accountDeficits')} | {m('adlHaircut')} | {m('backstopInventoryLoss')} | {m('backstopExecutionCost')} | {m('backstopDeleverageLoss')} | {m('backstopUnrealised')} | {m('clearanceFees')} | {'yes' if floor_ok else 'no (no counterparty left)'} |")
 conserved = all(r["moneyConserved"] for s in studies for v in s["variants"] for r in v["runs"])
 lines += ["", f"Money conserved to the unit in every run of every variant: **{'yes' if conserved else 'NO'}**.", ""]
+
+pace_dir = os.path.join(src, "pace")
+if os.path.isdir(pace_dir):
+    lines += ["## The budget's pace: infinite against finite horizon", "",
+              "The product with `budget.paceHorizon` `infinite` (the default, the table above) and "
+              "`finite` (`tranche simulate --pace-horizon finite`), the same seeds; ratios to the "
+              "baseline, which has no budget. docs/simulation.md, \"The liquidation budget\", has the two "
+              "trajectories.", "",
+              "| scenario | seeds | bad debt: infinite | finite | ratio to baseline: infinite | finite | slippage bps: infinite | finite | cascades: infinite | finite | fund end ≥ floor: infinite | finite |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for s in studies:
+        path = os.path.join(pace_dir, s["scenario"] + ".json")
+        if not os.path.exists(path):
+            continue
+        f = json.load(open(path))
+        a, i, p = variant(s, "all-or-nothing")["runs"], variant(s, "stepwise + budget")["runs"], variant(f, "stepwise + budget")["runs"]
+        ba = stats([num(r["badDebt"]) for r in a])[0]
+        bi, bp = stats([num(r["badDebt"]) for r in i])[0], stats([num(r["badDebt"]) for r in p])[0]
+        def floor_runs(runs): return f"{sum(num(r['insuranceFundEnd']) >= 0 for r in runs)} of {len(runs)}"
+        lines.append(f"| {s['scenario']} | {len(f['seeds'])} | {fmt(bi)} | {fmt(bp)} | {ratio(ba, bi):.2f} | {ratio(ba, bp):.2f} | "
+                     f"{stats([r['avgSlippageBps'] for r in i])[0]:.1f} | {stats([r['avgSlippageBps'] for r in p])[0]:.1f} | "
+                     f"{stats([r['cascadeLiquidations'] for r in i])[0]:.0f} | {stats([r['cascadeLiquidations'] for r in p])[0]:.0f} | {floor_runs(i)} | {floor_runs(p)} |")
+    conserved_pace = all(r["moneyConserved"] for name in os.listdir(pace_dir) if name.endswith(".json")
+                         for v in json.load(open(os.path.join(pace_dir, name)))["variants"] for r in v["runs"])
+    lines += ["", f"Money conserved to the unit in every finite-horizon run: **{'yes' if conserved_pace else 'NO'}**.", ""]
 
 sens_dir = os.path.join(src, "sensitivity")
 if os.path.isdir(sens_dir):

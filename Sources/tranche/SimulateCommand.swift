@@ -40,6 +40,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Run with the cluster-wide liquidation budget on or off, overriding the scenario (true/false).")
     var budget: Bool?
 
+    @Option(name: .customLong("pace-horizon"), help: "The budget's Almgren–Chriss trajectory, overriding the scenario's budget.paceHorizon: infinite (the default) or finite.")
+    var paceHorizon: String?
+
     @Flag(help: "Print the summary as one JSON object instead of text.")
     var json = false
 
@@ -60,6 +63,7 @@ struct SimulateCommand: ParsableCommand {
         } else if ablation {
             throw ValidationError("--ablation needs --seeds N")
         }
+        _ = try horizon()
         if let w = workers, !(1...256).contains(w) {
             throw ValidationError("--workers: must be in 1…256, got \(w)")
         }
@@ -73,8 +77,17 @@ struct SimulateCommand: ParsableCommand {
         return kind
     }
 
+    func horizon() throws -> PaceHorizon? {
+        guard let text = paceHorizon else { return nil }
+        guard let h = PaceHorizon(rawValue: text) else {
+            throw ValidationError("--pace-horizon: unknown horizon '\(text)' (\(PaceHorizon.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return h
+    }
+
     func run() throws {
-        let loaded = try Self.load(scenario)
+        var loaded = try Self.load(scenario)
+        if let h = try horizon() { loaded.budget.paceHorizon = h }
         if validateOnly {
             print(try Self.check(loaded))
             return

@@ -226,6 +226,25 @@ enum SimulatorAvailability {
         #expect(text.stdout.contains("bad debt") && text.stdout.contains("["))
     }
 
+    /// `--pace-horizon` overrides the scenario's budget.paceHorizon in every budgeted run
+    /// (runs without a budget name none); an unknown horizon is refused.
+    @Test(.enabled(if: SimulatorAvailability.isImplemented))
+    func paceHorizonIsChosenOnTheCommandLine() throws {
+        let r = try Self.simulate(Self.tiny, "--seeds", "2", "--ablation", "--pace-horizon", "finite", "--json")
+        #expect(r.status == 0, "\(r.stderr)")
+        for v in r.json["variants"] as? [[String: Any]] ?? [] {
+            for run in v["runs"] as? [[String: Any]] ?? [] {
+                #expect(run["paceHorizon"] as? String == ((run["budget"] as? Bool) == true ? "finite" : nil), "\(v["name"] ?? "")")
+                #expect(run["moneyConserved"] as? Bool == true)
+            }
+        }
+        let byDefault = try Self.simulate(Self.tiny, "--json")
+        #expect(byDefault.json["paceHorizon"] as? String == "infinite")
+        let wrong = try CLIRunner.run("tranche", ["simulate", Self.tiny, "--pace-horizon", "sideways"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("--pace-horizon") && wrong.stderr.contains("finite"), "\(wrong.stderr)")
+    }
+
     @Test(arguments: [["--ablation"], ["--seeds", "0"], ["--seeds", "2", "--policy", "stepwise"], ["--seeds", "2", "--compare"]])
     func studyOptionsAreChecked(arguments: [String]) throws {
         let r = try CLIRunner.run("tranche", ["simulate", Self.tiny] + arguments)

@@ -18,6 +18,8 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     public var avgSlippageBps: Double
     /// Whether the cluster-wide liquidation budget ran.
     public var budget: Bool
+    /// The budget's Almgren–Chriss trajectory (`budget.paceHorizon`); nil without a budget.
+    public var paceHorizon: PaceHorizon?
     /// Losses the liquidated accounts did not cover, whoever bore them: deficits of scopes
     /// that closed below zero (paid by the fund), the haircut of auto-deleveraged
     /// counterparties against the mark, and the backstop's loss at the marks on what it

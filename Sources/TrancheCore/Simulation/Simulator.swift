@@ -99,6 +99,7 @@ public enum Simulator {
         summary.avgSlippageBps = stats.averageSlippageBps
         summary.accountDeficits = stats.deficits
         summary.budget = scenario.budget.enabled
+        summary.paceHorizon = scenario.budget.enabled ? scenario.budget.paceHorizon : nil
         // The backstop's open inventory is marked at the end: a loss it still carries is a
         // loss (it cannot be hidden by not selling), and so is a gain.
         let unrealised = cluster.aggregator.backstop.positions.reduce(Int64(0)) { total, p in
