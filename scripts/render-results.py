@@ -103,20 +103,20 @@ if os.path.isdir(pace_dir):
               "trajectories.", "",
               "| scenario | seeds | bad debt: infinite | finite | ratio to baseline: infinite | finite | slippage bps: infinite | finite | cascades: infinite | finite | fund end ≥ floor: infinite | finite |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    def floor_runs(runs): return f"{sum(num(r['insuranceFundEnd']) >= 0 for r in runs)} of {len(runs)}"
+    conserved_pace = True
     for s in studies:
         path = os.path.join(pace_dir, s["scenario"] + ".json")
         if not os.path.exists(path):
             continue
         f = json.load(open(path))
+        conserved_pace &= all(r["moneyConserved"] for v in f["variants"] for r in v["runs"])
         a, i, p = variant(s, "all-or-nothing")["runs"], variant(s, "stepwise + budget")["runs"], variant(f, "stepwise + budget")["runs"]
         ba = stats([num(r["badDebt"]) for r in a])[0]
         bi, bp = stats([num(r["badDebt"]) for r in i])[0], stats([num(r["badDebt"]) for r in p])[0]
-        def floor_runs(runs): return f"{sum(num(r['insuranceFundEnd']) >= 0 for r in runs)} of {len(runs)}"
         lines.append(f"| {s['scenario']} | {len(f['seeds'])} | {fmt(bi)} | {fmt(bp)} | {ratio(ba, bi):.2f} | {ratio(ba, bp):.2f} | "
                      f"{stats([r['avgSlippageBps'] for r in i])[0]:.1f} | {stats([r['avgSlippageBps'] for r in p])[0]:.1f} | "
                      f"{stats([r['cascadeLiquidations'] for r in i])[0]:.0f} | {stats([r['cascadeLiquidations'] for r in p])[0]:.0f} | {floor_runs(i)} | {floor_runs(p)} |")
-    conserved_pace = all(r["moneyConserved"] for name in os.listdir(pace_dir) if name.endswith(".json")
-                         for v in json.load(open(os.path.join(pace_dir, name)))["variants"] for r in v["runs"])
     lines += ["", f"Money conserved to the unit in every finite-horizon run: **{'yes' if conserved_pace else 'NO'}**.", ""]
 
 sens_dir = os.path.join(src, "sensitivity")

@@ -124,8 +124,7 @@ import Testing
         }
         let finite = try budgets(.finite), infinite = try budgets(.infinite)
         #expect(finite.calm.count > 10 && finite.crash.count > 10)
-        // Calm: the finite rate is the floor, the same in every budget up to the depth's
-        // drift; the infinite one is above it.
+        // Calm: the finite rate is the floor; the infinite one is above it.
         let calmFloor = finite.calm.max()!
         #expect(infinite.calm.max()! > calmFloor * 1.5, "infinite \(infinite.calm.max()!) finite \(calmFloor)")
         #expect(finite.crash.max()! > calmFloor * 1.5, "crash \(finite.crash.max()!) calm \(calmFloor)")
