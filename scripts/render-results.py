@@ -89,8 +89,11 @@ lines += ["", "## Where the bad debt comes from (product)", "",
 for s in studies:
     p = variant(s, "stepwise + budget")["runs"]
     def m(k): return fmt(stats([num(r[k]) for r in p])[0])
-    floor_ok = all(num(r["insuranceFundEnd"]) >= 0 for r in p)
-    lines.append(f"| {s['scenario']} | {m('accountDeficits')} | {m('adlHaircut')} | {m('backstopInventoryLoss')} | {m('backstopExecutionCost')} | {m('backstopDeleverageLoss')} | {m('backstopUnrealised')} | {m('clearanceFees')} | {'yes' if floor_ok else 'no (no counterparty left)'} |")
+    below = [r for r in p if num(r["insuranceFundEnd"]) < num(r["insuranceFundFloor"])]
+    reachable = [r for r in below if r["adlCandidatesAtEnd"] > 0]
+    floor = "yes" if not below else (f"no, {len(below)} of {len(p)} runs: " + ("no ADL counterparty left in any" if not reachable
+            else f"{len(reachable)} with ADL counterparties left ({fmt(stats([num(r['adlCandidateNotionalAtEnd']) for r in reachable])[0])} notional)"))
+    lines.append(f"| {s['scenario']} | {m('accountDeficits')} | {m('adlHaircut')} | {m('backstopInventoryLoss')} | {m('backstopExecutionCost')} | {m('backstopDeleverageLoss')} | {m('backstopUnrealised')} | {m('clearanceFees')} | {floor} |")
 conserved = all(r["moneyConserved"] for s in studies for v in s["variants"] for r in v["runs"])
 lines += ["", f"Money conserved to the unit in every run of every variant: **{'yes' if conserved else 'NO'}**.", ""]
 
@@ -103,7 +106,7 @@ if os.path.isdir(pace_dir):
               "trajectories.", "",
               "| scenario | seeds | bad debt: infinite | finite | ratio to baseline: infinite | finite | slippage bps: infinite | finite | cascades: infinite | finite | fund end ≥ floor: infinite | finite |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    def floor_runs(runs): return f"{sum(num(r['insuranceFundEnd']) >= 0 for r in runs)} of {len(runs)}"
+    def floor_runs(runs): return f"{sum(num(r['insuranceFundEnd']) >= num(r['insuranceFundFloor']) for r in runs)} of {len(runs)}"
     conserved_pace = True
     for s in studies:
         path = os.path.join(pace_dir, s["scenario"] + ".json")

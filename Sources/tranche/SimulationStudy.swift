@@ -81,7 +81,12 @@ struct SimulationStudy: Encodable {
             })
         }
         rows.append(["money conserved"] + variants.map { v in v.runs.allSatisfy(\.moneyConserved) ? "yes (all runs)" : "NO" })
-        rows.append(["fund ≥ floor at end"] + variants.map { v in v.runs.allSatisfy { !$0.insuranceFundEnd.isNegative } ? "yes (all runs)" : "NO" })
+        rows.append(["fund ≥ floor at end"] + variants.map { v in
+            let below = v.runs.filter { $0.insuranceFundEnd < $0.insuranceFundFloor }
+            if below.isEmpty { return "yes (all runs)" }
+            let reachable = below.filter { $0.adlCandidatesAtEnd > 0 }.count
+            return "NO in \(below.count) of \(v.runs.count) runs (" + (reachable == 0 ? "no ADL counterparty left" : "\(reachable) with ADL counterparties left") + ")"
+        })
         var out = "Study of \(scenario): \(variants.count) variants × \(seeds.count) seeds (\(seeds.first ?? 0)…\(seeds.last ?? 0)); mean [min … max]\n\n"
         out += Table([""] + variants.map(\.name), rows).render()
         if let base = variants.first, let product = variants.last, variants.count > 1 {

@@ -20,6 +20,7 @@ enum SimulatorAvailability {
     static let requiredFields = [
         "policy", "seed", "accounts", "liquidatedAccounts", "tranches", "liquidatedNotional", "avgSlippageBps", "badDebt",
         "insuranceFundStart", "insuranceFundEnd", "adlEvents", "takeovers", "breakerTrips", "cascadeLiquidations", "moneyConserved",
+        "insuranceFundFloor", "adlCandidatesAtEnd", "adlCandidateNotionalAtEnd",
     ]
 
     /// `tranche simulate …`, stopped after five minutes (the tiny scenario takes well under

@@ -57,6 +57,24 @@ import Testing
             #expect(summary.moneyConserved)
             #expect(summary.backstopDeleveraged.isPositive, "\(policy): \(summary)")
             #expect(summary.insuranceFundEnd >= q("500"), "\(policy): fund \(summary.insuranceFundEnd)")
+            #expect(summary.insuranceFundFloor == q("500"))
+            #expect(summary.adlCandidatesAtEnd > 0 && summary.adlCandidateNotionalAtEnd.isPositive, "\(policy): \(summary)")
+        }
+    }
+
+    /// With nobody on the other side (every account long) ADL has no one to close against:
+    /// the same fall takes the fund below its floor, and the summary says that no ADL
+    /// candidate was left, which is what makes such a run an accepted one rather than a bug.
+    @Test func aFundBelowItsFloorIsReportedWithTheCounterpartiesLeft() throws {
+        var s = SimulationFixtures.scenario(accounts: 300, workers: 2, seed: 11, market: SimulationFixtures.market(drop: "0.15", over: 60, notionalPerLevel: "50000"))
+        s.accounts.longShare = 1
+        s.tail = .seconds(600)
+        s.insuranceFund = InsuranceFundSetup(initialBalance: q("2000"), floor: q("500"))
+        for policy in PolicyKind.allCases {
+            let (_, summary) = try Self.run(s, policy: policy, budget: true)
+            #expect(summary.moneyConserved)
+            #expect(summary.insuranceFundEnd < q("500"), "\(policy): fund \(summary.insuranceFundEnd)")
+            #expect(summary.adlCandidatesAtEnd == 0 && summary.adlCandidateNotionalAtEnd == .zero, "\(policy): \(summary)")
         }
     }
 

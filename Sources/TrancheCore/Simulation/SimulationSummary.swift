@@ -34,6 +34,15 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     public var uncoveredDeficit: Quote
     public var insuranceFundStart: Quote
     public var insuranceFundEnd: Quote
+    /// The fund's floor (the scenario's): ADL runs so the fund does not end below it while
+    /// counterparties exist.
+    public var insuranceFundFloor: Quote
+    /// What auto-deleveraging could still close when the run ended: profitable positions
+    /// (the only ADL candidates) at the last marks, as a count and notional (rounded down).
+    /// A fund below its floor with this at zero ran out of counterparties; with this above
+    /// zero, ADL failed to reach one that existed.
+    public var adlCandidatesAtEnd: Int
+    public var adlCandidateNotionalAtEnd: Quote
     /// Realised result of the backstop (positions taken over and unwound), included in the
     /// fund's end balance: the losses the fund bore beyond covering deficits.
     public var backstopResult: Quote
@@ -91,6 +100,9 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         uncoveredDeficit = .zero
         insuranceFundStart = .zero
         insuranceFundEnd = .zero
+        insuranceFundFloor = .zero
+        adlCandidatesAtEnd = 0
+        adlCandidateNotionalAtEnd = .zero
         backstopResult = .zero
         backstopOpenNotional = .zero
         backstopUnrealised = .zero

@@ -122,6 +122,17 @@ public enum Simulator {
         summary.backstopDeleverageLoss = stats.backstopDeleverageLoss
         summary.uncoveredDeficit = stats.uncoveredDeficit
         summary.insuranceFundEnd = cluster.aggregator.fundBalance
+        summary.insuranceFundFloor = scenario.insuranceFund.floor
+        // Who ADL could still reach: every profitable position at the last marks.
+        let endMarks = Dictionary(specs.compactMap { s in cluster.venue.mark(s.id, now: end).map { (s.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        let endContext = MarginContext(markets: specs, marks: endMarks)
+        for r in records {
+            for p in r.account.positions {
+                guard let c = try? AutoDeleveraging.candidate(r.account, market: p.market, context: endContext), c.unrealisedPnl.isPositive else { continue }
+                summary.adlCandidatesAtEnd += 1
+                summary.adlCandidateNotionalAtEnd = Quote(e6: summary.adlCandidateNotionalAtEnd.e6 &+ c.notional.e6)
+            }
+        }
         summary.backstopResult = stats.backstopResult
         summary.backstopOpenNotional = Quote(e6: cluster.aggregator.backstop.positions.reduce(0) { total, p in
             total + ((try? p.size.notional(at: cluster.venue.mark(p.market, now: end) ?? p.entryPrice, .down))?.e6 ?? 0)
