@@ -83,6 +83,29 @@ for s in studies:
                    f"{stats([r['cascadeLiquidations'] for r in runs])[0]:.0f} / {stats([r['takeovers'] for r in runs])[0]:.0f}")
     lines.append("| " + " | ".join(row) + " |")
 
+lines += ["", "## What was disposed of, and how", "",
+          "Notional of the liquidated positions per run (mean): sold by traders' tranches into the "
+          "book, sold by the backstop's unwinds into the book, closed by auto-deleveraging (the "
+          "backstop's inventory and bankrupt traders' positions, at the mark), and still held by "
+          "the backstop at the end (at the last mark). When the totals are equal, every position "
+          "that became liquidatable was disposed of under both policies: the policy then chooses "
+          "only when and at what price the same notional goes through the same book, not how much.", "",
+          "| scenario | baseline: tranches | backstop | deleveraged | held at end | total | product: tranches | backstop | deleveraged | held at end | total | product / baseline total |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+for s in studies:
+    row = [s["scenario"]]
+    totals = []
+    for v in ["all-or-nothing", "stepwise + budget"]:
+        runs = variant(s, v)["runs"]
+        parts = [stats([num(r["liquidatedNotional"]) for r in runs])[0],
+                 stats([num(r["backstopUnwoundNotional"]) for r in runs])[0],
+                 stats([num(r["backstopDeleveraged"]) + num(r["tradersDeleveraged"]) for r in runs])[0],
+                 stats([num(r["backstopOpenNotional"]) for r in runs])[0]]
+        totals.append(sum(parts))
+        row += [fmt(x) for x in parts] + [fmt(sum(parts))]
+    row.append(f"{ratio(totals[0], totals[1]):.3f}" if totals[0] else "n/a")
+    lines.append("| " + " | ".join(row) + " |")
+
 lines += ["", "## Where the bad debt comes from (product)", "",
           "| scenario | account deficits | ADL haircut | backstop inventory loss | execution cost | deleverage loss (at the mark) | open at end (− = loss) | clearance fees | fund end ≥ floor in every run |",
           "|---|---|---|---|---|---|---|---|---|"]

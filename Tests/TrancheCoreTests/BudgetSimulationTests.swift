@@ -126,6 +126,23 @@ import Testing
         #expect(s.badDebt.e6 >= backstopLoss - s.clearanceFees.e6 - 10_000)
     }
 
+    /// Bankrupt traders' positions closed by ADL are counted as deleveraged notional: with
+    /// a book that fills almost nothing and a small fund, bankrupt positions are closed
+    /// against the profitable shorts, and the summary's `tradersDeleveraged` is at least
+    /// the notional of those closes at the lowest mark of the run (at most at the highest).
+    @Test func bankruptTradersDeleveragedAreCounted() throws {
+        var s = SimulationFixtures.scenario(accounts: 200, workers: 2, seed: 5, market: SimulationFixtures.market(drop: "0.12", over: 1, notionalPerLevel: "1"))
+        s.insuranceFund = InsuranceFundSetup(initialBalance: q("100"))
+        let (events, summary) = try Self.run(s, policy: .allOrNothing, budget: false)
+        let closes = events.filter { $0.kind == .adl && $0.account != Backstop.accountID && ($0.detail ?? "").hasPrefix("bankrupt position deleveraged") }
+        #expect(!closes.isEmpty)
+        let size = closes.reduce(0.0) { $0 + Double($1.size!.e8) / 1e8 }
+        let marks = events.filter { $0.kind == .mark }.compactMap { $0.price.map { Double($0.e8) / 1e8 } }
+        let counted = Double(summary.tradersDeleveraged.e6) / 1e6
+        #expect(counted >= size * (marks.min() ?? 0) - 1 && counted <= size * (marks.max() ?? 0) + 1, "\(counted) for \(size) closed")
+        #expect(summary.moneyConserved)
+    }
+
     /// The pace's horizon, end to end: before the crash (noise, nothing queued) the finite
     /// trajectory grants the sustainable floor while the infinite one asks more, because a
     /// noisy trend alone sets its rate; once the crash queues liquidations the finite pace

@@ -97,6 +97,8 @@ public struct Aggregator: Sendable {
         /// them instead of the fund. `backstopHaircut` is the part from the backstop's ADL.
         public var adlHaircut: Quote = .zero
         public var backstopHaircut: Quote = .zero
+        /// Bankrupt traders' positions closed by auto-deleveraging (notional at the mark).
+        public var tradersDeleveraged: Quote = .zero
     }
 
     struct ADLRound: Sendable {
@@ -587,6 +589,9 @@ public struct Aggregator: Sendable {
         }
         statistics.adlHaircut = Quote(e6: statistics.adlHaircut.e6 &+ haircut.e6)
         if matched.isPositive {
+            if let nn = try? matched.notional(at: mark, .up) {
+                statistics.tradersDeleveraged = Quote(e6: statistics.tradersDeleveraged.e6 &+ nn.e6)
+            }
             out.append(instruct(Message.AdlInstruction(requestID: id, account: n.tranche.account, market: n.tranche.market,
                                                        size: matched, price: n.bankruptcyPrice, bankruptAccount: n.tranche.account), now: now))
             out.append(.event(ClusterEvent(at: now, kind: .adl, account: n.tranche.account, market: n.tranche.market, size: matched, price: n.bankruptcyPrice,

@@ -61,6 +61,8 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// Notional the backstop unwound into the book, and closed by auto-deleveraging.
     public var backstopUnwoundNotional: Quote
     public var backstopDeleveraged: Quote
+    /// Bankrupt traders' positions closed by auto-deleveraging (notional at the mark).
+    public var tradersDeleveraged: Quote
     /// The loss of the inventory closed by deleveraging, at the mark (entry → mark).
     public var backstopDeleverageLoss: Quote
     /// What auto-deleveraged counterparties gave up against the mark (they close at the
@@ -111,6 +113,7 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         backstopExecutionCost = .zero
         backstopUnwoundNotional = .zero
         backstopDeleveraged = .zero
+        tradersDeleveraged = .zero
         backstopDeleverageLoss = .zero
         adlHaircut = .zero
         adlEvents = 0

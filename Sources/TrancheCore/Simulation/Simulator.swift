@@ -119,6 +119,7 @@ public enum Simulator {
         summary.backstopExecutionCost = stats.backstopExecutionCost
         summary.backstopUnwoundNotional = stats.backstopUnwoundNotional
         summary.backstopDeleveraged = stats.backstopDeleveraged
+        summary.tradersDeleveraged = stats.tradersDeleveraged
         summary.backstopDeleverageLoss = stats.backstopDeleverageLoss
         summary.uncoveredDeficit = stats.uncoveredDeficit
         summary.insuranceFundEnd = cluster.aggregator.fundBalance
