@@ -37,8 +37,9 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     /// The fund's floor (the scenario's): ADL runs so the fund does not end below it while
     /// counterparties exist.
     public var insuranceFundFloor: Quote
-    /// What auto-deleveraging could still close when the run ended: profitable positions
-    /// (the only ADL candidates) at the last marks, as a count and notional (rounded down).
+    /// What auto-deleveraging could still close when the run ended: profitable positions on
+    /// either side (ADL closes only profitable positions, against a loss on the other side)
+    /// at the last marks, as a count and notional at the mark.
     /// A fund below its floor with this at zero ran out of counterparties; with this above
     /// zero, ADL failed to reach one that existed.
     public var adlCandidatesAtEnd: Int
