@@ -47,6 +47,9 @@ struct Crash: ParsableCommand {
         if let file = scenario {
             let s = try JSONDecoder().decode(Scenario.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
             try s.validate()
+            if s.topUps.isEnabled {
+                FileHandle.standardError.write(Data("note: the scenario's topUps are simulated by `tranche simulate` only; this live run has no traders who top up\n".utf8))
+            }
             let configured = Set(c.markets.map(\.market.id))
             for m in s.markets where !configured.contains(m.market.id) {
                 throw ValidationError("--scenario: market \(m.market.id) is not in the cluster's configuration (\(configured.map(\.symbol).sorted().joined(separator: ", ")))")

@@ -25,6 +25,8 @@ public struct Scenario: Sendable, Codable {
     public var insuranceFund: InsuranceFundSetup = .init()
     /// The aggregator's cluster-wide liquidation budget (on by default, calibrated).
     public var budget: LiquidationBudgetConfiguration = .init()
+    /// Traders who top up when their margin falls (none by default).
+    public var topUps: TopUpBehaviour = .init()
     public var markets: [MarketScenario]
     public var accounts: AccountPopulation
 
@@ -36,7 +38,7 @@ public struct Scenario: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, seed, duration, tail, markInterval, workers, shards, latency, insuranceFund, budget, markets, accounts
+        case name, description, seed, duration, tail, markInterval, workers, shards, latency, insuranceFund, budget, topUps, markets, accounts
     }
 
     public init(from decoder: Decoder) throws {
@@ -53,6 +55,7 @@ public struct Scenario: Sendable, Codable {
         latency = try c.decode(.latency, default: .milliseconds(1))
         insuranceFund = try c.decode(.insuranceFund, default: InsuranceFundSetup())
         budget = try c.decode(.budget, default: LiquidationBudgetConfiguration())
+        topUps = try c.decode(.topUps, default: TopUpBehaviour())
         markets = try c.decode([MarketScenario].self, forKey: .markets)
         accounts = try c.decode(AccountPopulation.self, forKey: .accounts)
     }
@@ -69,6 +72,7 @@ public struct Scenario: Sendable, Codable {
         if latency.nanoseconds <= 0 { throw ConfigurationError(field: "latency", reason: "must be positive (messages take time)") }
         try insuranceFund.validate(field: "insuranceFund")
         try budget.validate(field: "budget")
+        try topUps.validate(field: "topUps")
         if markets.isEmpty { throw ConfigurationError(field: "markets", reason: "at least one market is required") }
         var seen = Set<MarketID>()
         for (i, m) in markets.enumerated() {

@@ -72,6 +72,9 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
     public var adlHaircut: Quote
     /// ADL closes of counterparties.
     public var adlEvents: Int
+    /// Traders' deposits the cluster accepted under the scenario's `topUps`, and their sum.
+    public var topUps: Int
+    public var topUpAmount: Quote
     /// Positions taken over by the backstop.
     public var takeovers: Int
     /// Breaker escalations (to a higher level).
@@ -118,6 +121,8 @@ public struct SimulationSummary: Sendable, Equatable, Codable {
         backstopDeleverageLoss = .zero
         adlHaircut = .zero
         adlEvents = 0
+        topUps = 0
+        topUpAmount = .zero
         takeovers = 0
         breakerTrips = 0
         cascadeLiquidations = 0

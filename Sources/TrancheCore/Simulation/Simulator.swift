@@ -62,21 +62,25 @@ public enum Simulator {
         var correlation: UInt64 = 0
         try open(accounts, in: &cluster, client: "sim", correlation: &correlation)
         let steps = paths.values.map(\.count).max() ?? 1
+        var traders = scenario.topUps.isEnabled ? TopUpTraders(scenario.topUps, accounts: accounts, specs: specs, seed: scenario.seed) : nil
         for k in 1..<steps {
             let t = pathStart + Duration(nanoseconds: Int64(k) * scenario.markInterval.nanoseconds)
             cluster.run(until: Instant(nanoseconds: t.nanoseconds - 1), eventSink)
             sample?(t, cluster)
+            traders?.step(at: cluster.now, cluster: &cluster, correlation: &correlation)
             for m in scenario.markets {
                 let path = paths[m.market.id]!
                 cluster.inject(.setPrice(Message.SetPrice(market: m.market.id, price: path[min(k, path.count - 1)])), to: .venue)
             }
         }
         let end = pathStart + scenario.duration + scenario.tail
-        if let sample {
+        if sample != nil || traders != nil {
+            // Prices hold in the tail; samples and traders still act once per mark interval.
             var t = pathStart + Duration(nanoseconds: Int64(steps) * scenario.markInterval.nanoseconds)
             while t < end {
                 cluster.run(until: Instant(nanoseconds: t.nanoseconds - 1), eventSink)
-                sample(t, cluster)
+                sample?(t, cluster)
+                traders?.step(at: cluster.now, cluster: &cluster, correlation: &correlation)
                 t = t + scenario.markInterval
             }
         }
@@ -139,6 +143,7 @@ public enum Simulator {
             total + ((try? p.size.notional(at: cluster.venue.mark(p.market, now: end) ?? p.entryPrice, .down))?.e6 ?? 0)
         })
         summary.adlEvents = stats.adlMatches
+        if let traders { (summary.topUps, summary.topUpAmount) = traders.accepted(cluster) }
         summary.takeovers = stats.takeovers
         summary.breakerTrips = stats.breakerTrips
         let exogenous = try CascadeAnalysis.liquidatableOnExogenousPath(accounts: accounts, markets: specs, paths: paths)
