@@ -27,6 +27,16 @@ def variant(study, name):
 def ratio(a, b):
     return b / a if a else float("nan")
 
+def reruns(directory):
+    """(study, rerun) for every study with a rerun in DIR/<directory>, and whether every
+    rerun conserved money."""
+    pairs = []
+    for st in studies:
+        path = os.path.join(src, directory, st["scenario"] + ".json")
+        if os.path.exists(path):
+            pairs.append((st, json.load(open(path))))
+    return pairs, all(r["moneyConserved"] for _, f in pairs for v in f["variants"] for r in v["runs"])
+
 def verdict(r, target):
     return "met" if r <= target else f"missed by {(r - target) * 100:.0f} pts"
 
@@ -130,13 +140,8 @@ if os.path.isdir(pace_dir):
               "| scenario | seeds | bad debt: infinite | finite | ratio to baseline: infinite | finite | slippage bps: infinite | finite | cascades: infinite | finite | fund end ≥ floor: infinite | finite |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     def floor_runs(runs): return f"{sum(num(r['insuranceFundEnd']) >= num(r['insuranceFundFloor']) for r in runs)} of {len(runs)}"
-    conserved_pace = True
-    for s in studies:
-        path = os.path.join(pace_dir, s["scenario"] + ".json")
-        if not os.path.exists(path):
-            continue
-        f = json.load(open(path))
-        conserved_pace &= all(r["moneyConserved"] for v in f["variants"] for r in v["runs"])
+    pairs, conserved_pace = reruns("pace")
+    for s, f in pairs:
         a, i, p = variant(s, "all-or-nothing")["runs"], variant(s, "stepwise + budget")["runs"], variant(f, "stepwise + budget")["runs"]
         ba = stats([num(r["badDebt"]) for r in a])[0]
         bi, bp = stats([num(r["badDebt"]) for r in i])[0], stats([num(r["badDebt"]) for r in p])[0]
@@ -157,13 +162,8 @@ if os.path.isdir(topup_dir):
               "landed (the account still held a position).", "",
               "| scenario | seeds | deposits: baseline | product | bad debt: baseline | product | ratio (nobody tops up) | slippage ratio | cascades: baseline | product |",
               "|---|---|---|---|---|---|---|---|---|---|"]
-    conserved_topups = True
-    for s in studies:
-        path = os.path.join(topup_dir, s["scenario"] + ".json")
-        if not os.path.exists(path):
-            continue
-        f = json.load(open(path))
-        conserved_topups &= all(r["moneyConserved"] for v in f["variants"] for r in v["runs"])
+    pairs, conserved_topups = reruns("topups")
+    for s, f in pairs:
         a, p = variant(f, "all-or-nothing")["runs"], variant(f, "stepwise + budget")["runs"]
         a0, p0 = variant(s, "all-or-nothing")["runs"], variant(s, "stepwise + budget")["runs"]
         ba, bp = stats([num(r["badDebt"]) for r in a])[0], stats([num(r["badDebt"]) for r in p])[0]
