@@ -191,6 +191,13 @@ public struct SimulatedCluster: Sendable {
         events.removeAll(keepingCapacity: true)
     }
 
+    /// The tables to look an account's record up in, in the order `accountRecords()`
+    /// prefers them: each live worker's, then the store's shards. Cheaper than
+    /// `accountRecords()` when only a few accounts are wanted.
+    public func recordTables() -> [[AccountID: AccountRecord]] {
+        workers.keys.sorted().filter { !down.contains($0) }.map { workers[$0]!.accounts } + store.keys.sorted().map { store[$0]! }
+    }
+
     /// Every account record, from the live workers (the store for shards nobody holds).
     public func accountRecords() -> [AccountRecord] {
         var out: [AccountID: AccountRecord] = [:]

@@ -78,10 +78,13 @@ struct TopUpTraders {
     mutating func step(at now: Instant, cluster: inout SimulatedCluster, correlation: inout UInt64) {
         let marks = Dictionary(specs.compactMap { s in cluster.venue.mark(s.id, now: now).map { (s.id, $0) } }, uniquingKeysWith: { a, _ in a })
         let context = MarginContext(markets: specs, marks: marks)
-        var records: [AccountID: AccountRecord] = [:]
-        for r in cluster.accountRecords() where done[r.account.id] != nil { records[r.account.id] = r }
+        let tables = cluster.recordTables()
+        func record(_ id: AccountID) -> AccountRecord? {
+            for t in tables { if let r = t[id] { return r } }
+            return nil
+        }
         for (id, count) in done where count < behaviour.maxTopUps && !waiting.contains(id) {
-            guard let r = records[id], let m = try? MarginCalculator.scopeMetrics(r.account, .cross, context),
+            guard let r = record(id), let m = try? MarginCalculator.scopeMetrics(r.account, .cross, context),
                   m.maintenance.isPositive, m.isBelow(hardFloor: behaviour.warningMarginRatio) else { continue }
             waiting.insert(id)
             due.append((now + behaviour.delay, id))
@@ -91,7 +94,7 @@ struct TopUpTraders {
             due.removeFirst()
             waiting.remove(first.account)
             done[first.account, default: 0] += 1
-            guard let r = records[first.account], let m = try? MarginCalculator.scopeMetrics(r.account, .cross, context),
+            guard let r = record(first.account), let m = try? MarginCalculator.scopeMetrics(r.account, .cross, context),
                   m.maintenance.isPositive else { continue }  // nothing left to save
             // restore × maintenance − equity, rounded up to a whole quote unit.
             let targetE6 = Int128(behaviour.restoreMarginRatio.ppm) * Int128(m.maintenance.e6) / Int128(Precision.rateScale)
