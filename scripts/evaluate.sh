@@ -6,7 +6,7 @@
 # product with the budget's finite-horizon pace on every crash scenario (N seeds), and both
 # policies with traders who top up on every crash scenario (N seeds).
 # Usage: scripts/evaluate.sh [--seeds N] [--sensitivity-seeds M] [--out DIR]
-# Release build; about 17 minutes on 2 cores with the defaults (10 and 3 seeds; 2026-12-03).
+# Release build; about 22 minutes on 2 cores with the defaults (10 and 3 seeds; 2026-12-03).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=10; sseeds=3; out=run/evaluate
